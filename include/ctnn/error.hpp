@@ -1,0 +1,56 @@
+// Diagnostics that name the layer and show shapes in numbers on the first `error:` line.
+//
+// A static_assert message must be a literal, and GCC prints computed values only on later note
+// lines. Instantiating a never-defined type whose template arguments are the layer and the
+// shapes puts them on the first error line on GCC and Clang alike; a static_assert sentence in
+// plain English follows it.
+#pragma once
+
+namespace ctnn::error {
+
+// Hyper-parameters that can never work.
+template <class Layer> struct filters_must_be_positive;
+template <class Layer> struct kernel_size_must_be_positive;
+template <class Layer> struct strides_must_be_positive;
+template <class Layer> struct dilation_rate_must_be_positive;
+template <class Layer> struct pool_size_must_be_positive;
+template <class Layer> struct size_must_be_positive;
+template <class Layer> struct padding_must_not_be_negative;
+template <class Layer> struct cropping_must_not_be_negative;
+template <class Layer> struct output_padding_must_not_be_negative;
+template <class Layer> struct output_padding_must_be_less_than_strides;
+template <class Layer> struct strides_and_dilation_rate_both_above_one;
+template <class Layer> struct same_padding_with_even_kernel_needs_output_padding;
+template <class Layer, class Option> struct option_not_accepted_by_layer;
+template <class Layer, class Option> struct option_given_twice;
+template <class Layer> struct layer_needs_a_name;
+template <class Layer, class Option> struct option_required;
+template <class Shape> struct input_shape_must_be_positive;
+
+// Shapes a layer cannot take.
+template <class Layer, class Shape> struct kernel_larger_than_input;
+template <class Layer, class Shape> struct pool_larger_than_input;
+template <class Layer, class Shape> struct cropping_removes_whole_input;
+template <class Layer, class Expected, class Received> struct wrong_number_of_inputs;
+template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
+template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
+
+// Graphs a model cannot be made of.
+template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;
+template <class ModelInput, class GraphInput> struct output_does_not_depend_on_model_input;
+template <class Name> struct no_layer_with_this_name;
+template <class Expected, class Received> struct model_called_with_wrong_shape;
+
+}  // namespace ctnn::error
+
+
+/// States one rule of a layer: on failure, `Diagnostic...` (the layer and its shapes) is the
+/// first error line and `sentence` explains it. `ok` must be a constant boolean expression.
+/// (sizeof of the incomplete type is an error at once; a function template's body would be
+/// instantiated only at the end of the translation unit, after the static_assert.)
+#define CTNN_REQUIRE(ok, sentence, ...)                       \
+    if constexpr (!(ok)) CTNN_REPORT(__VA_ARGS__);            \
+    static_assert(ok, sentence)
+
+/// Reports a diagnostic type (see above) without a sentence.
+#define CTNN_REPORT(...) static_cast<void>(sizeof(__VA_ARGS__))

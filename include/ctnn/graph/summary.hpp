@@ -1,0 +1,80 @@
+// Keras-style model summary: layer (type), output shape, parameters, connections, totals.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <ctnn/graph/model.hpp>
+
+namespace ctnn {
+
+namespace detail {
+/// 135067736 → "135,067,736", as Keras prints its totals.
+inline std::string with_thousands(std::int64_t v) {
+    std::string digits = std::to_string(v < 0 ? -v : v), out;
+    for (std::size_t i = 0; i != digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+inline std::string keras_shape(dims d) {
+    return "(None, " + std::to_string(d.height) + ", " + std::to_string(d.width) + ", " + std::to_string(d.channels) + ")";
+}
+
+inline std::string padded(const std::string& s, std::size_t width) {
+    // Width in code points, so that no multi-byte character shifts the columns.
+    std::size_t points = 0;
+    for (const char c : s) points += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
+    return s + std::string(width > points ? width - points : 0, ' ');
+}
+}  // namespace detail
+
+/// Prints the summary of model type `M` as Keras' `model.summary()` does for a functional model
+/// (columns sized to fit instead of wrapped). The numbers are the model's constants.
+template <class In, class Out>
+void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "model") {
+    using M = Model<In, Out>;
+    struct row {
+        std::string layer, shape, params;
+        std::vector<std::string> inputs;
+    };
+    std::vector<row> rows;
+    for (const auto& l : M::layers) {
+        row r{std::string(l.name) + " (" + std::string(l.kind) + ")", detail::keras_shape(l.output_shape),
+              std::to_string(l.params), {}};
+        for (std::size_t e = 0; e != l.input_count; ++e)
+            r.inputs.push_back(std::string(M::layers[M::edges[l.first_input + e]].name) + "[0][0]");
+        rows.push_back(std::move(r));
+    }
+    std::size_t w0 = 12, w1 = 12, w2 = 7, w3 = 12;
+    for (const auto& r : rows) {
+        w0 = std::max(w0, r.layer.size());
+        w1 = std::max(w1, r.shape.size());
+        w2 = std::max(w2, r.params.size());
+        for (const auto& i : r.inputs) w3 = std::max(w3, i.size());
+    }
+    w0 += 3, w1 += 3, w2 += 3;
+    const std::size_t line = w0 + w1 + w2 + w3 + 1;
+    os << "Model: \"" << title << "\"\n" << std::string(line, '_') << '\n';
+    os << ' ' << detail::padded("Layer (type)", w0) << detail::padded("Output Shape", w1) << detail::padded("Param #", w2)
+       << "Connected to\n"
+       << std::string(line, '=') << '\n';
+    for (std::size_t i = 0; i != rows.size(); ++i) {
+        const auto& r = rows[i];
+        os << ' ' << detail::padded(r.layer, w0) << detail::padded(r.shape, w1) << detail::padded(r.params, w2)
+           << (r.inputs.empty() ? "[]" : r.inputs.front()) << '\n';
+        for (std::size_t k = 1; k < r.inputs.size(); ++k)
+            os << ' ' << std::string(w0 + w1 + w2, ' ') << r.inputs[k] << '\n';
+        os << std::string(line, i + 1 == rows.size() ? '=' : '_') << '\n';
+    }
+    os << "Total params: " << detail::with_thousands(M::total_params) << '\n'
+       << "Trainable params: " << detail::with_thousands(M::total_params) << '\n'
+       << "Non-trainable params: 0\n";
+}
+
+}  // namespace ctnn

@@ -1,0 +1,12 @@
+// Every layer ctnn provides.
+#pragma once
+
+#include <ctnn/layers/activation.hpp>
+#include <ctnn/layers/conv2d.hpp>
+#include <ctnn/layers/conv2d_transpose.hpp>
+#include <ctnn/layers/cropping2d.hpp>
+#include <ctnn/layers/input.hpp>
+#include <ctnn/layers/merge.hpp>
+#include <ctnn/layers/pooling.hpp>
+#include <ctnn/layers/up_sampling2d.hpp>
+#include <ctnn/layers/zero_padding2d.hpp>

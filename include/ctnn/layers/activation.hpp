@@ -1,0 +1,40 @@
+// Activation: applies an activation function on its own (FCN-8 ends with a softmax).
+//
+// Contract
+//   Activation<linear | relu | sigmoid | tanh | softmax, name<"...">>
+//   softmax is taken over the channel axis, per pixel.
+//   output     the input shape      params 0
+#pragma once
+
+#include <ctnn/layers/layer.hpp>
+
+namespace ctnn {
+
+template <class... Options>
+struct Activation : layer<Activation<Options...>> {
+    static constexpr std::string_view kind = "Activation";
+    using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
+    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
+    static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
+
+    static constexpr bool check_hyperparameters() {
+        return detail::check_options<Activation, void(linear), Options...>::value &&
+               detail::check_name<Activation, Options...>();
+    }
+
+    template <dims In>
+    static constexpr bool accepts = In.height > 0 && In.width > 0;
+
+    template <dims In>
+    static constexpr bool check_inputs() {
+        return accepts<In>;
+    }
+
+    template <dims In>
+    static constexpr dims output_shape = In;
+
+    template <dims In>
+    static constexpr std::int64_t params = 0;
+};
+
+}  // namespace ctnn

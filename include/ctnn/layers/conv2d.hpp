@@ -1,0 +1,68 @@
+// Conv2D: 2-D convolution (cross-correlation), Keras semantics.
+//
+// Contract
+//   Conv2D<filters, kernel_size<kh, kw>, [strides<sh, sw>], [valid | same],
+//          [dilation_rate<dh, dw>], [use_bias<bool>], [activation], name<"...">>
+//   requires   filters, kernel, strides and dilation ≥ 1; not both a stride and a dilation > 1;
+//              with `valid`, the input must be at least the effective kernel k′ = d·(k−1)+1.
+//   output     valid: ⌊(n − k′)/s⌋ + 1   same: ⌈n/s⌉   (per axis); channels = filters
+//   params     kh·kw·Cin·Cout + Cout (bias)
+//   weights    kernel (kh, kw, Cin, Cout), bias (Cout) — Keras order
+#pragma once
+
+#include <ctnn/layers/layer.hpp>
+#include <ctnn/layers/window.hpp>
+#include <ctnn/rules/rules.hpp>
+
+namespace ctnn {
+
+template <int Filters, class... Options>
+struct Conv2D : layer<Conv2D<Filters, Options...>> {
+    static constexpr std::string_view kind = "Conv2D";
+    using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
+    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
+
+    static constexpr int filters = Filters;
+    static constexpr hw kernel = detail::option_or<kernel_size<1>, detail::missing_hw, Options...>::value;
+    static constexpr hw stride = detail::option_or<strides<1>, strides<1>, Options...>::value;
+    static constexpr hw dilation = detail::option_or<dilation_rate<1>, dilation_rate<1>, Options...>::value;
+    static constexpr padding_mode padding = detail::option_or<valid, valid, Options...>::value;
+    static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
+    static constexpr bool bias = detail::option_or<use_bias<true>, use_bias<true>, Options...>::value;
+
+    static constexpr bool check_hyperparameters() {
+        constexpr bool options_ok =
+            detail::check_options<Conv2D, void(kernel_size<1>, strides<1>, dilation_rate<1>, valid, linear,
+                                               use_bias<true>),
+                                  Options...>::value &&
+            detail::check_name<Conv2D, Options...>() && detail::require_kernel_size<Conv2D, Options...>();
+        if constexpr (!options_ok) {
+            return false;
+        } else {
+            return detail::check_window_hyperparameters<Conv2D>() && detail::check_filters<Conv2D>();
+        }
+    }
+
+    template <dims In>
+    static constexpr bool accepts = detail::window_fits(In, kernel, dilation, padding);
+
+    template <dims In>
+    static constexpr bool check_inputs() {
+        constexpr bool fits = accepts<In>;
+        CTNN_REQUIRE(fits, "Conv2D: with padding 'valid' the input must be at least as large as the (dilated) kernel; "
+                           "use 'same' padding, a smaller kernel or a larger input",
+                     error::kernel_larger_than_input<Conv2D, shape_of<In>>);
+        return fits;
+    }
+
+    template <dims In>
+    static constexpr dims output_shape{detail::window_length(In.height, kernel.height, stride.height, dilation.height, padding),
+                                       detail::window_length(In.width, kernel.width, stride.width, dilation.width, padding),
+                                       Filters};
+
+    template <dims In>
+    static constexpr std::int64_t params = rules::eval(
+        rules::conv_params, {.kh = kernel.height, .kw = kernel.width, .cin = In.channels, .cout = Filters, .bias = bias});
+};
+
+}  // namespace ctnn

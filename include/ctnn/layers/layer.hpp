@@ -1,0 +1,90 @@
+// What every layer shares: applying it to nodes makes a node, after checking it accepts them.
+//
+// A layer type provides (see any header in layers/ for the contract in full):
+//   kind                       Keras class name, e.g. "Conv2D"
+//   layer_name                 named<...>, from its name<"..."> option
+//   min_inputs, max_inputs     how many nodes it takes
+//   check_hyperparameters()    reports and returns false for settings that can never work
+//   check_inputs<dims...>()    reports and returns false for input shapes it cannot take
+//   accepts<dims...>           the same verdict, silently (for requires-expressions)
+//   output_shape<dims...>      its output shape
+//   params<dims...>            its parameter count
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include <ctnn/error.hpp>
+#include <ctnn/graph/node.hpp>
+#include <ctnn/name.hpp>
+#include <ctnn/options.hpp>
+#include <ctnn/shape.hpp>
+
+namespace ctnn {
+
+/// Stands in for a node that failed its checks, so that one mistake gives one diagnostic: layers
+/// applied to it, and models made of it, stay silent.
+struct invalid_node {
+    static constexpr dims output_shape{};
+};
+
+namespace detail {
+template <class T> inline constexpr bool is_node = false;
+template <class L, class... I> inline constexpr bool is_node<node<L, I...>> = true;
+template <> inline constexpr bool is_node<invalid_node> = true;
+
+/// Every layer names itself: ctnn identifies layers by their types, so an unnamed layer could not
+/// be told apart from another with the same settings, nor matched to its weights.
+template <class Layer, class... Options>
+constexpr bool check_name() {
+    constexpr bool has_name = count_kind<typename named<>::option_kind, Options...> == 1;
+    CTNN_REQUIRE(has_name, "every layer needs a name: add name<\"...\"> to its options",
+                 error::layer_needs_a_name<Layer>);
+    return has_name;
+}
+}  // namespace detail
+
+/// Node types: what applying layers makes.
+template <class T>
+concept node_type = detail::is_node<T>;
+
+/// The CRTP base of every layer: `Conv2D<...>{}(x)` checks the layer against x's shape and
+/// returns the node, as calling a Keras layer on a tensor does.
+template <class Derived>
+struct layer {
+    template <node_type... Inputs>
+    constexpr auto operator()(Inputs...) const {
+        if constexpr ((std::is_same_v<Inputs, invalid_node> || ...)) {
+            return invalid_node{};
+        } else if constexpr (!Derived::check_hyperparameters()) {
+            return invalid_node{};
+        } else {
+            constexpr auto n = sizeof...(Inputs);
+            constexpr bool arity_ok = n >= Derived::min_inputs && n <= Derived::max_inputs;
+            CTNN_REQUIRE(arity_ok, "this layer was given the wrong number of inputs",
+                         error::wrong_number_of_inputs<Derived, std::integral_constant<std::size_t, Derived::min_inputs>,
+                                                       std::integral_constant<std::size_t, n>>);
+            if constexpr (!arity_ok) {
+                return invalid_node{};
+            } else if constexpr (!Derived::template check_inputs<Inputs::output_shape...>()) {
+                return invalid_node{};
+            } else {
+                return node<Derived, Inputs...>{};
+            }
+        }
+    }
+};
+
+/// Whether layer `L` takes inputs of these shapes; silent, for `requires` and negative tests.
+template <class L, class... Shapes>
+concept accepts = (sizeof...(Shapes) >= L::min_inputs) && (sizeof...(Shapes) <= L::max_inputs) &&
+                  L::template accepts<Shapes::value...>;
+
+/// The output shape of layer `L` on inputs of shapes `Shapes...`, as a type.
+template <class L, class... Shapes>
+using output_shape_t = shape_of<L::template output_shape<Shapes::value...>>;
+
+}  // namespace ctnn

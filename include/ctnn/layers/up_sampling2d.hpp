@@ -1,0 +1,52 @@
+// UpSampling2D: repeats rows and columns (nearest neighbour), Keras semantics.
+//
+// Contract
+//   UpSampling2D<[size<fh, fw>], name<"...">>
+//   default    size<2>
+//   requires   size ≥ 1
+//   output     n·f per axis; channels unchanged
+//   params     0
+#pragma once
+
+#include <ctnn/layers/layer.hpp>
+#include <ctnn/rules/rules.hpp>
+
+namespace ctnn {
+
+template <class... Options>
+struct UpSampling2D : layer<UpSampling2D<Options...>> {
+    static constexpr std::string_view kind = "UpSampling2D";
+    using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
+    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
+    static constexpr hw factor = detail::option_or<size<1>, size<2>, Options...>::value;
+
+    static constexpr bool check_hyperparameters() {
+        constexpr bool options_ok = detail::check_options<UpSampling2D, void(size<1>), Options...>::value &&
+                                    detail::check_name<UpSampling2D, Options...>();
+        if constexpr (!options_ok) {
+            return false;
+        } else {
+            constexpr bool ok = factor.height >= 1 && factor.width >= 1;
+            CTNN_REQUIRE(ok, "size must be at least 1 along each axis", error::size_must_be_positive<UpSampling2D>);
+            return ok;
+        }
+    }
+
+    template <dims In>
+    static constexpr bool accepts = In.height > 0 && In.width > 0;
+
+    template <dims In>
+    static constexpr bool check_inputs() {
+        return accepts<In>;
+    }
+
+    template <dims In>
+    static constexpr dims output_shape{static_cast<int>(rules::eval(rules::upsample_length, {.n = In.height, .f = factor.height})),
+                                       static_cast<int>(rules::eval(rules::upsample_length, {.n = In.width, .f = factor.width})),
+                                       In.channels};
+
+    template <dims In>
+    static constexpr std::int64_t params = 0;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,140 @@
+// Keras keyword arguments as types: `Conv2D<64, kernel_size<3>, strides<2>, same, relu>`.
+//
+// Options may be given in any order, as Keras keywords may. Each layer states which options it
+// accepts; an option it does not accept, or one given twice, is a compile error naming both.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+#include <ctnn/error.hpp>
+#include <ctnn/name.hpp>
+
+namespace ctnn {
+
+/// A pair of lengths, one per spatial axis.
+struct hw {
+    int height = 0;
+    int width = 0;
+    friend constexpr bool operator==(const hw&, const hw&) = default;
+};
+
+/// Before/after amounts for both axes, as Keras' ((top, bottom), (left, right)).
+struct margins {
+    int top = 0, bottom = 0, left = 0, right = 0;
+    friend constexpr bool operator==(const margins&, const margins&) = default;
+};
+
+template <int H, int W = H> struct kernel_size { using option_kind = kernel_size<1>; static constexpr hw value{H, W}; };
+template <int H, int W = H> struct strides { using option_kind = strides<1>; static constexpr hw value{H, W}; };
+template <int H, int W = H> struct dilation_rate { using option_kind = dilation_rate<1>; static constexpr hw value{H, W}; };
+template <int H, int W = H> struct pool_size { using option_kind = pool_size<1>; static constexpr hw value{H, W}; };
+template <int H, int W = H> struct size { using option_kind = size<1>; static constexpr hw value{H, W}; };
+
+/// `output_padding` of Conv2DTranspose. Unset (Keras' None) is not the same as zero.
+template <int H, int W = H> struct output_padding { using option_kind = output_padding<0>; static constexpr hw value{H, W}; };
+
+namespace detail {
+template <int... V> constexpr margins make_margins() {
+    constexpr int v[] = {V...};
+    if constexpr (sizeof...(V) == 1) return {v[0], v[0], v[0], v[0]};
+    else if constexpr (sizeof...(V) == 2) return {v[0], v[0], v[1], v[1]};
+    else return {v[0], v[1], v[2], v[3]};
+}
+}  // namespace detail
+
+/// Cropping2D's `cropping`, in Keras' three forms: `cropping<c>` is ((c,c),(c,c)),
+/// `cropping<h, w>` is ((h,h),(w,w)), `cropping<t, b, l, r>` is ((t,b),(l,r)).
+template <int... V>
+struct cropping {
+    static_assert(sizeof...(V) == 1 || sizeof...(V) == 2 || sizeof...(V) == 4,
+                  "cropping takes 1 value (all sides), 2 (height, width) or 4 (top, bottom, left, right)");
+    using option_kind = cropping<0>;
+    static constexpr margins value = detail::make_margins<V...>();
+};
+
+/// ZeroPadding2D's `padding`, in the same three forms as `cropping`.
+template <int... V>
+struct padding {
+    static_assert(sizeof...(V) == 1 || sizeof...(V) == 2 || sizeof...(V) == 4,
+                  "padding takes 1 value (all sides), 2 (height, width) or 4 (top, bottom, left, right)");
+    using option_kind = padding<0>;
+    static constexpr margins value = detail::make_margins<V...>();
+};
+
+template <bool B> struct use_bias { using option_kind = use_bias<true>; static constexpr bool value = B; };
+using no_bias = use_bias<false>;
+
+/// Padding modes of convolutions and pooling (Keras' padding='valid' / 'same').
+enum class padding_mode { valid, same };
+struct valid { using option_kind = valid; static constexpr padding_mode value = padding_mode::valid; };
+struct same { using option_kind = valid; static constexpr padding_mode value = padding_mode::same; };
+
+/// Activations (Keras' activation='relu', ...). Softmax is taken over the channel axis.
+enum class activation_kind { linear, relu, sigmoid, tanh, softmax };
+struct linear { using option_kind = linear; static constexpr activation_kind value = activation_kind::linear; };
+struct relu { using option_kind = linear; static constexpr activation_kind value = activation_kind::relu; };
+struct sigmoid { using option_kind = linear; static constexpr activation_kind value = activation_kind::sigmoid; };
+struct tanh { using option_kind = linear; static constexpr activation_kind value = activation_kind::tanh; };
+struct softmax { using option_kind = linear; static constexpr activation_kind value = activation_kind::softmax; };
+
+constexpr std::string_view to_string(padding_mode p) { return p == padding_mode::same ? "same" : "valid"; }
+constexpr std::string_view to_string(activation_kind a) {
+    switch (a) {
+        case activation_kind::relu: return "relu";
+        case activation_kind::sigmoid: return "sigmoid";
+        case activation_kind::tanh: return "tanh";
+        case activation_kind::softmax: return "softmax";
+        default: return "linear";
+    }
+}
+
+namespace detail {
+
+template <class T>
+concept option = requires { typename T::option_kind; };
+
+template <class Kind, class... Options>
+constexpr std::size_t count_kind = (std::size_t{0} + ... + std::is_same_v<typename Options::option_kind, Kind>);
+
+template <class Kind, class Default, class... Options>
+struct find_option { using type = Default; };
+template <class Kind, class Default, class First, class... Rest>
+struct find_option<Kind, Default, First, Rest...>
+    : std::conditional_t<std::is_same_v<typename First::option_kind, Kind>, std::type_identity<First>,
+                         find_option<Kind, Default, Rest...>> {};
+
+/// The option of `Kind` among `Options`, or `Default` where none is given.
+template <class Kind, class Default, class... Options>
+using option_or = typename find_option<Kind, Default, Options...>::type;
+
+template <class Option, class... Accepted>
+constexpr bool accepted = (std::is_same_v<typename Option::option_kind, typename Accepted::option_kind> || ...);
+
+/// Checks a layer's options against the kinds it accepts (one representative type per kind).
+/// Names the layer and the offending option on the first error line.
+template <class Layer, class Accepted, class... Options>
+struct check_options;
+template <class Layer, class... Accepted, class... Options>
+struct check_options<Layer, void(Accepted...), Options...> {
+    template <class Option>
+    static constexpr bool one() {
+        if constexpr (!option<Option>) {
+            CTNN_REPORT(error::option_not_accepted_by_layer<Layer, Option>);
+            return false;
+        } else if constexpr (!accepted<Option, Accepted..., named<>>) {
+            CTNN_REPORT(error::option_not_accepted_by_layer<Layer, Option>);
+            return false;
+        } else if constexpr (count_kind<typename Option::option_kind, Options...> > 1) {
+            CTNN_REPORT(error::option_given_twice<Layer, Option>);
+            return false;
+        } else {
+            return true;
+        }
+    }
+    static constexpr bool value = (one<Options>() && ...);
+};
+
+}  // namespace detail
+}  // namespace ctnn
