@@ -1,10 +1,7 @@
-// ctnn: compile-time neural networks. Umbrella header: layers, typed graphs, summaries.
+// ctnn: compile-time neural networks. Umbrella header: the compile-time core (layers, typed
+// graphs, summaries) and the CPU runtime that executes them.
 #pragma once
 
-#include <ctnn/graph/model.hpp>
-#include <ctnn/graph/summary.hpp>
-#include <ctnn/layers.hpp>
-#include <ctnn/name.hpp>
-#include <ctnn/options.hpp>
-#include <ctnn/rules/rules.hpp>
-#include <ctnn/shape.hpp>
+#include <ctnn/core.hpp>
+#include <ctnn/runtime/network.hpp>
+#include <ctnn/runtime/tensor.hpp>

@@ -109,6 +109,10 @@ struct Model {
     static constexpr std::int64_t total_params =
         boost::hana::unpack(nodes, [](auto... n) { return (std::int64_t{0} + ... + decltype(n)::type::params); });
 
+    /// The node at position `I` of `nodes`.
+    template <std::size_t I>
+    using node_at = typename decltype(+nodes[boost::hana::size_c<I>])::type;
+
 private:
     // Two different nodes with one name (checked before the name map is built, which needs
     // distinct keys).
@@ -119,9 +123,6 @@ private:
         return {layer_count, layer_count};
     }
     static constexpr auto duplicate = first_duplicate_name();
-
-    template <std::size_t I>
-    using node_at = typename decltype(+nodes[boost::hana::size_c<I>])::type;
 
     static constexpr bool check_names() {
         constexpr bool unique = duplicate[0] == layer_count;

@@ -2,6 +2,7 @@
 // its shape and parameter count are constants that static_asserts can read.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -23,6 +24,17 @@ struct node {
     static constexpr dims output_shape = Layer::template output_shape<Inputs::output_shape...>;
     using shape = shape_of<output_shape>;
     static constexpr std::int64_t params = Layer::template params<Inputs::output_shape...>;
+
+    /// Whether the layer has weights here, and their shapes in Keras' layout.
+    static constexpr bool has_kernel = requires { Layer::template kernel_shape<Inputs::output_shape...>; };
+    static constexpr bool has_bias = [] {
+        if constexpr (has_kernel) return Layer::bias;
+        else return false;
+    }();
+    static constexpr std::array<std::int64_t, 4> kernel_shape = [] {
+        if constexpr (has_kernel) return Layer::template kernel_shape<Inputs::output_shape...>;
+        else return std::array<std::int64_t, 4>{};
+    }();
 
     static constexpr auto inputs = boost::hana::tuple_t<Inputs...>;
     static constexpr std::size_t input_count = sizeof...(Inputs);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
 
 namespace ctnn {
@@ -20,6 +21,11 @@ inline std::string with_thousands(std::int64_t v) {
         out += digits[i];
     }
     return v < 0 ? "-" + out : out;
+}
+
+inline std::string megabytes(std::int64_t bytes) {
+    const auto tenths = (bytes * 10 + 524'288) / 1'048'576;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MiB";
 }
 
 inline std::string keras_shape(dims d) {
@@ -74,7 +80,9 @@ void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "
     }
     os << "Total params: " << detail::with_thousands(M::total_params) << '\n'
        << "Trainable params: " << detail::with_thousands(M::total_params) << '\n'
-       << "Non-trainable params: 0\n";
+       << "Non-trainable params: 0\n"
+       << "Weights: " << detail::megabytes(M::total_params * 4) << " (float32)\n"
+       << "Peak activation memory: " << detail::megabytes(memory_plan<M>.peak * 4) << " per sample\n";
 }
 
 }  // namespace ctnn

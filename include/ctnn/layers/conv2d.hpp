@@ -10,6 +10,8 @@
 //   weights    kernel (kh, kw, Cin, Cout), bias (Cout) — Keras order
 #pragma once
 
+#include <array>
+
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
 #include <ctnn/rules/rules.hpp>
@@ -63,6 +65,10 @@ struct Conv2D : layer<Conv2D<Filters, Options...>> {
     template <dims In>
     static constexpr std::int64_t params = rules::eval(
         rules::conv_params, {.kh = kernel.height, .kw = kernel.width, .cin = In.channels, .cout = Filters, .bias = bias});
+
+    /// Keras' kernel layout: (kh, kw, Cin, Cout).
+    template <dims In>
+    static constexpr std::array<std::int64_t, 4> kernel_shape{kernel.height, kernel.width, In.channels, Filters};
 };
 
 }  // namespace ctnn

@@ -14,6 +14,8 @@
 //   weights    kernel (kh, kw, Cout, Cin), bias (Cout) — Keras order
 #pragma once
 
+#include <array>
+
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
 #include <ctnn/rules/rules.hpp>
@@ -114,6 +116,10 @@ struct Conv2DTranspose : layer<Conv2DTranspose<Filters, Options...>> {
     static constexpr std::int64_t params = rules::eval(rules::conv_transpose_params,
                                                        {.kh = kernel.height, .kw = kernel.width, .cin = In.channels,
                                                         .cout = Filters, .bias = bias});
+
+    /// Keras' kernel layout: (kh, kw, Cout, Cin).
+    template <dims In>
+    static constexpr std::array<std::int64_t, 4> kernel_shape{kernel.height, kernel.width, Filters, In.channels};
 };
 
 }  // namespace ctnn

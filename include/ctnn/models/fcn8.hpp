@@ -2,7 +2,7 @@
 // included. Shared by the example, the tests and the benchmarks.
 #pragma once
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/core.hpp>
 
 namespace ctnn::models {
 

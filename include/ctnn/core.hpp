@@ -1,0 +1,12 @@
+// ctnn's compile-time core: shapes, layers, typed graphs, summaries. Needs no Eigen, so that
+// code that only builds and checks models compiles fast.
+#pragma once
+
+#include <ctnn/graph/memory_plan.hpp>
+#include <ctnn/graph/model.hpp>
+#include <ctnn/graph/summary.hpp>
+#include <ctnn/layers.hpp>
+#include <ctnn/name.hpp>
+#include <ctnn/options.hpp>
+#include <ctnn/rules/rules.hpp>
+#include <ctnn/shape.hpp>

@@ -1,0 +1,53 @@
+// Activations, and the bias-plus-activation epilogue that convolutions apply to each finished
+// block of output while it is still in cache.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include <ctnn/options.hpp>
+
+namespace ctnn::detail {
+
+inline float activate(float v, activation_kind a) {
+    switch (a) {
+        case activation_kind::relu: return v > 0.0f ? v : 0.0f;
+        case activation_kind::sigmoid: return 1.0f / (1.0f + std::exp(-v));
+        case activation_kind::tanh: return std::tanh(v);
+        default: return v;
+    }
+}
+
+/// Softmax over the last axis of `rows` rows of `channels` values, in place. Subtracting each
+/// row's maximum first keeps exp() finite whatever the logits.
+inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels) {
+    for (std::int64_t r = 0; r != rows; ++r) {
+        float* row = p + r * channels;
+        const float top = *std::max_element(row, row + channels);
+        float sum = 0.0f;
+        for (std::int64_t c = 0; c != channels; ++c) sum += (row[c] = std::exp(row[c] - top));
+        const float scale = 1.0f / sum;
+        for (std::int64_t c = 0; c != channels; ++c) row[c] *= scale;
+    }
+}
+
+/// Adds `bias` (may be null) to columns [c0, c1) of rows [r0, r1) and applies an element-wise
+/// activation (softmax is applied separately, over whole rows).
+inline void bias_activate(float* p, std::int64_t ld, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+                          const float* bias, activation_kind a) {
+    const bool elementwise = a != activation_kind::linear && a != activation_kind::softmax;
+    if (bias == nullptr && !elementwise) return;
+    for (std::int64_t r = r0; r != r1; ++r) {
+        float* row = p + r * ld;
+        if (bias != nullptr)
+            for (std::int64_t c = c0; c != c1; ++c) row[c] += bias[c];
+        if (a == activation_kind::relu) {
+            for (std::int64_t c = c0; c != c1; ++c) row[c] = row[c] > 0.0f ? row[c] : 0.0f;
+        } else if (elementwise) {
+            for (std::int64_t c = c0; c != c1; ++c) row[c] = activate(row[c], a);
+        }
+    }
+}
+
+}  // namespace ctnn::detail

@@ -1,0 +1,187 @@
+// Conv2D on the CPU: tiled im2col + GEMM, a plain GEMM for 1×1 convolutions, and a per-tap
+// GEMM over gathered pixels where `same` padding would make many multiply-adds hit zeros.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include <ctnn/options.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/tensor.hpp>
+#include <ctnn/runtime/workspace.hpp>
+
+namespace ctnn::detail {
+
+/// Everything the kernel needs of a Conv2D node, as run-time values.
+struct conv2d_op {
+    dims in, out;
+    hw kernel, stride, dilation;
+    int pad_top, pad_left;  // TF's placement: ⌊P/2⌋ before, the rest after
+    activation_kind activation;
+};
+
+/// Output positions [first, last) along one axis at which tap `t` reads inside the input.
+inline std::pair<int, int> valid_outputs(int tap, int n_in, int n_out, int stride, int dilation, int pad) {
+    // input = o·s + t·d − pad must lie in [0, n_in)
+    const int offset = tap * dilation - pad;
+    int first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    int last = offset >= n_in ? 0 : (n_in - 1 - offset) / stride + 1;
+    first = std::min(first, n_out);
+    last = std::clamp(last, first, n_out);
+    return {first, last};
+}
+
+/// Fraction of a Conv2D's dense multiply-adds that read real input rather than padding.
+inline double real_tap_fraction(const conv2d_op& op) {
+    auto axis = [](int kernel, int n_in, int n_out, int s, int d, int pad) {
+        std::int64_t real = 0;
+        for (int t = 0; t != kernel; ++t) {
+            auto [a, b] = valid_outputs(t, n_in, n_out, s, d, pad);
+            real += b - a;
+        }
+        return static_cast<double>(real) / (static_cast<double>(kernel) * n_out);
+    };
+    return axis(op.kernel.height, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top) *
+           axis(op.kernel.width, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
+}
+
+/// Writes im2col rows [row0, row0 + rows) of sample `x` (rows are output pixels; each row is
+/// kh·kw·Cin values in Keras' kernel order, zeros where the window reads padding).
+inline void im2col(const conv2d_op& op, const float* x, std::int64_t row0, std::int64_t rows, float* out) {
+    const int cin = op.in.channels;
+    const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
+    for (std::int64_t r = 0; r != rows; ++r) {
+        const auto pixel = row0 + r;
+        const int oh = static_cast<int>(pixel / op.out.width), ow = static_cast<int>(pixel % op.out.width);
+        float* dst = out + r * row_len;
+        for (int kh = 0; kh != op.kernel.height; ++kh) {
+            const int ih = oh * op.stride.height + kh * op.dilation.height - op.pad_top;
+            for (int kw = 0; kw != op.kernel.width; ++kw, dst += cin) {
+                const int iw = ow * op.stride.width + kw * op.dilation.width - op.pad_left;
+                if (ih < 0 || ih >= op.in.height || iw < 0 || iw >= op.in.width)
+                    std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(cin));
+                else
+                    std::memcpy(dst, x + (std::int64_t{ih} * op.in.width + iw) * cin, sizeof(float) * static_cast<std::size_t>(cin));
+            }
+        }
+    }
+}
+
+/// One GEMM per kernel tap over the output pixels at which that tap reads real input, gathered
+/// into a contiguous block: exactly the multiply-adds that do not hit padding. Work is split by
+/// output channels, so each thread reads its share of the kernel once.
+inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
+                           workspace& ws) {
+    const int cin = op.in.channels, cout = op.out.channels;
+    const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
+    const int parts = cout >= 64 * ws.threads() ? ws.threads() : 1;
+    for (int n = 0; n != x.batch; ++n) {
+        const float* xs = x.sample(n);
+        float* ys = y.sample(n);
+        parallel_for(static_cast<std::size_t>(parts), ws.threads(), [&](std::size_t part, int worker) {
+            auto [c0u, c1u] = split(static_cast<std::size_t>(cout), static_cast<std::size_t>(parts), part);
+            const auto c0 = static_cast<std::int64_t>(c0u), cols = static_cast<std::int64_t>(c1u - c0u);
+            for (std::int64_t p = 0; p != pixels; ++p) {
+                float* row = ys + p * cout + c0;
+                if (bias != nullptr) std::memcpy(row, bias + c0, sizeof(float) * static_cast<std::size_t>(cols));
+                else std::memset(row, 0, sizeof(float) * static_cast<std::size_t>(cols));
+            }
+            // Rows per chunk so that the gathered pixels and their products fit the scratch.
+            const std::int64_t per_row = cin + cols;
+            const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / per_row);
+            float* scratch = ws.scratch(worker, static_cast<std::size_t>(chunk * per_row));
+            float* gathered = scratch;
+            float* product = scratch + chunk * cin;
+            for (int kh = 0; kh != op.kernel.height; ++kh) {
+                auto [oh0, oh1] = valid_outputs(kh, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top);
+                for (int kw = 0; kw != op.kernel.width; ++kw) {
+                    auto [ow0, ow1] = valid_outputs(kw, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
+                    const std::int64_t width = ow1 - ow0;
+                    if (oh0 == oh1 || width == 0) continue;
+                    const float* tap = kernel + (std::int64_t{kh} * op.kernel.width + kw) * cin * cout;
+                    const std::int64_t rows_per_chunk = std::max<std::int64_t>(1, chunk / width);
+                    for (int oh_begin = oh0; oh_begin < oh1; oh_begin += static_cast<int>(rows_per_chunk)) {
+                        const int oh_end = static_cast<int>(std::min<std::int64_t>(oh1, oh_begin + rows_per_chunk));
+                        std::int64_t m = 0;
+                        for (int oh = oh_begin; oh != oh_end; ++oh) {
+                            const int ih = oh * op.stride.height + kh * op.dilation.height - op.pad_top;
+                            for (int ow = ow0; ow != ow1; ++ow, ++m) {
+                                const int iw = ow * op.stride.width + kw * op.dilation.width - op.pad_left;
+                                std::memcpy(gathered + m * cin, xs + (std::int64_t{ih} * op.in.width + iw) * cin,
+                                            sizeof(float) * static_cast<std::size_t>(cin));
+                            }
+                        }
+                        gemm({gathered, cin}, {tap + c0, cout}, {product, cols}, m, cols, cin, false);
+                        m = 0;
+                        for (int oh = oh_begin; oh != oh_end; ++oh)
+                            for (int ow = ow0; ow != ow1; ++ow, ++m) {
+                                float* dst = ys + (std::int64_t{oh} * op.out.width + ow) * cout + c0;
+                                const float* src = product + m * cols;
+                                for (std::int64_t c = 0; c != cols; ++c) dst[c] += src[c];
+                            }
+                    }
+                }
+            }
+            bias_activate(ys, cout, 0, pixels, c0, c0 + cols, nullptr, op.activation);
+        });
+    }
+}
+
+/// y = conv(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout), which is
+/// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply.
+inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
+                   workspace& ws) {
+    const int cin = op.in.channels, cout = op.out.channels;
+    const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
+    const bool pointwise = op.kernel.height == 1 && op.kernel.width == 1 && op.stride.height == 1 &&
+                           op.stride.width == 1 && op.pad_top == 0 && op.pad_left == 0 && op.in.height == op.out.height &&
+                           op.in.width == op.out.width;
+    auto epilogue = [&](float* out) {
+        return [&, out](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
+            bias_activate(out, cout, r0, r1, c0, c1, bias, op.activation);
+        };
+    };
+
+    if (pointwise) {
+        // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
+        parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
+                      epilogue(y.data));
+    } else if (real_tap_fraction(op) < 0.8) {
+        conv2d_by_taps(op, x, y, kernel, bias, ws);
+    } else {
+        const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
+        const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len);
+        const std::int64_t total = pixels * x.batch;
+        if (total >= 32 * std::int64_t{ws.threads()}) {
+            // Many rows: each thread takes whole tiles (im2col, GEMM, epilogue).
+            const std::int64_t tile = std::clamp<std::int64_t>((total + ws.threads() - 1) / ws.threads(), 1, budget_rows);
+            const std::int64_t tiles_per_sample = (pixels + tile - 1) / tile;
+            parallel_for(static_cast<std::size_t>(tiles_per_sample * x.batch), ws.threads(), [&](std::size_t t, int worker) {
+                const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles_per_sample);
+                const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles_per_sample) * tile;
+                const std::int64_t rows = std::min(tile, pixels - row0);
+                float* cols = ws.scratch(worker, static_cast<std::size_t>(rows * row_len));
+                im2col(op, x.sample(n), row0, rows, cols);
+                float* out = y.sample(n) + row0 * cout;
+                gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
+                bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+            });
+        } else {
+            // Few rows (small maps): tiles one after another, each product split by columns.
+            for (int n = 0; n != x.batch; ++n)
+                for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
+                    const std::int64_t rows = std::min(budget_rows, pixels - row0);
+                    float* cols = ws.scratch(0, static_cast<std::size_t>(rows * row_len));
+                    im2col(op, x.sample(n), row0, rows, cols);
+                    float* out = y.sample(n) + row0 * cout;
+                    parallel_gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, ws.threads(),
+                                  epilogue(out));
+                }
+        }
+    }
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
+}
+
+}  // namespace ctnn::detail

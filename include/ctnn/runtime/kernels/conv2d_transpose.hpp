@@ -1,0 +1,76 @@
+// Conv2DTranspose on the CPU: a GEMM that gives every input pixel's contribution to each
+// kernel tap, then a scatter-add (col2im) into the output window, as TF places it.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include <ctnn/options.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/tensor.hpp>
+#include <ctnn/runtime/workspace.hpp>
+
+namespace ctnn::detail {
+
+struct conv2d_transpose_op {
+    dims in, out;
+    hw kernel, stride, dilation;
+    /// Rows and columns of the full scatter result cut before the output window.
+    int cut_top, cut_left;
+    activation_kind activation;
+};
+
+/// y = conv_transpose(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cout, Cin):
+/// a (kh·kw·Cout) × Cin matrix, whose transpose maps an input pixel's channels to its
+/// contributions at every tap.
+inline void conv2d_transpose(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
+                             const float* bias, workspace& ws) {
+    const int cin = op.in.channels, cout = op.out.channels;
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width;
+    const std::int64_t row_len = taps * cout;
+    const std::int64_t in_pixels = std::int64_t{op.in.height} * op.in.width;
+    const std::int64_t out_pixels = std::int64_t{op.out.height} * op.out.width;
+    const std::int64_t tile = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len);
+    const_matrix kernel_t_source(kernel, row_len, cin, Eigen::OuterStride<>(cin));
+
+    std::memset(y.data, 0, sizeof(float) * static_cast<std::size_t>(out_pixels * y.batch * cout));
+    for (int n = 0; n != x.batch; ++n) {
+        const float* xs = x.sample(n);
+        float* ys = y.sample(n);
+        for (std::int64_t p0 = 0; p0 < in_pixels; p0 += tile) {
+            const std::int64_t rows = std::min(tile, in_pixels - p0);
+            float* cols = ws.scratch(0, static_cast<std::size_t>(rows * row_len));
+            // cols (rows × kh·kw·Cout) = x (rows × Cin) · kernelᵀ (Cin × kh·kw·Cout), split by rows.
+            const std::size_t parts = static_cast<std::size_t>(std::clamp<std::int64_t>(rows / 16, 1, ws.threads()));
+            parallel_for(parts, ws.threads(), [&](std::size_t i, int) {
+                auto [r0, r1] = split(static_cast<std::size_t>(rows), parts, i);
+                const auto a = static_cast<std::int64_t>(r0), b = static_cast<std::int64_t>(r1);
+                const_matrix X(xs + (p0 + a) * cin, b - a, cin, Eigen::OuterStride<>(cin));
+                matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
+                C.noalias() = X * kernel_t_source.transpose();
+            });
+            // Scatter: input pixel (ih, iw) at tap (kh, kw) lands on full-result position
+            // (ih·s + kh·d, iw·s + kw·d); keep what falls inside the output window.
+            for (std::int64_t r = 0; r != rows; ++r) {
+                const int ih = static_cast<int>((p0 + r) / op.in.width), iw = static_cast<int>((p0 + r) % op.in.width);
+                for (int kh = 0; kh != op.kernel.height; ++kh) {
+                    const int oh = ih * op.stride.height + kh * op.dilation.height - op.cut_top;
+                    if (oh < 0 || oh >= op.out.height) continue;
+                    for (int kw = 0; kw != op.kernel.width; ++kw) {
+                        const int ow = iw * op.stride.width + kw * op.dilation.width - op.cut_left;
+                        if (ow < 0 || ow >= op.out.width) continue;
+                        const float* src = cols + r * row_len + (std::int64_t{kh} * op.kernel.width + kw) * cout;
+                        float* dst = ys + (std::int64_t{oh} * op.out.width + ow) * cout;
+                        for (int c = 0; c != cout; ++c) dst[c] += src[c];
+                    }
+                }
+            }
+        }
+    }
+    bias_activate(y.data, cout, 0, out_pixels * y.batch, 0, cout, bias, op.activation);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, out_pixels * y.batch, cout);
+}
+
+}  // namespace ctnn::detail

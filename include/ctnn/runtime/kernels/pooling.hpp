@@ -1,0 +1,51 @@
+// MaxPooling2D and AveragePooling2D on the CPU. Windows that overhang the input under `same`
+// padding ignore the padding: max over the real cells, average over their count (as TF does).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
+
+namespace ctnn::detail {
+
+struct pooling_op {
+    dims in, out;
+    hw pool, stride;
+    int pad_top, pad_left;
+    bool average;
+};
+
+inline void pool2d(const pooling_op& op, tensor_view x, tensor_view y, int threads) {
+    const int c_count = op.in.channels;
+    const std::size_t rows = static_cast<std::size_t>(x.batch) * static_cast<std::size_t>(op.out.height);
+    parallel_for(rows, rows >= 64 ? threads : 1, [&](std::size_t row, int) {
+        const int n = static_cast<int>(row / static_cast<std::size_t>(op.out.height));
+        const int oh = static_cast<int>(row % static_cast<std::size_t>(op.out.height));
+        const float* xs = x.sample(n);
+        const int h0 = std::max(0, oh * op.stride.height - op.pad_top);
+        const int h1 = std::min(op.in.height, oh * op.stride.height - op.pad_top + op.pool.height);
+        for (int ow = 0; ow != op.out.width; ++ow) {
+            const int w0 = std::max(0, ow * op.stride.width - op.pad_left);
+            const int w1 = std::min(op.in.width, ow * op.stride.width - op.pad_left + op.pool.width);
+            float* dst = y.sample(n) + (std::int64_t{oh} * op.out.width + ow) * c_count;
+            std::fill(dst, dst + c_count, op.average ? 0.0f : -std::numeric_limits<float>::infinity());
+            for (int ih = h0; ih < h1; ++ih)
+                for (int iw = w0; iw < w1; ++iw) {
+                    const float* src = xs + (std::int64_t{ih} * op.in.width + iw) * c_count;
+                    if (op.average)
+                        for (int c = 0; c != c_count; ++c) dst[c] += src[c];
+                    else
+                        for (int c = 0; c != c_count; ++c) dst[c] = std::max(dst[c], src[c]);
+                }
+            if (op.average) {
+                const float scale = 1.0f / static_cast<float>((h1 - h0) * (w1 - w0));
+                for (int c = 0; c != c_count; ++c) dst[c] *= scale;
+            }
+        }
+    });
+}
+
+}  // namespace ctnn::detail

@@ -1,0 +1,76 @@
+// The layers that only move values: Cropping2D, ZeroPadding2D, UpSampling2D (nearest),
+// Concatenate; and the element-wise ones: Add, Activation.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#include <ctnn/options.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/tensor.hpp>
+
+namespace ctnn::detail {
+
+/// Copies the window of x starting at (top, left) of y's height and width (a crop).
+inline void crop2d(tensor_view x, tensor_view y, int top, int left) {
+    const auto row_bytes = sizeof(float) * static_cast<std::size_t>(y.shape.width) * static_cast<std::size_t>(y.shape.channels);
+    for (int n = 0; n != x.batch; ++n)
+        for (int h = 0; h != y.shape.height; ++h)
+            std::memcpy(y.sample(n) + std::int64_t{h} * y.shape.width * y.shape.channels,
+                        x.sample(n) + (std::int64_t{h + top} * x.shape.width + left) * x.shape.channels, row_bytes);
+}
+
+/// Places x inside zeros, at (top, left) of y.
+inline void pad2d(tensor_view x, tensor_view y, int top, int left) {
+    std::memset(y.data, 0, sizeof(float) * static_cast<std::size_t>(y.sample_size() * y.batch));
+    const auto row_bytes = sizeof(float) * static_cast<std::size_t>(x.shape.width) * static_cast<std::size_t>(x.shape.channels);
+    for (int n = 0; n != x.batch; ++n)
+        for (int h = 0; h != x.shape.height; ++h)
+            std::memcpy(y.sample(n) + (std::int64_t{h + top} * y.shape.width + left) * y.shape.channels,
+                        x.sample(n) + std::int64_t{h} * x.shape.width * x.shape.channels, row_bytes);
+}
+
+/// Nearest-neighbour upsampling: output (h, w) takes input (h / fh, w / fw).
+inline void upsample2d(tensor_view x, tensor_view y, hw factor) {
+    const int c_count = x.shape.channels;
+    for (int n = 0; n != x.batch; ++n)
+        for (int h = 0; h != y.shape.height; ++h)
+            for (int w = 0; w != y.shape.width; ++w)
+                std::memcpy(y.sample(n) + (std::int64_t{h} * y.shape.width + w) * c_count,
+                            x.sample(n) + (std::int64_t{h / factor.height} * x.shape.width + w / factor.width) * c_count,
+                            sizeof(float) * static_cast<std::size_t>(c_count));
+}
+
+inline void add(std::span<const tensor_view> xs, tensor_view y) {
+    const std::int64_t count = y.sample_size() * y.batch;
+    std::copy(xs[0].data, xs[0].data + count, y.data);
+    for (std::size_t i = 1; i != xs.size(); ++i) {
+        const float* src = xs[i].data;
+        for (std::int64_t k = 0; k != count; ++k) y.data[k] += src[k];
+    }
+}
+
+/// Joins along channels: each output pixel is the inputs' pixels one after another.
+inline void concatenate(std::span<const tensor_view> xs, tensor_view y) {
+    const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
+    for (std::int64_t p = 0; p != pixels; ++p) {
+        float* dst = y.data + p * y.shape.channels;
+        for (const auto& x : xs) {
+            std::memcpy(dst, x.data + p * x.shape.channels, sizeof(float) * static_cast<std::size_t>(x.shape.channels));
+            dst += x.shape.channels;
+        }
+    }
+}
+
+inline void activation(tensor_view x, tensor_view y, activation_kind a) {
+    const std::int64_t count = y.sample_size() * y.batch;
+    if (x.data != y.data) std::copy(x.data, x.data + count, y.data);
+    if (a == activation_kind::softmax)
+        softmax_rows(y.data, count / y.shape.channels, y.shape.channels);
+    else
+        bias_activate(y.data, count, 0, 1, 0, count, nullptr, a);
+}
+
+}  // namespace ctnn::detail

@@ -1,0 +1,227 @@
+// A model that runs: the weights of a typed Model and an executor driven by the Model's type.
+//
+// There is no second, run-time description of the graph: the executor unrolls the Model's
+// topological order at compile time, each node reading its inputs from the buffers the
+// compile-time memory plan gave them.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <ctnn/error.hpp>
+#include <ctnn/graph/memory_plan.hpp>
+#include <ctnn/graph/model.hpp>
+#include <ctnn/runtime/forward.hpp>
+#include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
+#include <ctnn/runtime/workspace.hpp>
+
+namespace ctnn {
+
+/// One weight array of a model: `<layer>/kernel` or `<layer>/bias`, in Keras' layout.
+struct weight_spec {
+    std::string_view layer;
+    std::string_view kind;  // "kernel" or "bias"
+    std::array<std::int64_t, 4> shape;
+    int rank;
+
+    constexpr std::int64_t size() const {
+        std::int64_t n = 1;
+        for (int i = 0; i != rank; ++i) n *= shape[static_cast<std::size_t>(i)];
+        return n;
+    }
+    std::string key() const { return std::string(layer) + "/" + std::string(kind); }
+};
+
+namespace detail {
+template <class M>
+constexpr std::size_t count_weights() {
+    return boost::hana::unpack(M::nodes, [](auto... n) {
+        return (std::size_t{0} + ... + (std::size_t{decltype(n)::type::has_kernel} + std::size_t{decltype(n)::type::has_bias}));
+    });
+}
+
+/// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
+/// layer's name and i, so initialisation is the same in any order and on any thread count.
+constexpr std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+constexpr std::uint64_t hash(std::string_view s) {
+    std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+    return h;
+}
+}  // namespace detail
+
+/// Runs model type `M` (a Model<In, Out>): `network net{model}; auto y = net(x);`.
+template <class M>
+class network;
+
+template <class In, class Out>
+class network<Model<In, Out>> {
+public:
+    using model_type = Model<In, Out>;
+    using input_tensor = tensor<shape_of<model_type::input_shape>>;
+    using output_tensor = tensor<shape_of<model_type::output_shape>>;
+
+    /// Every weight array, model order, kernel before bias.
+    static constexpr auto weights = boost::hana::unpack(model_type::nodes, [](auto... n) {
+        std::array<weight_spec, detail::count_weights<model_type>()> specs{};
+        std::size_t i = 0;
+        auto add = [&](auto node) {
+            using N = typename decltype(node)::type;
+            if constexpr (N::has_kernel) {
+                specs[i++] = {N::name, "kernel", N::kernel_shape, 4};
+                if constexpr (N::has_bias) specs[i++] = {N::name, "bias", {N::output_shape.channels, 1, 1, 1}, 1};
+            }
+        };
+        (add(n), ...);
+        return specs;
+    });
+
+    /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
+    /// `seed`.
+    explicit network(model_type = {}, std::uint64_t seed = 0) {
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            values_[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
+        initialize(seed);
+    }
+
+    /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
+    /// the kernel's shape) and zero biases.
+    void initialize(std::uint64_t seed) {
+        detail::parallel_for(weights.size(), run_options{}.threads, [&](std::size_t i, int) {
+            const auto& spec = weights[i];
+            float* v = values_[i].data.get();
+            const auto count = static_cast<std::size_t>(spec.size());
+            if (spec.kind == "bias") {
+                std::memset(v, 0, count * sizeof(float));
+                return;
+            }
+            const double receptive = static_cast<double>(spec.shape[0] * spec.shape[1]);
+            const double fan_in = receptive * static_cast<double>(spec.shape[2]);
+            const double fan_out = receptive * static_cast<double>(spec.shape[3]);
+            const auto limit = static_cast<float>(std::sqrt(6.0 / (fan_in + fan_out)));
+            const std::uint64_t key = detail::mix(seed ^ detail::hash(spec.layer));
+            for (std::size_t k = 0; k != count; ++k) {
+                const auto bits = detail::mix(key + 0x9E3779B97F4A7C15ull * (k + 1)) >> 40;  // 24 random bits
+                const float unit = static_cast<float>(bits) * (1.0f / 16777216.0f);   // [0, 1)
+                v[k] = (2.0f * unit - 1.0f) * limit;
+            }
+        });
+    }
+
+    /// The values of weight array `i` of `weights` (Keras layout, row-major).
+    std::span<float> values(std::size_t i) { return {values_.at(i).data.get(), values_.at(i).size}; }
+    std::span<const float> values(std::size_t i) const { return {values_.at(i).data.get(), values_.at(i).size}; }
+
+    /// The values of `<layer>/<kind>`; throws std::invalid_argument naming the key if the model
+    /// has no such array.
+    std::span<float> values(std::string_view layer, std::string_view kind) { return values(index(layer, kind)); }
+    std::span<const float> values(std::string_view layer, std::string_view kind) const { return values(index(layer, kind)); }
+
+    static std::size_t index(std::string_view layer, std::string_view kind) {
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            if (weights[i].layer == layer && weights[i].kind == kind) return i;
+        throw std::invalid_argument("the model has no weight array '" + std::string(layer) + "/" + std::string(kind) + "'");
+    }
+
+    /// Runs the model on a batch. Only a tensor of the model's input shape is accepted: any other
+    /// shape is a compile error naming both shapes.
+    template <class Shape>
+    output_tensor operator()(const tensor<Shape>& x, run_options options = {}) {
+        constexpr bool ok = Shape::value == model_type::input_shape;
+        CTNN_REQUIRE(ok, "the model was called with a tensor of another shape than its input's",
+                     error::model_called_with_wrong_shape<shape_of<model_type::input_shape>, Shape>);
+        if constexpr (ok) {
+            return predict(x, options);
+        } else {
+            return output_tensor{};
+        }
+    }
+
+    output_tensor predict(const input_tensor& x, run_options options = {}) {
+        if (options.threads < 1)
+            throw std::invalid_argument("ctnn: threads must be at least 1, got " + std::to_string(options.threads));
+        output_tensor y(x.batch());
+        if (arena_batch_ != x.batch()) {
+            arena_ = detail::aligned_floats(static_cast<std::size_t>(plan.peak * x.batch()));
+            arena_batch_ = x.batch();
+        }
+        if (workspace_.threads() != options.threads) workspace_ = detail::workspace(options.threads);
+        run(x.view(), y.view(), std::make_index_sequence<model_type::layer_count>{});
+        return y;
+    }
+
+    /// Bytes of activation memory per sample, besides the input and output tensors.
+    static constexpr std::int64_t activation_bytes_per_sample = memory_plan<model_type>.peak * 4;
+
+private:
+    static constexpr auto plan = memory_plan<model_type>;
+    static constexpr std::size_t input_index = model_type::template index_of<In>;
+    static constexpr std::size_t output_index = model_type::layer_count - 1;
+
+    /// Position of node I's first weight array in `weights`.
+    template <std::size_t I>
+    static constexpr std::size_t first_weight() {
+        using N = typename model_type::template node_at<I>;
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            if (weights[i].layer == N::name) return i;
+        return weights.size();
+    }
+
+    tensor_view buffer(std::size_t node, tensor_view in, tensor_view out) {
+        if (node == input_index) return in;
+        if (node == output_index) return out;
+        return {arena_.data.get() + plan.offset[node] * arena_batch_, arena_batch_, model_type::layers[node].output_shape};
+    }
+
+    template <std::size_t... I>
+    void run(tensor_view in, tensor_view out, std::index_sequence<I...>) {
+        if constexpr (model_type::layer_count == 1) {
+            std::memcpy(out.data, in.data, sizeof(float) * static_cast<std::size_t>(in.sample_size() * in.batch));
+        } else {
+            (run_node<I>(in, out), ...);
+        }
+    }
+
+    template <std::size_t I>
+    void run_node(tensor_view in, tensor_view out) {
+        using N = typename model_type::template node_at<I>;
+        if constexpr (I != input_index) {
+            constexpr auto info = model_type::layers[I];
+            std::array<tensor_view, N::input_count> inputs{};
+            for (std::size_t e = 0; e != N::input_count; ++e)
+                inputs[e] = buffer(model_type::edges[info.first_input + e], in, out);
+            const float* kernel = nullptr;
+            const float* bias = nullptr;
+            if constexpr (N::has_kernel) {
+                constexpr std::size_t w = first_weight<I>();
+                kernel = values_[w].data.get();
+                if constexpr (N::has_bias) bias = values_[w + 1].data.get();
+            }
+            detail::forward(std::type_identity<typename N::layer_type>{},
+                            detail::node_io{inputs, buffer(I, in, out), kernel, bias, workspace_});
+        }
+    }
+
+    std::array<detail::aligned_floats, weights.size()> values_;
+    detail::aligned_floats arena_;
+    int arena_batch_ = 0;
+    detail::workspace workspace_{run_options{}.threads};
+};
+
+template <class In, class Out>
+network(Model<In, Out>, std::uint64_t = 0) -> network<Model<In, Out>>;
+
+}  // namespace ctnn

@@ -1,0 +1,104 @@
+// Tensors: a batch of samples of one static shape (NHWC, float32), the batch size chosen at run
+// time. A model takes and returns tensors whose shapes are its input's and output's types.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include <ctnn/shape.hpp>
+
+namespace ctnn {
+
+namespace detail {
+/// 64-byte aligned float storage (a cache line; what AVX-512 loads want).
+struct aligned_floats {
+    struct free_aligned {
+        void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
+    };
+    std::unique_ptr<float[], free_aligned> data;
+    std::size_t size = 0;
+
+    aligned_floats() = default;
+    explicit aligned_floats(std::size_t n)
+        : data(n == 0 ? nullptr : static_cast<float*>(::operator new[](n * sizeof(float), std::align_val_t{64}))), size(n) {}
+};
+}  // namespace detail
+
+/// A view of a batch of NHWC samples: what the kernels see. Their dimensions are run-time
+/// values, so that kernels are compiled once, whatever the shapes of a model.
+struct tensor_view {
+    float* data;
+    int batch;
+    dims shape;
+
+    std::int64_t sample_size() const { return shape.size(); }
+    float* sample(int n) const { return data + n * sample_size(); }
+};
+
+/// A batch of samples of shape `Shape` (a `shape<H, W, C>`), zero-initialised.
+template <class Shape>
+class tensor {
+public:
+    static constexpr dims shape = Shape::value;
+    using shape_type = Shape;
+
+    explicit tensor(int batch = 1) : batch_(check_batch(batch)), storage_(static_cast<std::size_t>(batch) * shape.size()) {
+        if (storage_.size != 0) std::memset(storage_.data.get(), 0, storage_.size * sizeof(float));
+    }
+
+    int batch() const { return batch_; }
+    std::size_t size() const { return storage_.size; }
+    float* data() { return storage_.data.get(); }
+    const float* data() const { return storage_.data.get(); }
+    float* begin() { return data(); }
+    float* end() { return data() + size(); }
+    const float* begin() const { return data(); }
+    const float* end() const { return data() + size(); }
+
+    /// Element (n, h, w, c), unchecked, as NHWC memory lays it out.
+    float& operator()(int n, int h, int w, int c) { return data()[index(n, h, w, c)]; }
+    float operator()(int n, int h, int w, int c) const { return data()[index(n, h, w, c)]; }
+
+    /// Element (n, h, w, c), checked: throws std::out_of_range naming the index and the shape.
+    float& at(int n, int h, int w, int c) {
+        check(n, h, w, c);
+        return (*this)(n, h, w, c);
+    }
+    float at(int n, int h, int w, int c) const {
+        check(n, h, w, c);
+        return (*this)(n, h, w, c);
+    }
+
+    tensor_view view() { return {data(), batch_, shape}; }
+    tensor_view view() const { return {const_cast<float*>(data()), batch_, shape}; }
+
+private:
+    static int check_batch(int batch) {
+        if (batch < 1) throw std::invalid_argument("ctnn::tensor: batch size must be at least 1, got " + std::to_string(batch));
+        return batch;
+    }
+    static std::size_t index(int n, int h, int w, int c) {
+        return ((static_cast<std::size_t>(n) * static_cast<std::size_t>(shape.height) + static_cast<std::size_t>(h)) *
+                    static_cast<std::size_t>(shape.width) +
+                static_cast<std::size_t>(w)) *
+                   static_cast<std::size_t>(shape.channels) +
+               static_cast<std::size_t>(c);
+    }
+    void check(int n, int h, int w, int c) const {
+        if (n < 0 || n >= batch_ || h < 0 || h >= shape.height || w < 0 || w >= shape.width || c < 0 || c >= shape.channels)
+            throw std::out_of_range("ctnn::tensor: index (" + std::to_string(n) + ", " + std::to_string(h) + ", " +
+                                    std::to_string(w) + ", " + std::to_string(c) + ") is outside (" + std::to_string(batch_) +
+                                    ", " + std::to_string(shape.height) + ", " + std::to_string(shape.width) + ", " +
+                                    std::to_string(shape.channels) + ")");
+    }
+
+    int batch_;
+    detail::aligned_floats storage_;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,46 @@
+// Execution context of one prediction: thread count and bounded per-thread scratch memory.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+#include <ctnn/runtime/tensor.hpp>
+
+namespace ctnn {
+
+/// How a prediction runs.
+struct run_options {
+    /// Threads one prediction uses (≥ 1); defaults to every core.
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+};
+
+namespace detail {
+
+/// Scratch memory for the kernels, per thread. Kernels tile their work (im2col rows, gathered
+/// taps) to fit `budget` floats, so no layer needs more, however large its maps: the naive
+/// im2col of FCN-8's block1_conv2 alone would be 115 MB.
+class workspace {
+public:
+    static constexpr std::size_t budget = std::size_t{1} << 18;  // floats per thread (1 MiB)
+
+    explicit workspace(int threads) : threads_(std::max(1, threads)), scratch_(static_cast<std::size_t>(threads_)) {}
+
+    int threads() const { return threads_; }
+
+    /// At least `n` floats for `worker`, kept for reuse. `n` exceeds the budget only when a
+    /// single row of work does (e.g. one im2col row of a huge kernel).
+    float* scratch(int worker, std::size_t n) {
+        auto& s = scratch_[static_cast<std::size_t>(worker)];
+        if (s.size < n) s = aligned_floats(std::max(n, budget));
+        return s.data.get();
+    }
+
+private:
+    int threads_;
+    std::vector<aligned_floats> scratch_;
+};
+
+}  // namespace detail
+}  // namespace ctnn
