@@ -5,6 +5,7 @@
 #include <span>
 #include <type_traits>
 
+#include <ctnn/graph/cost.hpp>
 #include <ctnn/layers.hpp>
 #include <ctnn/rules/rules.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
@@ -23,12 +24,6 @@ struct node_io {
     const float* bias;
     workspace& ws;
 };
-
-/// Padding before the first row (or column) under TF's `same` placement; 0 under `valid`.
-inline int same_padding_before(padding_mode p, int n, int k, int s, int d, int out) {
-    if (p != padding_mode::same) return 0;
-    return static_cast<int>(rules::eval(rules::window_same_padding_before, {.n = n, .k = k, .s = s, .d = d, .out = out}));
-}
 
 template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {

@@ -5,7 +5,9 @@
 // compile-time memory plan gave them.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <ctnn/error.hpp>
 #include <ctnn/graph/memory_plan.hpp>
@@ -100,12 +103,22 @@ public:
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
     /// the kernel's shape) and zero biases.
     void initialize(std::uint64_t seed) {
-        detail::parallel_for(weights.size(), run_options{}.threads, [&](std::size_t i, int) {
+        if constexpr (!weights.empty()) initialize_kernels(seed);
+    }
+    // split out so that a model without weights never instantiates it
+    void initialize_kernels(std::uint64_t seed) {
+        // Chunks of a million values, so that conv6's 102 million spread over the threads.
+        constexpr std::size_t chunk = std::size_t{1} << 20;
+        std::vector<std::pair<std::size_t, std::size_t>> tasks;  // (array, first value)
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            for (std::size_t k = 0; k < static_cast<std::size_t>(weights[i].size()); k += chunk) tasks.emplace_back(i, k);
+        detail::parallel_for(tasks.size(), run_options{}.threads, [&](std::size_t t, int) {
+            const auto [i, first] = tasks[t];
             const auto& spec = weights[i];
             float* v = values_[i].data.get();
-            const auto count = static_cast<std::size_t>(spec.size());
+            const std::size_t last = std::min(first + chunk, static_cast<std::size_t>(spec.size()));
             if (spec.kind == "bias") {
-                std::memset(v, 0, count * sizeof(float));
+                std::fill(v + first, v + last, 0.0f);
                 return;
             }
             const double receptive = static_cast<double>(spec.shape[0] * spec.shape[1]);
@@ -113,7 +126,7 @@ public:
             const double fan_out = receptive * static_cast<double>(spec.shape[3]);
             const auto limit = static_cast<float>(std::sqrt(6.0 / (fan_in + fan_out)));
             const std::uint64_t key = detail::mix(seed ^ detail::hash(spec.layer));
-            for (std::size_t k = 0; k != count; ++k) {
+            for (std::size_t k = first; k != last; ++k) {
                 const auto bits = detail::mix(key + 0x9E3779B97F4A7C15ull * (k + 1)) >> 40;  // 24 random bits
                 const float unit = static_cast<float>(bits) * (1.0f / 16777216.0f);   // [0, 1)
                 v[k] = (2.0f * unit - 1.0f) * limit;
@@ -159,6 +172,8 @@ public:
             arena_batch_ = x.batch();
         }
         if (workspace_.threads() != options.threads) workspace_ = detail::workspace(options.threads);
+        if (options.layer_seconds != nullptr) options.layer_seconds->assign(model_type::layer_count, 0.0);
+        layer_seconds_ = options.layer_seconds;
         run(x.view(), y.view(), std::make_index_sequence<model_type::layer_count>{});
         return y;
     }
@@ -210,8 +225,11 @@ private:
                 kernel = values_[w].data.get();
                 if constexpr (N::has_bias) bias = values_[w + 1].data.get();
             }
+            const auto start = layer_seconds_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
             detail::forward(std::type_identity<typename N::layer_type>{},
                             detail::node_io{inputs, buffer(I, in, out), kernel, bias, workspace_});
+            if (layer_seconds_ != nullptr)
+                (*layer_seconds_)[I] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
     }
 
@@ -219,9 +237,16 @@ private:
     detail::aligned_floats arena_;
     int arena_batch_ = 0;
     detail::workspace workspace_{run_options{}.threads};
+    std::vector<double>* layer_seconds_ = nullptr;
 };
 
 template <class In, class Out>
 network(Model<In, Out>, std::uint64_t = 0) -> network<Model<In, Out>>;
+
+/// `network<decltype(model)>` for a constexpr model names a const Model: the same network.
+template <class M>
+class network<const M> : public network<M> {
+    using network<M>::network;
+};
 
 }  // namespace ctnn

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ctnn/graph/cost.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
@@ -22,29 +23,12 @@ struct conv2d_op {
     activation_kind activation;
 };
 
-/// Output positions [first, last) along one axis at which tap `t` reads inside the input.
-inline std::pair<int, int> valid_outputs(int tap, int n_in, int n_out, int stride, int dilation, int pad) {
-    // input = o·s + t·d − pad must lie in [0, n_in)
-    const int offset = tap * dilation - pad;
-    int first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    int last = offset >= n_in ? 0 : (n_in - 1 - offset) / stride + 1;
-    first = std::min(first, n_out);
-    last = std::clamp(last, first, n_out);
-    return {first, last};
-}
-
 /// Fraction of a Conv2D's dense multiply-adds that read real input rather than padding.
 inline double real_tap_fraction(const conv2d_op& op) {
-    auto axis = [](int kernel, int n_in, int n_out, int s, int d, int pad) {
-        std::int64_t real = 0;
-        for (int t = 0; t != kernel; ++t) {
-            auto [a, b] = valid_outputs(t, n_in, n_out, s, d, pad);
-            real += b - a;
-        }
-        return static_cast<double>(real) / (static_cast<double>(kernel) * n_out);
-    };
-    return axis(op.kernel.height, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top) *
-           axis(op.kernel.width, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
+    const auto real = real_taps(op.kernel.height, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top) *
+                      real_taps(op.kernel.width, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
+    return static_cast<double>(real) /
+           (static_cast<double>(op.kernel.height) * op.kernel.width * op.out.height * op.out.width);
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` (rows are output pixels; each row is
