@@ -92,13 +92,25 @@ public:
         return specs;
     });
 
+    /// Memory for every weight array, allocated and not yet written (so not yet resident).
+    using weight_storage = std::array<detail::aligned_floats, weights.size()>;
+
+    static weight_storage allocate_weights() {
+        weight_storage storage;
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            storage[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
+        return storage;
+    }
+
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
-    explicit network(model_type = {}, std::uint64_t seed = 0) {
-        for (std::size_t i = 0; i != weights.size(); ++i)
-            values_[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
-        initialize(seed);
-    }
+    explicit network(model_type = {}, std::uint64_t seed = 0) : values_(allocate_weights()) { initialize(seed); }
+
+    /// Takes weights filled by the caller (see io/weights.hpp, which checks them first).
+    network(model_type, weight_storage&& values) noexcept : values_(std::move(values)) {}
+
+    /// Replaces every weight array at once (all or nothing: see io::load_weights).
+    void replace_weights(weight_storage&& values) noexcept { values_ = std::move(values); }
 
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
     /// the kernel's shape) and zero biases.

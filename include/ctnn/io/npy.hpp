@@ -1,0 +1,232 @@
+// The NumPy .npy format (versions 1.0 to 3.0), for float32 arrays in C order: the arrays of
+// weight files and of the example's --input and --save-output.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctnn::io {
+
+/// A file that cannot be read as what it should be. The message names the file, the array and
+/// what was expected against what was found.
+class file_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// What an .npy header says.
+struct npy_header {
+    std::string descr;  // e.g. "<f4"
+    bool fortran_order = false;
+    std::vector<std::int64_t> shape;
+
+    /// Elements the shape holds, or -1 if that does not fit in 2^62.
+    std::int64_t count() const {
+        std::int64_t n = 1;
+        for (auto d : shape) {
+            if (d < 0 || (d != 0 && n > (std::int64_t{1} << 62) / d)) return -1;
+            n *= d;
+        }
+        return n;
+    }
+};
+
+/// "(3, 4)" as NumPy writes shapes; "()" for a scalar and "(5,)" for one axis.
+inline std::string shape_text(const std::vector<std::int64_t>& shape) {
+    std::string s = "(";
+    for (std::size_t i = 0; i != shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+namespace detail {
+inline constexpr std::string_view npy_magic{"\x93NUMPY", 6};
+
+/// A tiny parser for the header's Python dict literal, which NumPy writes as
+/// {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }.
+class dict_parser {
+public:
+    explicit dict_parser(std::string_view text) : s_(text) {}
+
+    npy_header parse() {
+        npy_header h;
+        bool descr = false, order = false, shape = false;
+        expect('{');
+        while (skip_space(), peek() != '}') {
+            const std::string key = quoted();
+            expect(':');
+            if (key == "descr") h.descr = quoted(), descr = true;
+            else if (key == "fortran_order") h.fortran_order = boolean(), order = true;
+            else if (key == "shape") h.shape = tuple(), shape = true;
+            else fail("unknown key '" + key + "'");
+            skip_space();
+            if (peek() == ',') ++pos_;
+        }
+        if (!descr || !order || !shape) fail("it lacks 'descr', 'fortran_order' or 'shape'");
+        return h;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& why) { throw std::invalid_argument(why); }
+    void skip_space() {
+        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
+    }
+    char peek() {
+        if (pos_ >= s_.size()) fail("it ends early");
+        return s_[pos_];
+    }
+    void expect(char c) {
+        skip_space();
+        if (peek() != c) fail(std::string("expected '") + c + "'");
+        ++pos_;
+    }
+    std::string quoted() {
+        skip_space();
+        const char q = peek();
+        if (q != '\'' && q != '"') fail("expected a string");
+        const auto end = s_.find(q, pos_ + 1);
+        if (end == std::string_view::npos) fail("a string is not closed");
+        std::string out(s_.substr(pos_ + 1, end - pos_ - 1));
+        pos_ = end + 1;
+        return out;
+    }
+    bool boolean() {
+        skip_space();
+        if (s_.substr(pos_, 4) == "True") return pos_ += 4, true;
+        if (s_.substr(pos_, 5) == "False") return pos_ += 5, false;
+        fail("expected True or False");
+    }
+    std::vector<std::int64_t> tuple() {
+        expect('(');
+        std::vector<std::int64_t> out;
+        while (skip_space(), peek() != ')') {
+            std::int64_t v = 0;
+            const auto first = pos_;
+            while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+                if (v > (std::numeric_limits<std::int64_t>::max() - 9) / 10) fail("a dimension is too large");
+                v = v * 10 + (s_[pos_++] - '0');
+            }
+            if (pos_ == first) fail("expected a dimension");
+            out.push_back(v);
+            skip_space();
+            if (peek() == ',') ++pos_;
+        }
+        ++pos_;
+        return out;
+    }
+
+    std::string_view s_;
+    std::size_t pos_ = 0;
+};
+}  // namespace detail
+
+/// Parses the start of an .npy stream (magic, version, header) and returns the header and the
+/// number of bytes it took. `where` names the file (and array) for messages.
+inline npy_header parse_npy(std::string_view bytes, const std::string& where, std::size_t& header_bytes) {
+    if (bytes.size() < 10 || bytes.substr(0, 6) != detail::npy_magic) throw file_error(where + ": not a NumPy .npy array");
+    const auto major = static_cast<unsigned char>(bytes[6]);
+    std::size_t length = 0, prefix = 0;
+    if (major == 1) {
+        length = static_cast<unsigned char>(bytes[8]) | std::size_t{static_cast<unsigned char>(bytes[9])} << 8;
+        prefix = 10;
+    } else if (major == 2 || major == 3) {
+        if (bytes.size() < 12) throw file_error(where + ": truncated .npy header");
+        for (int i = 3; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
+        prefix = 12;
+    } else {
+        throw file_error(where + ": unsupported .npy version " + std::to_string(major));
+    }
+    if (bytes.size() < prefix + length) throw file_error(where + ": truncated .npy header");
+    header_bytes = prefix + length;
+    try {
+        return detail::dict_parser(bytes.substr(prefix, length)).parse();
+    } catch (const std::invalid_argument& e) {
+        throw file_error(where + ": unreadable .npy header (" + e.what() + ")");
+    }
+}
+
+/// Checks that a header describes float32 (little-endian), C-order data of `expected_shape`
+/// (or of any shape when null).
+inline void require_float32(const npy_header& h, const std::string& where) {
+    if (h.descr != "<f4" && h.descr != "|f4")
+        throw file_error(where + " has dtype '" + h.descr + "', expected float32 '<f4'");
+    if (h.fortran_order) throw file_error(where + " is in Fortran order, expected C order");
+    if (h.count() < 0) throw file_error(where + " has an impossibly large shape " + shape_text(h.shape));
+}
+
+/// An .npy header for float32 C-order data of `shape` (version 1.0, padded to 64 bytes).
+inline std::string format_npy_header(const std::vector<std::int64_t>& shape) {
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
+    const std::size_t total = (10 + dict.size() + 1 + 63) / 64 * 64;
+    dict.append(total - 10 - dict.size() - 1, ' ');
+    dict += '\n';
+    std::string out(detail::npy_magic);
+    out += '\x01';
+    out += '\x00';
+    out += static_cast<char>(dict.size() & 0xFF);
+    out += static_cast<char>(dict.size() >> 8);
+    return out + dict;
+}
+
+/// A float32 array read whole: its shape and values.
+struct array {
+    std::vector<std::int64_t> shape;
+    std::vector<float> values;
+};
+
+/// Checks that `data_bytes` bytes of data are exactly what the header's shape needs.
+inline void require_size(const npy_header& h, std::size_t data_bytes, const std::string& where) {
+    const auto needed = static_cast<std::size_t>(h.count()) * sizeof(float);
+    if (data_bytes != needed)
+        throw file_error(where + " holds " + std::to_string(data_bytes) + " bytes of data, but shape " + shape_text(h.shape) +
+                         " needs " + std::to_string(needed) + (data_bytes < needed ? " (truncated)" : ""));
+}
+
+/// Reads an .npy file of float32 values.
+inline array read_npy(const std::filesystem::path& path) {
+    const std::string where = path.string();
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw file_error(where + ": cannot open");
+    std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!in) throw file_error(where + ": cannot read");
+    std::size_t header_bytes = 0;
+    const npy_header h = parse_npy(bytes, where, header_bytes);
+    require_float32(h, where);
+    require_size(h, bytes.size() - header_bytes, where);
+    array a{h.shape, std::vector<float>(static_cast<std::size_t>(h.count()))};
+    std::memcpy(a.values.data(), bytes.data() + header_bytes, a.values.size() * sizeof(float));
+    return a;
+}
+
+/// Writes float32 values as an .npy file, through a temporary file renamed into place, so that a
+/// failed write leaves any existing file as it was.
+inline void write_npy(const std::filesystem::path& path, const std::vector<std::int64_t>& shape, std::span<const float> values) {
+    const std::string where = path.string();
+    auto temporary = path;
+    temporary += ".partial";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        const std::string header = format_npy_header(shape);
+        out.write(header.data(), static_cast<std::streamsize>(header.size()));
+        out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw file_error(where + ": cannot write");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) throw file_error(where + ": cannot write (" + ec.message() + ")");
+}
+
+}  // namespace ctnn::io
