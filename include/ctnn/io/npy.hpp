@@ -152,13 +152,33 @@ inline npy_header parse_npy(std::string_view bytes, const std::string& where, st
     }
 }
 
-/// Checks that a header describes float32 (little-endian), C-order data of `expected_shape`
-/// (or of any shape when null).
+/// Checks that a header describes little-endian float32 data of a sane size.
 inline void require_float32(const npy_header& h, const std::string& where) {
     if (h.descr != "<f4" && h.descr != "|f4")
         throw file_error(where + " has dtype '" + h.descr + "', expected float32 '<f4'");
-    if (h.fortran_order) throw file_error(where + " is in Fortran order, expected C order");
     if (h.count() < 0) throw file_error(where + " has an impossibly large shape " + shape_text(h.shape));
+}
+
+/// Reorders values stored in Fortran (column-major) order into C (row-major) order. NumPy stores
+/// an array in Fortran order when it is laid out that way, as a permuted PyTorch 1×1 kernel
+/// (`w.permute(2, 3, 1, 0).numpy()`) is: loading must not depend on how an export script made it.
+inline void fortran_to_c(const float* src, float* dst, const std::vector<std::int64_t>& shape) {
+    const std::size_t rank = shape.size();
+    std::int64_t count = 1;
+    for (auto d : shape) count *= d;
+    if (count == 0) return;
+    std::vector<std::int64_t> index(rank, 0), stride(rank, 1);  // Fortran strides
+    for (std::size_t a = 1; a < rank; ++a) stride[a] = stride[a - 1] * shape[a - 1];
+    std::int64_t offset = 0;
+    for (std::int64_t i = 0; i != count; ++i) {
+        dst[i] = src[offset];
+        for (std::size_t a = rank; a-- > 0;) {  // next C-order index: the last axis moves fastest
+            offset += stride[a];
+            if (++index[a] < shape[a]) break;
+            offset -= stride[a] * shape[a];
+            index[a] = 0;
+        }
+    }
 }
 
 /// An .npy header for float32 C-order data of `shape` (version 1.0, padded to 64 bytes).
@@ -204,6 +224,10 @@ inline array read_npy(const std::filesystem::path& path) {
     require_size(h, bytes.size() - header_bytes, where);
     array a{h.shape, std::vector<float>(static_cast<std::size_t>(h.count()))};
     std::memcpy(a.values.data(), bytes.data() + header_bytes, a.values.size() * sizeof(float));
+    if (h.fortran_order) {
+        const std::vector<float> stored = a.values;
+        fortran_to_c(stored.data(), a.values.data(), h.shape);
+    }
     return a;
 }
 

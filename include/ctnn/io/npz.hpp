@@ -49,7 +49,7 @@ public:
     const std::vector<std::string>& keys() const { return keys_; }
     bool contains(const std::string& key) const { return std::find(keys_.begin(), keys_.end(), key) != keys_.end(); }
 
-    /// The header of array `key`, checked to be float32 in C order.
+    /// The header of array `key`, checked to be float32.
     npy_header header(const std::string& key) const {
         member m = open(key);
         std::size_t header_bytes = 0;
@@ -67,7 +67,13 @@ public:
         require_size(h, m.size - header_bytes, where(key));
         if (static_cast<std::size_t>(h.count()) != out.size())
             throw file_error(where(key) + " has " + std::to_string(h.count()) + " values, expected " + std::to_string(out.size()));
-        read_exactly(m, reinterpret_cast<char*>(out.data()), out.size() * sizeof(float), key);
+        if (h.fortran_order) {
+            std::vector<float> stored(out.size());
+            read_exactly(m, reinterpret_cast<char*>(stored.data()), stored.size() * sizeof(float), key);
+            fortran_to_c(stored.data(), out.data(), h.shape);
+        } else {
+            read_exactly(m, reinterpret_cast<char*>(out.data()), out.size() * sizeof(float), key);
+        }
         char extra = 0;
         if (zip_fread(m.file.get(), &extra, 1) != 0) throw file_error(where(key) + " is corrupt (" + last_error(m) + ")");
     }
