@@ -1,0 +1,18 @@
+// With 'same', an even kernel and output_padding 0, TensorFlow rejects the transposed conv (a same Conv2D of its output would not give back its input).
+// expected-error {{same_padding_with_even_kernel_needs_output_padding<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<4(, ?4)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::same, ?ctnn::output_padding<0(, ?0)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<8, 8, 3>, name<"input">>{}();
+#ifdef CTNN_SHOULD_FAIL
+    auto out = Conv2DTranspose<4, kernel_size<4>, strides<2>, same, output_padding<0>, name<"up">>{}(in);
+#else
+    auto out = Conv2DTranspose<4, kernel_size<4>, strides<2>, same, output_padding<1>, name<"up">>{}(in);
+#endif
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace
