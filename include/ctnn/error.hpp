@@ -52,5 +52,14 @@ template <class Expected, class Received> struct model_called_with_wrong_shape;
     if constexpr (!(ok)) CTNN_REPORT(__VA_ARGS__);            \
     static_assert(ok, sentence)
 
+namespace ctnn::detail {
+/// Instantiated only to fail. The sizeof is taken here, not in the checking function: an
+/// ill-formed expression in its body would make that function unusable in constant expressions,
+/// and every `if constexpr` that asks it (the layer's call, the model) would add an error of its
+/// own, down to "inconsistent deduction for auto return type".
+template <class Diagnostic>
+inline constexpr bool report = sizeof(Diagnostic) != 0;
+}  // namespace ctnn::detail
+
 /// Reports a diagnostic type (see above) without a sentence.
-#define CTNN_REPORT(...) static_cast<void>(sizeof(__VA_ARGS__))
+#define CTNN_REPORT(...) static_cast<void>(::ctnn::detail::report<__VA_ARGS__>)

@@ -95,14 +95,20 @@ namespace detail {
 template <class T>
 concept option = requires { typename T::option_kind; };
 
+/// The kind of an option; a type that is not an option has a kind of its own, so that looking
+/// options up does not fail before check_options can name the layer and the stray type.
+struct not_an_option;
+template <class T> struct kind_of { using type = not_an_option; };
+template <option T> struct kind_of<T> { using type = typename T::option_kind; };
+
 template <class Kind, class... Options>
-constexpr std::size_t count_kind = (std::size_t{0} + ... + std::is_same_v<typename Options::option_kind, Kind>);
+constexpr std::size_t count_kind = (std::size_t{0} + ... + std::is_same_v<typename kind_of<Options>::type, Kind>);
 
 template <class Kind, class Default, class... Options>
 struct find_option { using type = Default; };
 template <class Kind, class Default, class First, class... Rest>
 struct find_option<Kind, Default, First, Rest...>
-    : std::conditional_t<std::is_same_v<typename First::option_kind, Kind>, std::type_identity<First>,
+    : std::conditional_t<std::is_same_v<typename kind_of<First>::type, Kind>, std::type_identity<First>,
                          find_option<Kind, Default, Rest...>> {};
 
 /// The option of `Kind` among `Options`, or `Default` where none is given.

@@ -20,7 +20,9 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C ${COMPILER} ${flags} "$
 if(status EQUAL 0)
   message(FATAL_ERROR "FAIL: ${SOURCE} compiled with CTNN_SHOULD_FAIL, but must not")
 endif()
-string(REGEX MATCH "[^\n]*error:[^\n]*" first_error "${err}${out}")
+# A diagnostic line reads "file:line:col: error: ..." (or "fatal error:"); "ctnn::error::" in a
+# context line ("In instantiation of ...") is not one.
+string(REGEX MATCH "[^\n]*: (fatal )?error: [^\n]*" first_error "${err}${out}")
 if(NOT first_error)
   message(FATAL_ERROR "FAIL: the build failed without an `error:` line:\n${err}${out}")
 endif()

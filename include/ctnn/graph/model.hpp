@@ -148,7 +148,8 @@ private:
         }
         return ok;
     }
-    static_assert(check_names() && check_inputs());
+    // Evaluated for their own diagnostics; a static_assert here would only repeat them.
+    using checked = std::bool_constant<check_names() && check_inputs()>;
 
 public:
     /// Position of a node in `nodes`.
@@ -195,6 +196,7 @@ constexpr auto find_node() {
     constexpr bool ok = decltype(boost::hana::is_just(found))::value;
     CTNN_REQUIRE(ok, "the model has no layer with this name", error::no_layer_with_this_name<Name>);
     if constexpr (ok) return typename std::remove_cvref_t<decltype(*found)>::type{};
+    else return invalid_node{};  // not void: `node_named_t<M, "x">::output_shape` then parses
 }
 }  // namespace detail
 

@@ -1,0 +1,18 @@
+# Regenerates the docs into FRESH with COMMAND and fails, printing the difference, if any page
+# differs from the committed one in COMMITTED.
+file(REMOVE_RECURSE ${FRESH})
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "the docs generator failed (status ${status})")
+endif()
+set(stale)
+foreach(page reference/layers.md reference/errors.md tutorial/fcn8.md)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${COMMITTED}/${page} ${FRESH}/${page} RESULT_VARIABLE differs)
+  if(differs)
+    list(APPEND stale ${page})
+    execute_process(COMMAND diff -u ${COMMITTED}/${page} ${FRESH}/${page})
+  endif()
+endforeach()
+if(stale)
+  message(FATAL_ERROR "docs out of date: ${stale}; run `cmake --build build --target docs` and commit")
+endif()

@@ -1,0 +1,127 @@
+// docs/reference/errors.md from the must-not-compile suite (tests/compile/fail/): each case's
+// wrong model, the first error lines GCC 12 and Clang 14 actually print for it, and its fix.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace docs::errors {
+
+struct compiler {
+    std::string label;    // "GCC 12"
+    std::string command;  // "g++-12"
+};
+
+/// One must-not-compile case, as its file tells it.
+struct fail_case {
+    std::string name, description, wrong, fix;
+    std::map<std::string, std::vector<std::string>> lines;  // compiler label → first error lines
+};
+
+inline std::string dedent(const std::vector<std::string>& lines) {
+    std::size_t indent = std::string::npos;
+    for (const auto& l : lines)
+        if (l.find_first_not_of(' ') != std::string::npos) indent = std::min(indent, l.find_first_not_of(' '));
+    std::string out;
+    for (const auto& l : lines) out += (l.size() > indent ? l.substr(indent) : std::string()) + "\n";
+    return out;
+}
+
+inline fail_case read_case(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    fail_case c{file.stem().string(), "", "", "", {}};
+    std::vector<std::string> wrong, fix, *into = nullptr;
+    bool header = true;
+    for (std::string line; std::getline(in, line);) {
+        if (header && line.rfind("// expected-error", 0) == 0) header = false;
+        else if (header && line.rfind("// ", 0) == 0) c.description += (c.description.empty() ? "" : " ") + line.substr(3);
+        else if (line.find("#ifdef CTNN_SHOULD_FAIL") != std::string::npos) into = &wrong;
+        else if (into == &wrong && line.find("#else") != std::string::npos) into = &fix;
+        else if (into != nullptr && line.find("#endif") != std::string::npos) into = nullptr;
+        else if (into != nullptr) into->push_back(line);
+    }
+    c.wrong = dedent(wrong);
+    c.fix = dedent(fix);
+    return c;
+}
+
+/// The first `error:` line and the static_assert sentence, as the compiler prints them, with
+/// the source directory and line numbers taken out, so that the page is the same on any machine
+/// and after edits that only move lines.
+inline std::vector<std::string> first_errors(const compiler& cc, const std::string& flags, const std::filesystem::path& file,
+                                             const std::string& source_dir) {
+    const std::string command = "LC_ALL=C " + cc.command +
+                                " -std=c++20 -fsyntax-only -fdiagnostics-color=never -DCTNN_SHOULD_FAIL " + flags + " '" +
+                                file.string() + "' 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    if (!pipe) throw std::runtime_error("cannot run " + cc.command);
+    std::string output;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) output.append(buffer, n);
+    std::vector<std::string> found;
+    std::istringstream lines(output);
+    bool have_first = false, have_sentence = false;
+    for (std::string line; std::getline(lines, line);) {
+        // "file:line:col: error: ..." — not "ctnn::error::" in a context line.
+        if (line.find(": error: ") == std::string::npos && line.find(": fatal error: ") == std::string::npos) continue;
+        for (std::size_t at; (at = line.find(source_dir + "/")) != std::string::npos;) line.erase(at, source_dir.size() + 1);
+        // "file:12:34: error:" → "file: error:": line numbers would change with every edit.
+        if (const auto colon = std::min(line.find(": error: "), line.find(": fatal error: ")); colon != std::string::npos) {
+            auto path_end = line.find(':');
+            if (path_end < colon) line.erase(path_end, colon - path_end);
+        }
+        const bool sentence = line.find("static assertion failed") != std::string::npos ||
+                              line.find("static_assert failed") != std::string::npos;
+        if (!have_first) found.push_back(line), have_first = true;
+        else if (sentence && !have_sentence) found.push_back(line), have_sentence = true;
+        if (have_first && have_sentence) break;
+    }
+    if (found.empty()) throw std::runtime_error(file.string() + " compiled with " + cc.command + ", but must not");
+    return found;
+}
+
+inline std::vector<fail_case> run_cases(const std::string& source_dir, const std::vector<compiler>& compilers,
+                                        const std::string& flags) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir + "/tests/compile/fail"))
+        if (entry.path().extension() == ".cpp") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    std::vector<fail_case> cases;
+    for (const auto& f : files) {
+        auto c = read_case(f);
+        for (const auto& cc : compilers) c.lines[cc.label] = first_errors(cc, flags, f, source_dir);
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+inline void write(std::ostream& o, const std::vector<fail_case>& cases, const std::vector<compiler>& compilers) {
+    o << "# Error gallery\n\n"
+         "<!-- Generated by docs/generate from tests/compile/fail/ and the compilers' own output: do not edit. -->\n\n"
+         "What GCC 12 and Clang 14 say about models that must not compile. Each case is a file of the\n"
+         "must-not-compile suite (`tests/compile/fail/`): the wrong model, the first `error:` line and the\n"
+         "`static_assert` sentence each compiler prints (paths relative to the repository, line numbers left\nout), and the fix, which\n"
+         "is the same file's correct form. The first line always names the layer and shows the offending\n"
+         "shapes or values in numbers: look for `ctnn::error::` in it.\n\n";
+    for (const auto& c : cases) o << "- [" << c.name << "](#" << c.name << ")\n";
+    for (const auto& c : cases) {
+        o << "\n## " << c.name << "\n\n" << c.description << "\n\n```cpp\n" << c.wrong << "```\n";
+        for (const auto& cc : compilers) {
+            o << "\n" << cc.label << ":\n\n```\n";
+            for (const auto& line : c.lines.at(cc.label)) o << line << "\n";
+            o << "```\n";
+        }
+        o << "\nFix:\n\n```cpp\n" << c.fix << "```\n";
+    }
+}
+
+}  // namespace docs::errors

@@ -1,0 +1,18 @@
+// output_padding adds rows after the transposed convolution's output; it cannot be negative.
+// expected-error {{output_padding_must_not_be_negative<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::output_padding<-1, ?1> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<8, 8, 3>, name<"input">>{}();
+#ifdef CTNN_SHOULD_FAIL
+    auto out = Conv2DTranspose<4, kernel_size<3>, strides<2>, output_padding<-1, 1>, name<"up">>{}(in);
+#else
+    auto out = Conv2DTranspose<4, kernel_size<3>, strides<2>, output_padding<0, 1>, name<"up">>{}(in);
+#endif
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace

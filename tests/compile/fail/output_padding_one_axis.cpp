@@ -1,0 +1,18 @@
+// output_padding < strides holds per axis: 1 < 2 along the height, but not 1 < 1 along the width.
+// expected-error {{output_padding_must_be_less_than_strides<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2, ?1> ?, ?ctnn::output_padding<1(, ?1)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<8, 8, 3>, name<"input">>{}();
+#ifdef CTNN_SHOULD_FAIL
+    auto out = Conv2DTranspose<4, kernel_size<3>, strides<2, 1>, output_padding<1>, name<"up">>{}(in);
+#else
+    auto out = Conv2DTranspose<4, kernel_size<3>, strides<2, 1>, output_padding<1, 0>, name<"up">>{}(in);
+#endif
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace

@@ -1,0 +1,20 @@
+// A model has one Input: an output that also depends on another Input could not be run from the
+// model's input alone.
+// expected-error {{output_does_not_depend_on_model_input<ctnn::Input<ctnn::shape<16, ?16, ?3>, ?ctnn::named<'i', ?'n', ?'p', ?'u', ?'t'> ?>, ?ctnn::Input<ctnn::shape<16, ?16, ?3>, ?ctnn::named<'m', ?'a', ?'s', ?'k'> ?> ?>}}
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<16, 16, 3>, name<"input">>{}();
+#ifdef CTNN_SHOULD_FAIL
+    auto mask = Input<shape<16, 16, 3>, name<"mask">>{}();
+#else
+    auto mask = Conv2D<3, kernel_size<1>, sigmoid, name<"mask">>{}(in);
+#endif
+    auto out = Add<name<"add">>{}(in, mask);
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace
