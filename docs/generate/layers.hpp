@@ -1,17 +1,23 @@
 // docs/reference/layers.md from ctnn's own rules: formulas are printed by the rule objects the
-// compiler evaluates, worked examples are computed by real layer types, and every printed
-// formula is read back by an independent evaluator (formula_check.hpp) and compared with the
-// rule over a grid of inputs before anything is written.
+// compiler evaluates, worked examples are computed by the layer types their text spells,
+// defaults are read from the layers, and every printed formula is read back by an independent
+// evaluator (formula_check.hpp) and compared with the rule over a grid of inputs before anything
+// is written. The compile errors listed must be exactly those error.hpp declares, each linked
+// to the gallery cases that raise it.
 #pragma once
 
 #include <ctnn/core.hpp>
 
-#include <fstream>
-#include <iostream>
+#include <algorithm>
+#include <initializer_list>
 #include <map>
-#include <sstream>
+#include <ostream>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "errors.hpp"
 #include "formula_check.hpp"
 
 namespace docs::layers {
@@ -55,75 +61,166 @@ inline std::string shape_text(dims d) {
     return std::to_string(d.height) + "×" + std::to_string(d.width) + "×" + std::to_string(d.channels);
 }
 
-/// One worked example, computed by the layer type itself.
-template <class Layer, class... In>
-inline std::string example(const std::string& layer_text, const std::string& note = "") {
-    std::string inputs;
-    ((inputs += (inputs.empty() ? "" : " + ") + shape_text(In::value)), ...);
-    return "| `" + layer_text + "` | " + inputs + " | " + shape_text(output_shape_t<Layer, In...>::value) + " | " +
-           std::to_string(Layer::template params<In::value...>) + " | " + note + " |\n";
-}
+// ---- Defaults, read from a layer given only its required options -------------------------
 
+inline std::string pair_text(hw v) {
+    return v.height == v.width ? std::to_string(v.height)
+                               : "(" + std::to_string(v.height) + ", " + std::to_string(v.width) + ")";
+}
+inline std::string margins_text(margins m) {
+    if (m.top == m.bottom && m.bottom == m.left && m.left == m.right) return std::to_string(m.top);
+    return "((" + std::to_string(m.top) + ", " + std::to_string(m.bottom) + "), (" + std::to_string(m.left) + ", " +
+           std::to_string(m.right) + "))";
+}
+inline std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
+inline std::string option_row(std::string_view option, std::string_view meaning, const std::string& default_text) {
+    return "| `" + std::string(option) + "` | " + std::string(meaning) + " | " + default_text + " |\n";
+}
+inline const char* option_header = "| option | meaning | default |\n|---|---|---|\n";
+
+// ---- Worked examples, computed by the layer type ---------------------------------------------
+
+/// The layer as the docs write it, with the name every layer needs added.
+template <class Layer> struct with_doc_name;
+template <template <int, class...> class L, int Filters, class... Options>
+struct with_doc_name<L<Filters, Options...>> {
+    using type = L<Filters, Options..., name<"doc">>;
+};
+template <template <class...> class L, class... Options>
+struct with_doc_name<L<Options...>> {
+    using type = L<Options..., name<"doc">>;
+};
+
+/// A layer and its inputs, each wrapped as `void(T...)` so that types with commas pass
+/// through a macro (see DOCS_EXAMPLE).
+template <class LayerInParens, class InputsInParens> struct example_of;
+template <class Layer, class... In>
+struct example_of<void(Layer), void(In...)> {
+    static std::string row(std::string_view layer_in_parens, std::string_view note) {
+        using named = typename with_doc_name<Layer>::type;
+        std::string inputs;
+        ((inputs += (inputs.empty() ? "" : " + ") + shape_text(In::value)), ...);
+        const auto text = layer_in_parens.substr(1, layer_in_parens.size() - 2);
+        return "| `" + std::string(text) + "` | " + inputs + " | " + shape_text(output_shape_t<named, In...>::value) + " | " +
+               std::to_string(named::template params<In::value...>) + " | " + std::string(note) + " |\n";
+    }
+};
 inline const char* example_header = "| layer | input | output | params | |\n|---|---|---|---|---|\n";
 
-inline void write(std::ostream& o) {
+}  // namespace docs::layers
+
+/// One row of worked examples: the layer's text on the page is the very type that computes the
+/// row. DOCS_EXAMPLE((Conv2D<1, kernel_size<3>>), (shape<7, 7, 1>), "note")
+#define DOCS_EXAMPLE(LAYER, INPUTS, NOTE) ::docs::layers::example_of<void LAYER, void INPUTS>::row(#LAYER, NOTE)
+
+namespace docs::layers {
+
+// ---- Compile errors, tied to error.hpp and to the gallery ----------------------------------
+
+/// Lists diagnostics with links to the gallery cases that raise them, and remembers which were
+/// listed, so that a diagnostic that exists but is not documented fails the generator.
+class error_lists {
+public:
+    error_lists(const std::vector<errors::fail_case>& cases, std::vector<std::string> declared)
+        : cases_(cases), declared_(std::move(declared)) {}
+
+    std::string operator()(std::initializer_list<std::string_view> names, std::string_view lead = "Compile errors") {
+        std::string out = std::string(lead) + ":\n\n";
+        for (const auto name : names) {
+            if (std::find(declared_.begin(), declared_.end(), name) == declared_.end())
+                throw std::runtime_error("the layer reference lists error::" + std::string(name) +
+                                         ", which include/ctnn/error.hpp does not declare");
+            listed_.emplace(name);
+            out += "- " + code("error::" + std::string(name)) + ":";
+            const auto raising = errors::cases_raising(cases_, std::string(name));
+            for (std::size_t i = 0; i < raising.size(); ++i)
+                out += (i ? ", [" : " [") + raising[i] + "](errors.md#" + raising[i] + ")";
+            out += "\n";
+        }
+        return out + "\n";
+    }
+
+    void check_all_listed() const {
+        for (const auto& name : declared_)
+            if (!listed_.contains(name))
+                throw std::runtime_error("error::" + name + " is declared in include/ctnn/error.hpp but no section of the "
+                                         "layer reference lists it");
+    }
+
+private:
+    const std::vector<errors::fail_case>& cases_;
+    std::vector<std::string> declared_;
+    std::set<std::string> listed_;
+};
+
+inline void write(std::ostream& o, error_lists& errors_of) {
     o << "# Layer reference\n\n"
-         "<!-- Generated by docs/generate/layers.cpp from ctnn's rules: do not edit. -->\n\n"
+         "<!-- Generated by docs/generate/layers.hpp from ctnn's rules: do not edit. -->\n\n"
          "Every formula below is printed by the rule object that the compiler evaluates "
          "(`include/ctnn/rules/rules.hpp`), and read back and checked against it before this page "
-         "is written. Every example is computed by the layer type itself. Formulas are per spatial "
+         "is written. Every example is computed by the layer type written in its first column, and every default is read "
+         "from a layer given only its required options. Formulas are per spatial "
          "axis: `n` is the input length along the axis, `k` the kernel (or pool), `s` the stride, "
          "`d` the dilation, `op` the output padding, `t`/`b` the amounts before/after (top/bottom, "
          "or left/right along the width), `f` the upsampling factor. Shapes are H×W×C of one sample; "
          "the batch is chosen at run time. Options are types and may come in any order; every layer "
-         "takes `name<\"...\">`, which is required.\n\n";
+         "takes `name<\"...\">`, which is required (the examples leave it out). Each compile error links to "
+         "the cases of the [error gallery](errors.md) that raise it, with what GCC and Clang print.\n\n"
+      << errors_of({"layer_needs_a_name", "option_not_accepted_by_layer", "option_given_twice"},
+                   "Compile errors of every layer");
 
-    o << "## Input\n\nWhere a model starts: `Input<shape<H, W, C>, name<\"...\">>{}()`. H, W, C ≥ 1; "
-         "otherwise `error::input_shape_must_be_positive`. No parameters.\n\n";
+    o << "## Input\n\nWhere a model starts: `Input<shape<H, W, C>, name<\"...\">>{}()`. H, W, C ≥ 1. No parameters.\n\n"
+      << errors_of({"input_shape_must_be_positive"});
 
+    o << "## Model\n\n`Model{input, output}` collects the layers between them, in Keras' summary order, and runs "
+         "every layer's checks. A model has one Input, and every layer's name is unique in it; "
+         "`node_named_t<M, \"...\">` finds a layer by its name. A `network<M>` runs it, on tensors of the Input's "
+         "shape only: passing any other tensor type is a compile error.\n\n"
+      << errors_of({"duplicate_layer_name", "output_does_not_depend_on_model_input", "no_layer_with_this_name",
+                    "model_called_with_wrong_shape"});
+
+    using conv = Conv2D<1, kernel_size<3>, name<"doc">>;
     o << "## Conv2D\n\n2-D convolution (cross-correlation), as Keras' `Conv2D`.\n\n"
-         "| option | meaning | default |\n|---|---|---|\n"
-         "| `Conv2D<filters, ...>` | output channels | required |\n"
-         "| `kernel_size<kh, kw = kh>` | kernel | required |\n"
-         "| `strides<sh, sw = sh>` | stride | 1 |\n"
-         "| `valid` / `same` | padding (TF's `same`: ⌊P/2⌋ before, the rest after) | `valid` |\n"
-         "| `dilation_rate<dh, dw = dh>` | dilation | 1 |\n"
-         "| `use_bias<bool>` (`no_bias`) | bias vector | `true` |\n"
-         "| `linear` / `relu` / `sigmoid` / `tanh` / `softmax` | activation | `linear` |\n\n"
-         "Output length: `valid` "
-      << checked_text(r::window_valid_length) << ", `same` " << checked_text(r::window_same_length) << ", where "
-      << keff_definition() << ". Requires, with `valid`: " << checked_text(r::window_valid_requires)
-      << ". `same` pads " << checked_text(r::window_same_total_padding) << " in all, "
-      << checked_text(r::window_same_padding_before) << " of it before (`L` is the output length).\n\n"
+      << option_header << option_row("Conv2D<filters, ...>", "output channels", "required")
+      << option_row("kernel_size<kh, kw = kh>", "kernel", "required")
+      << option_row("strides<sh, sw = sh>", "stride", pair_text(conv::stride))
+      << option_row("valid` / `same", "padding (TF's `same`: ⌊P/2⌋ before, the rest after)", code(to_string(conv::padding)))
+      << option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(conv::dilation))
+      << option_row("use_bias<bool>` / `no_bias", "bias vector", code(conv::bias ? "true" : "false"))
+      << option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(conv::activation)))
+      << "\nOutput length: `valid` " << checked_text(r::window_valid_length) << ", `same` "
+      << checked_text(r::window_same_length) << ", where " << keff_definition()
+      << ". Requires, with `valid`: " << checked_text(r::window_valid_requires) << ". `same` pads "
+      << checked_text(r::window_same_total_padding) << " in all, " << checked_text(r::window_same_padding_before)
+      << " of it before (`L` is the output length). Keras forbids a stride and a dilation both above 1.\n\n"
          "Parameters: " << checked_text(r::conv_params) << " (`bias` is 1 with a bias vector). "
          "Weights (Keras order): kernel (kh, kw, Cin, Cout), bias (Cout,).\n\n"
-         "Compile errors: `filters_must_be_positive`, `kernel_size_must_be_positive`, `strides_must_be_positive`, "
-         "`dilation_rate_must_be_positive`, `strides_and_dilation_rate_both_above_one` (as Keras), `option_required` "
-         "(no kernel_size), `kernel_larger_than_input` (`valid` and n < k′).\n\n"
+      << errors_of({"filters_must_be_positive", "kernel_size_must_be_positive", "strides_must_be_positive",
+                    "dilation_rate_must_be_positive", "strides_and_dilation_rate_both_above_one", "option_required",
+                    "kernel_larger_than_input"})
       << example_header
-      << example<Conv2D<1, kernel_size<3>, strides<2>, name<"c">>, shape<7, 7, 1>>("Conv2D<1, kernel_size<3>, strides<2>>",
-                                                                                    "the forum post's 7 → 3")
-      << example<Conv2D<64, kernel_size<3>, same, relu, name<"c">>, shape<224, 224, 3>>(
-             "Conv2D<64, kernel_size<3>, same, relu>", "FCN-8's block1_conv1")
-      << example<Conv2D<4096, kernel_size<7>, same, relu, name<"c">>, shape<7, 7, 512>>(
-             "Conv2D<4096, kernel_size<7>, same, relu>", "FCN-8's conv6")
-      << example<Conv2D<8, kernel_size<3>, dilation_rate<2>, name<"c">>, shape<9, 9, 2>>("Conv2D<8, kernel_size<3>, dilation_rate<2>>",
-                                                                                         "k′ = 5")
-      << example<Conv2D<8, kernel_size<4>, strides<3>, same, no_bias, name<"c">>, shape<10, 10, 2>>(
-             "Conv2D<8, kernel_size<4>, strides<3>, same, no_bias>", "⌈10/3⌉ = 4")
+      << DOCS_EXAMPLE((Conv2D<1, kernel_size<3>, strides<2>>), (shape<7, 7, 1>), "the forum post's 7 → 3")
+      << DOCS_EXAMPLE((Conv2D<64, kernel_size<3>, same, relu>), (shape<224, 224, 3>), "FCN-8's block1_conv1")
+      << DOCS_EXAMPLE((Conv2D<4096, kernel_size<7>, same, relu>), (shape<7, 7, 512>), "FCN-8's conv6")
+      << DOCS_EXAMPLE((Conv2D<8, kernel_size<3>, dilation_rate<2>>), (shape<9, 9, 2>), "k′ = 5")
+      << DOCS_EXAMPLE((Conv2D<8, kernel_size<4>, strides<3>, same, no_bias>), (shape<10, 10, 2>), "⌈10/3⌉ = 4")
+      << DOCS_EXAMPLE((Conv2D<8, kernel_size<3, 1>, strides<2, 1>>), (shape<9, 5, 2>), "per axis")
       << "\n";
 
+    using transpose = Conv2DTranspose<1, kernel_size<3>, name<"doc">>;
+    static_assert(!transpose::output_padding_set);
     o << "## Conv2DTranspose\n\nThe transposed convolution (the gradient of Conv2D with respect to its input), as "
          "Keras' `Conv2DTranspose`: each input pixel scatters its kernel-weighted values into a full result of "
          "length " << checked_text(r::transpose_full_length) << ", from which the output window is kept.\n\n"
-         "| option | meaning | default |\n|---|---|---|\n"
-         "| `Conv2DTranspose<filters, ...>` | output channels | required |\n"
-         "| `kernel_size<kh, kw = kh>` | kernel | required |\n"
-         "| `strides<sh, sw = sh>` | stride (the upsampling factor) | 1 |\n"
-         "| `valid` / `same` | padding | `valid` |\n"
-         "| `output_padding<oh, ow = oh>` | extra rows/columns; unset is Keras' `None`, not 0 | unset |\n"
-         "| `dilation_rate`, `use_bias`, activation | as Conv2D | |\n\n"
-         "| | `valid` | `same` |\n|---|---|---|\n"
+      << option_header << option_row("Conv2DTranspose<filters, ...>", "output channels", "required")
+      << option_row("kernel_size<kh, kw = kh>", "kernel", "required")
+      << option_row("strides<sh, sw = sh>", "stride (the upsampling factor)", pair_text(transpose::stride))
+      << option_row("valid` / `same", "padding", code(to_string(transpose::padding)))
+      << option_row("output_padding<oh, ow = oh>", "extra rows/columns; unset is Keras' `None`, not 0", "unset")
+      << option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(transpose::dilation))
+      << option_row("use_bias<bool>` / `no_bias", "bias vector", code(transpose::bias ? "true" : "false"))
+      << option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(transpose::activation)))
+      << "\n| | `valid` | `same` |\n|---|---|---|\n"
          "| output_padding unset | " << checked_text(r::transpose_valid_length) << " | " << checked_text(r::transpose_same_length)
       << " |\n| output_padding set | " << checked_text(r::transpose_valid_length_op) << " | "
       << checked_text(r::transpose_same_length_op) << " |\n\n"
@@ -133,74 +230,83 @@ inline void write(std::ostream& o) {
       << " rows are cut before the window (`L` is the output length), so an odd extra row is cut after, as TF does.\n\n"
          "Parameters: " << checked_text(r::conv_transpose_params) << ". Weights (Keras order): kernel (kh, kw, Cout, Cin), "
          "bias (Cout,).\n\n"
-         "Compile errors: as Conv2D, and `output_padding_must_be_less_than_strides`, "
-         "`output_padding_must_not_be_negative`, `same_padding_with_even_kernel_needs_output_padding`.\n\n"
+      << errors_of({"filters_must_be_positive", "kernel_size_must_be_positive", "strides_must_be_positive",
+                    "dilation_rate_must_be_positive", "strides_and_dilation_rate_both_above_one", "option_required",
+                    "output_padding_must_be_less_than_strides", "output_padding_must_not_be_negative",
+                    "same_padding_with_even_kernel_needs_output_padding"})
       << example_header
-      << example<Conv2DTranspose<1, kernel_size<3>, strides<2>, name<"t">>, shape<3, 3, 1>>(
-             "Conv2DTranspose<1, kernel_size<3>, strides<2>>", "the forum post's 3 → 7")
-      << example<Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias, name<"t">>, shape<7, 7, 4096>>(
-             "Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>", "FCN-8: 7 → 16 (then cropped to 14)")
-      << example<Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias, name<"t">>, shape<14, 14, 12>>(
-             "Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>", "FCN-8: 14 → 30 (then cropped to 28)")
-      << example<Conv2DTranspose<12, kernel_size<8>, strides<8>, no_bias, name<"t">>, shape<28, 28, 12>>(
-             "Conv2DTranspose<12, kernel_size<8>, strides<8>, no_bias>", "FCN-8: 28 → 224")
-      << example<Conv2DTranspose<4, kernel_size<3>, strides<2>, same, name<"t">>, shape<5, 5, 2>>(
-             "Conv2DTranspose<4, kernel_size<3>, strides<2>, same>", "n·s; the odd row is cut after")
-      << example<Conv2DTranspose<4, kernel_size<3>, strides<3>, output_padding<2>, name<"t">>, shape<4, 4, 2>>(
-             "Conv2DTranspose<4, kernel_size<3>, strides<3>, output_padding<2>>", "(4 − 1)·3 + 3 + 2")
+      << DOCS_EXAMPLE((Conv2DTranspose<1, kernel_size<3>, strides<2>>), (shape<3, 3, 1>), "the forum post's 3 → 7")
+      << DOCS_EXAMPLE((Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>), (shape<7, 7, 4096>),
+                      "FCN-8: 7 → 16 (then cropped to 14)")
+      << DOCS_EXAMPLE((Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>), (shape<14, 14, 12>),
+                      "FCN-8: 14 → 30 (then cropped to 28)")
+      << DOCS_EXAMPLE((Conv2DTranspose<12, kernel_size<8>, strides<8>, no_bias>), (shape<28, 28, 12>), "FCN-8: 28 → 224")
+      << DOCS_EXAMPLE((Conv2DTranspose<4, kernel_size<3>, strides<2>, same>), (shape<5, 5, 2>),
+                      "n·s; the odd row is cut after")
+      << DOCS_EXAMPLE((Conv2DTranspose<4, kernel_size<4>, strides<2>, same, output_padding<1>>), (shape<5, 5, 2>),
+                      "even kernel: needs output_padding ≥ 1")
+      << DOCS_EXAMPLE((Conv2DTranspose<4, kernel_size<3>, strides<3>, output_padding<2>>), (shape<4, 4, 2>),
+                      "(4 − 1)·3 + 3 + 2")
       << "\n";
 
-    o << "## MaxPooling2D, AveragePooling2D\n\nSliding-window maximum or mean, as Keras' pooling layers. Options: "
-         "`pool_size<ph, pw = ph>` (default 2), `strides<...>` (default: the pool size), `valid` / `same` (default `valid`). "
-         "Output length as Conv2D with k the pool and d = 1: `valid` " << checked_text(r::window_valid_length)
+    using max_pool = MaxPooling2D<name<"doc">>;
+    // "default: the pool size", for both pools and non-square pools.
+    static_assert(MaxPooling2D<pool_size<3, 2>, name<"doc">>::stride == hw{3, 2});
+    static_assert(AveragePooling2D<pool_size<3, 2>, name<"doc">>::stride == hw{3, 2});
+    static_assert(AveragePooling2D<name<"doc">>::kernel == max_pool::kernel);
+    o << "## MaxPooling2D, AveragePooling2D\n\nSliding-window maximum or mean, as Keras' pooling layers.\n\n"
+      << option_header << option_row("pool_size<ph, pw = ph>", "window", pair_text(max_pool::kernel))
+      << option_row("strides<sh, sw = sh>", "stride", "the pool size")
+      << option_row("valid` / `same", "padding", code(to_string(max_pool::padding)))
+      << "\nOutput length as Conv2D with k the pool and d = 1: `valid` " << checked_text(r::window_valid_length)
       << ", `same` " << checked_text(r::window_same_length) << ". Under `same`, padded cells are ignored: the maximum is "
          "over the real cells and the mean divides by their count, as TF does. No parameters.\n\n"
-         "Compile errors: `pool_size_must_be_positive`, `strides_must_be_positive`, `pool_larger_than_input`.\n\n"
-      << example_header << example<MaxPooling2D<name<"p">>, shape<224, 224, 64>>("MaxPooling2D<>", "FCN-8's pools halve")
-      << example<MaxPooling2D<name<"p">>, shape<25, 25, 256>>("MaxPooling2D<>", "⌊25/2⌋: why 200×200 breaks FCN-8")
-      << example<AveragePooling2D<pool_size<3>, strides<2>, same, name<"p">>, shape<9, 9, 4>>(
-             "AveragePooling2D<pool_size<3>, strides<2>, same>", "")
-      << "\n";
+      << errors_of({"pool_size_must_be_positive", "strides_must_be_positive", "pool_larger_than_input"}) << example_header
+      << DOCS_EXAMPLE((MaxPooling2D<>), (shape<224, 224, 64>), "FCN-8's pools halve")
+      << DOCS_EXAMPLE((MaxPooling2D<>), (shape<25, 25, 256>), "⌊25/2⌋: why 200×200 breaks FCN-8")
+      << DOCS_EXAMPLE((AveragePooling2D<pool_size<3>, strides<2>, same>), (shape<9, 9, 4>), "") << "\n";
 
     o << "## Cropping2D\n\nRemoves rows and columns at the borders, as Keras' `Cropping2D`. `cropping<c>` is "
          "((c, c), (c, c)); `cropping<h, w>` is ((h, h), (w, w)); `cropping<t, b, l, r>` is ((t, b), (l, r)); default "
-         "0. Output length " << checked_text(r::crop_length) << "; requires " << checked_text(r::crop_requires)
-      << ". No parameters.\n\nCompile errors: `cropping_must_not_be_negative`, `cropping_removes_whole_input`.\n\n"
-      << example_header
-      << example<Cropping2D<cropping<1, 1>, name<"c">>, shape<16, 16, 12>>("Cropping2D<cropping<1, 1>>", "FCN-8: 16 → 14")
-      << example<Cropping2D<cropping<1, 1>, name<"c">>, shape<30, 30, 12>>("Cropping2D<cropping<1, 1>>", "FCN-8: 30 → 28")
-      << example<Cropping2D<cropping<0, 3, 2, 1>, name<"c">>, shape<10, 11, 1>>("Cropping2D<cropping<0, 3, 2, 1>>", "")
-      << "\n";
+      << margins_text(Cropping2D<name<"doc">>::crop) << ". Output length " << checked_text(r::crop_length) << "; requires "
+      << checked_text(r::crop_requires) << ". No parameters.\n\n"
+      << errors_of({"cropping_must_not_be_negative", "cropping_removes_whole_input"}) << example_header
+      << DOCS_EXAMPLE((Cropping2D<cropping<1, 1>>), (shape<16, 16, 12>), "FCN-8: 16 → 14")
+      << DOCS_EXAMPLE((Cropping2D<cropping<1, 1>>), (shape<30, 30, 12>), "FCN-8: 30 → 28")
+      << DOCS_EXAMPLE((Cropping2D<cropping<0, 3, 2, 1>>), (shape<10, 11, 1>), "") << "\n";
 
     o << "## ZeroPadding2D\n\nAdds rows and columns of zeros, as Keras' `ZeroPadding2D`: `padding<...>` in the three "
-         "forms of `cropping`, default 1. Output length " << checked_text(r::pad_length)
-      << ". No parameters.\n\nCompile errors: `padding_must_not_be_negative`.\n\n"
-      << example_header << example<ZeroPadding2D<name<"z">>, shape<5, 5, 3>>("ZeroPadding2D<>", "")
-      << example<ZeroPadding2D<padding<1, 2, 3, 4>, name<"z">>, shape<5, 5, 3>>("ZeroPadding2D<padding<1, 2, 3, 4>>", "")
-      << "\n";
+         "forms of `cropping`, default " << margins_text(ZeroPadding2D<name<"doc">>::pad)
+      << ". Output length " << checked_text(r::pad_length) << ". No parameters.\n\n"
+      << errors_of({"padding_must_not_be_negative"}) << example_header
+      << DOCS_EXAMPLE((ZeroPadding2D<>), (shape<5, 5, 3>), "")
+      << DOCS_EXAMPLE((ZeroPadding2D<padding<1, 2, 3, 4>>), (shape<5, 5, 3>), "") << "\n";
 
     o << "## UpSampling2D\n\nRepeats rows and columns (nearest neighbour), as Keras' `UpSampling2D`: `size<fh, fw = fh>`, "
-         "default 2. Output length " << checked_text(r::upsample_length)
-      << ". No parameters.\n\nCompile errors: `size_must_be_positive`.\n\n"
-      << example_header << example<UpSampling2D<name<"u">>, shape<7, 7, 8>>("UpSampling2D<>", "")
-      << example<UpSampling2D<size<3, 1>, name<"u">>, shape<7, 7, 8>>("UpSampling2D<size<3, 1>>", "") << "\n";
+         "default " << pair_text(UpSampling2D<name<"doc">>::factor) << ". Output length " << checked_text(r::upsample_length)
+      << ". No parameters.\n\n"
+      << errors_of({"size_must_be_positive"}) << example_header
+      << DOCS_EXAMPLE((UpSampling2D<>), (shape<7, 7, 8>), "")
+      << DOCS_EXAMPLE((UpSampling2D<size<3, 1>>), (shape<7, 7, 8>), "") << "\n";
 
     o << "## Add\n\nElement-wise sum of two or more inputs of one shape. Keras would broadcast axes of size 1; ctnn does "
          "not, so that a misaligned skip connection is a compile error rather than a silent broadcast. No parameters.\n\n"
-         "Compile errors: `add_inputs_have_different_shapes` (with both shapes), `wrong_number_of_inputs`.\n\n"
-      << example_header
-      << example<Add<name<"a">>, shape<14, 14, 12>, shape<14, 14, 12>>("Add<>", "FCN-8's first skip connection") << "\n";
+      << errors_of({"add_inputs_have_different_shapes", "wrong_number_of_inputs"}) << example_header
+      << DOCS_EXAMPLE((Add<>), (shape<14, 14, 12>, shape<14, 14, 12>), "FCN-8's first skip connection")
+      << DOCS_EXAMPLE((Add<>), (shape<7, 7, 4>, shape<7, 7, 4>, shape<7, 7, 4>), "") << "\n";
 
-    o << "## Concatenate\n\nJoins inputs along the channel axis (Keras' `axis=-1`): equal H and W, output channels "
-         "the sum. No parameters.\n\nCompile errors: `concatenate_inputs_differ_in_height_or_width`.\n\n"
-      << example_header
-      << example<Concatenate<name<"c">>, shape<28, 28, 256>, shape<28, 28, 12>>("Concatenate<>", "") << "\n";
+    o << "## Concatenate\n\nJoins two or more inputs along the channel axis (Keras' `axis=-1`): equal H and W, output "
+         "channels the sum. No parameters.\n\n"
+      << errors_of({"concatenate_inputs_differ_in_height_or_width", "wrong_number_of_inputs"}) << example_header
+      << DOCS_EXAMPLE((Concatenate<>), (shape<28, 28, 256>, shape<28, 28, 12>), "") << "\n";
 
-    o << "## Activation\n\nApplies `linear`, `relu`, `sigmoid`, `tanh` or `softmax` on its own; softmax is taken over "
-         "the channels of each pixel, after subtracting their maximum (finite for any logits). No parameters.\n\n"
-      << example_header
-      << example<Activation<softmax, name<"s">>, shape<224, 224, 12>>("Activation<softmax>", "FCN-8's last layer") << "\n";
+    o << "## Activation\n\nApplies `linear`, `relu`, `sigmoid`, `tanh` or `softmax` on its own (default "
+      << code(to_string(Activation<name<"doc">>::activation))
+      << "); softmax is taken over the channels of each pixel, after subtracting their maximum (finite for any logits). "
+         "No parameters.\n\n"
+      << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer") << "\n";
 
+    errors_of.check_all_listed();
     o << "---\n\n" << checked << " evaluations of the printed formulas agreed with the rules when this page was generated.\n";
 }
 }  // namespace docs::layers

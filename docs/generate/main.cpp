@@ -25,9 +25,11 @@ int main(int argc, char** argv) {
 
         // Everything is made before anything is written, so a failure leaves no half-written page.
         std::ostringstream layers, errors, tutorial;
-        docs::layers::write(layers);
         const auto cases = docs::errors::run_cases(source_dir, compilers, flags);
-        docs::errors::write(errors, cases, compilers);
+        const auto diagnostics = docs::errors::declared(source_dir);
+        docs::layers::error_lists error_lists(cases, diagnostics);
+        docs::layers::write(layers, error_lists);
+        docs::errors::write(errors, cases, compilers, diagnostics);
         docs::tutorial::write(tutorial, source_dir, cases, compilers);
 
         std::filesystem::create_directories(out / "reference");

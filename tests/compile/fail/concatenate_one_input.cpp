@@ -1,0 +1,20 @@
+// Concatenate joins two or more maps; given one, it was given the wrong number of inputs (needs
+// 2, got 1).
+// expected-error {{wrong_number_of_inputs<ctnn::Concatenate<ctnn::named<'j', ?'o', ?'i', ?'n'> ?>, ?std::integral_constant<[a-z ]+, ?2> ?, ?std::integral_constant<[a-z ]+, ?1> ?>}}
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<8, 8, 4>, name<"input">>{}();
+    auto a = Conv2D<4, kernel_size<3>, same, name<"a">>{}(in);
+#ifdef CTNN_SHOULD_FAIL
+    auto out = Concatenate<name<"join">>{}(a);
+#else
+    auto out = Concatenate<name<"join">>{}(a, in);
+#endif
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace
