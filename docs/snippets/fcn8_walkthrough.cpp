@@ -9,6 +9,17 @@
 
 using namespace ctnn;
 
+// [layers]
+constexpr auto first_block() {
+    auto input = Input<shape<224, 224, 3>, name<"input_1">>{}();
+    auto conv = Conv2D<64, kernel_size<3>, same, relu, name<"block1_conv1">>{}(input);
+    static_assert(decltype(conv)::output_shape == shape<224, 224, 64>{});
+    static_assert(decltype(conv)::params == 3 * 3 * 3 * 64 + 64);
+    return Model{input, conv};
+}
+// [layers]
+static_assert(decltype(first_block())::total_params == 1'792);
+
 // [decoder]
 template <int Classes = 12>
 constexpr auto my_fcn8() {
