@@ -102,10 +102,26 @@ struct example_of<void(Layer), void(In...)> {
         ((inputs += (inputs.empty() ? "" : " + ") + shape_text(In::value)), ...);
         const auto text = layer_in_parens.substr(1, layer_in_parens.size() - 2);
         return "| `" + std::string(text) + "` | " + inputs + " | " + shape_text(output_shape_t<named, In...>::value) + " | " +
-               std::to_string(named::template params<In::value...>) + " | " + std::string(note) + " |\n";
+               std::to_string(named::template params<In::value...>) + " | " + weights<named>() + " | " + std::string(note) +
+               " |\n";
+    }
+
+    /// The arrays a weight file must hold for this layer, as the loader checks them.
+    template <class Named>
+    static std::string weights() {
+        if constexpr (requires { Named::template kernel_shape<In::value...>; }) {
+            const auto k = Named::template kernel_shape<In::value...>;
+            std::string text = "kernel (" + std::to_string(k[0]) + ", " + std::to_string(k[1]) + ", " + std::to_string(k[2]) +
+                               ", " + std::to_string(k[3]) + ")";
+            if (Named::bias) text += ", bias (" + std::to_string(output_shape_t<Named, In...>::value.channels) + ",)";
+            return text;
+        } else {
+            return "none";
+        }
     }
 };
-inline const char* example_header = "| layer | input | output | params | |\n|---|---|---|---|---|\n";
+inline const char* example_header =
+    "| layer | input | output | params | weights (Keras layout) | |\n|---|---|---|---|---|---|\n";
 
 }  // namespace docs::layers
 

@@ -33,7 +33,8 @@ inline std::string snippet(const std::string& file, const std::string& marker) {
 }
 
 /// Expands the directives of the template, one per line:
-///   <!-- snippet: PATH MARKER -->   <!-- summary -->   <!-- error: CASE -->
+///   <!-- snippet: PATH MARKER -->   <!-- summary -->
+///   <!-- error: CASE -->  (the case's wrong lines, both compilers' first errors, its fix)
 inline void write(std::ostream& o, const std::string& source_dir, const std::vector<errors::fail_case>& cases,
                   const std::vector<errors::compiler>& compilers) {
     std::ifstream in(source_dir + "/docs/tutorial/fcn8.md.in");
@@ -56,11 +57,13 @@ inline void write(std::ostream& o, const std::string& source_dir, const std::vec
             for (const auto& c : cases)
                 if (c.name == a) {
                     found = true;
+                    o << "```cpp\n" << c.wrong << "```\n";
                     for (const auto& cc : compilers) {
-                        o << cc.label << ":\n\n```\n";
+                        o << '\n' << cc.label << ":\n\n```\n";
                         for (const auto& l : c.lines.at(cc.label)) o << l << '\n';
-                        o << "```\n\n";
+                        o << "```\n";
                     }
+                    o << "\nThe fix:\n\n```cpp\n" << c.fix << "```\n";
                 }
             if (!found) throw std::runtime_error("fcn8.md.in names no error case " + a);
         } else {
