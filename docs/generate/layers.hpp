@@ -78,6 +78,14 @@ inline std::string option_row(std::string_view option, std::string_view meaning,
 }
 inline const char* option_header = "| option | meaning | default |\n|---|---|---|\n";
 
+/// The rows Conv2D and Conv2DTranspose share, with the defaults of `Layer`.
+template <class Layer>
+inline std::string convolution_rows() {
+    return option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(Layer::dilation)) +
+           option_row("use_bias<bool>` / `no_bias", "bias vector", code(Layer::bias ? "true" : "false")) +
+           option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(Layer::activation)));
+}
+
 // ---- Worked examples, computed by the layer type ---------------------------------------------
 
 /// The layer as the docs write it, with the name every layer needs added.
@@ -141,6 +149,23 @@ public:
         : cases_(cases), declared_(std::move(declared)) {}
 
     std::string operator()(std::initializer_list<std::string_view> names, std::string_view lead = "Compile errors") {
+        return list(std::vector<std::string_view>(names), lead);
+    }
+    /// `shared` first, then the layer's own.
+    std::string operator()(std::vector<std::string_view> shared, std::initializer_list<std::string_view> own) {
+        shared.insert(shared.end(), own);
+        return list(shared, "Compile errors");
+    }
+
+    void check_all_listed() const {
+        for (const auto& name : declared_)
+            if (!listed_.contains(name))
+                throw std::runtime_error("error::" + name + " is declared in include/ctnn/error.hpp but no section of the "
+                                         "layer reference lists it");
+    }
+
+private:
+    std::string list(const std::vector<std::string_view>& names, std::string_view lead) {
         std::string out = std::string(lead) + ":\n\n";
         for (const auto name : names) {
             if (std::find(declared_.begin(), declared_.end(), name) == declared_.end())
@@ -156,14 +181,6 @@ public:
         return out + "\n";
     }
 
-    void check_all_listed() const {
-        for (const auto& name : declared_)
-            if (!listed_.contains(name))
-                throw std::runtime_error("error::" + name + " is declared in include/ctnn/error.hpp but no section of the "
-                                         "layer reference lists it");
-    }
-
-private:
     const std::vector<errors::fail_case>& cases_;
     std::vector<std::string> declared_;
     std::set<std::string> listed_;
@@ -195,15 +212,18 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << errors_of({"duplicate_layer_name", "output_does_not_depend_on_model_input", "no_layer_with_this_name",
                     "model_called_with_wrong_shape"});
 
+    // Checked by detail::check_window_hyperparameters, check_filters and require_kernel_size for both.
+    const std::vector<std::string_view> convolution_errors{
+        "filters_must_be_positive",       "kernel_size_must_be_positive",           "strides_must_be_positive",
+        "dilation_rate_must_be_positive", "strides_and_dilation_rate_both_above_one", "option_required"};
+
     using conv = Conv2D<1, kernel_size<3>, name<"doc">>;
     o << "## Conv2D\n\n2-D convolution (cross-correlation), as Keras' `Conv2D`.\n\n"
       << option_header << option_row("Conv2D<filters, ...>", "output channels", "required")
       << option_row("kernel_size<kh, kw = kh>", "kernel", "required")
       << option_row("strides<sh, sw = sh>", "stride", pair_text(conv::stride))
       << option_row("valid` / `same", "padding (TF's `same`: ⌊P/2⌋ before, the rest after)", code(to_string(conv::padding)))
-      << option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(conv::dilation))
-      << option_row("use_bias<bool>` / `no_bias", "bias vector", code(conv::bias ? "true" : "false"))
-      << option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(conv::activation)))
+      << convolution_rows<conv>()
       << "\nOutput length: `valid` " << checked_text(r::window_valid_length) << ", `same` "
       << checked_text(r::window_same_length) << ", where " << keff_definition()
       << ". Requires, with `valid`: " << checked_text(r::window_valid_requires) << ". `same` pads "
@@ -211,9 +231,7 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << " of it before (`L` is the output length). Keras forbids a stride and a dilation both above 1.\n\n"
          "Parameters: " << checked_text(r::conv_params) << " (`bias` is 1 with a bias vector). "
          "Weights (Keras order): kernel (kh, kw, Cin, Cout), bias (Cout,).\n\n"
-      << errors_of({"filters_must_be_positive", "kernel_size_must_be_positive", "strides_must_be_positive",
-                    "dilation_rate_must_be_positive", "strides_and_dilation_rate_both_above_one", "option_required",
-                    "kernel_larger_than_input"})
+      << errors_of(convolution_errors, {"kernel_larger_than_input"})
       << example_header
       << DOCS_EXAMPLE((Conv2D<1, kernel_size<3>, strides<2>>), (shape<7, 7, 1>), "the forum post's 7 → 3")
       << DOCS_EXAMPLE((Conv2D<64, kernel_size<3>, same, relu>), (shape<224, 224, 3>), "FCN-8's block1_conv1")
@@ -233,9 +251,7 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << option_row("strides<sh, sw = sh>", "stride (the upsampling factor)", pair_text(transpose::stride))
       << option_row("valid` / `same", "padding", code(to_string(transpose::padding)))
       << option_row("output_padding<oh, ow = oh>", "extra rows/columns; unset is Keras' `None`, not 0", "unset")
-      << option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(transpose::dilation))
-      << option_row("use_bias<bool>` / `no_bias", "bias vector", code(transpose::bias ? "true" : "false"))
-      << option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(transpose::activation)))
+      << convolution_rows<transpose>()
       << "\n| | `valid` | `same` |\n|---|---|---|\n"
          "| output_padding unset | " << checked_text(r::transpose_valid_length) << " | " << checked_text(r::transpose_same_length)
       << " |\n| output_padding set | " << checked_text(r::transpose_valid_length_op) << " | "
@@ -246,10 +262,8 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << " rows are cut before the window (`L` is the output length), so an odd extra row is cut after, as TF does.\n\n"
          "Parameters: " << checked_text(r::conv_transpose_params) << ". Weights (Keras order): kernel (kh, kw, Cout, Cin), "
          "bias (Cout,).\n\n"
-      << errors_of({"filters_must_be_positive", "kernel_size_must_be_positive", "strides_must_be_positive",
-                    "dilation_rate_must_be_positive", "strides_and_dilation_rate_both_above_one", "option_required",
-                    "output_padding_must_be_less_than_strides", "output_padding_must_not_be_negative",
-                    "same_padding_with_even_kernel_needs_output_padding"})
+      << errors_of(convolution_errors, {"output_padding_must_be_less_than_strides", "output_padding_must_not_be_negative",
+                                        "same_padding_with_even_kernel_needs_output_padding"})
       << example_header
       << DOCS_EXAMPLE((Conv2DTranspose<1, kernel_size<3>, strides<2>>), (shape<3, 3, 1>), "the forum post's 3 → 7")
       << DOCS_EXAMPLE((Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>), (shape<7, 7, 4096>),
