@@ -27,15 +27,16 @@ struct shape {
 
 namespace detail {
 // Through a class rather than directly in the alias: GCC 12 crashes on member access of a
-// dependent class-type template argument inside an alias template.
+// dependent class-type template argument inside an alias template. Named apart from the alias
+// below, which code inside namespace detail would otherwise not see.
 template <dims D>
-struct shape_of {
+struct shape_type_of {
     using type = shape<D.height, D.width, D.channels>;
 };
 }  // namespace detail
 
 /// The shape type of a shape value: `shape_of<dims{14, 14, 12}>` is `shape<14, 14, 12>`.
 template <dims D>
-using shape_of = typename detail::shape_of<D>::type;
+using shape_of = typename detail::shape_type_of<D>::type;
 
 }  // namespace ctnn

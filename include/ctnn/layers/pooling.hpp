@@ -54,7 +54,7 @@ struct pooling : layer<Derived> {
         constexpr bool fits = accepts<In>;
         CTNN_REQUIRE(fits, "with padding 'valid' the input must be at least as large as the pool; "
                            "use 'same' padding, a smaller pool or a larger input",
-                     error::pool_larger_than_input<Derived, shape<In.height, In.width, In.channels>>);
+                     error::pool_larger_than_input<Derived, shape_of<In>>);
         return fits;
     }
 
