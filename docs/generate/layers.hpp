@@ -104,28 +104,27 @@ struct with_doc_name<L<Options...>> {
 template <class LayerInParens, class InputsInParens> struct example_of;
 template <class Layer, class... In>
 struct example_of<void(Layer), void(In...)> {
+    /// The node a model would hold: the layer called on Inputs of these shapes, with every check
+    /// a model runs, and the node's own shape, parameter and weight constants.
+    using node = decltype(typename with_doc_name<Layer>::type{}(Input<In, name<"in">>{}()...));
+    static_assert(!std::is_same_v<node, invalid_node>, "a worked example must be a valid use of its layer");
+
     static std::string row(std::string_view layer_in_parens, std::string_view note) {
-        using named = typename with_doc_name<Layer>::type;
         std::string inputs;
         ((inputs += (inputs.empty() ? "" : " + ") + shape_text(In::value)), ...);
         const auto text = layer_in_parens.substr(1, layer_in_parens.size() - 2);
-        return "| `" + std::string(text) + "` | " + inputs + " | " + shape_text(output_shape_t<named, In...>::value) + " | " +
-               std::to_string(named::template params<In::value...>) + " | " + weights<named>() + " | " + std::string(note) +
-               " |\n";
+        return "| `" + std::string(text) + "` | " + inputs + " | " + shape_text(node::output_shape) + " | " +
+               std::to_string(node::params) + " | " + weights() + " | " + std::string(note) + " |\n";
     }
 
-    /// The arrays a weight file must hold for this layer, as the loader checks them.
-    template <class Named>
+    /// The arrays a weight file must hold for this layer (as network<M>::weights lists them).
     static std::string weights() {
-        if constexpr (requires { Named::template kernel_shape<In::value...>; }) {
-            const auto k = Named::template kernel_shape<In::value...>;
-            std::string text = "kernel (" + std::to_string(k[0]) + ", " + std::to_string(k[1]) + ", " + std::to_string(k[2]) +
-                               ", " + std::to_string(k[3]) + ")";
-            if (Named::bias) text += ", bias (" + std::to_string(output_shape_t<Named, In...>::value.channels) + ",)";
-            return text;
-        } else {
-            return "none";
-        }
+        if constexpr (!node::has_kernel) return "none";
+        const auto& k = node::kernel_shape;
+        std::string text = "kernel (" + std::to_string(k[0]) + ", " + std::to_string(k[1]) + ", " + std::to_string(k[2]) +
+                           ", " + std::to_string(k[3]) + ")";
+        if (node::has_bias) text += ", bias (" + std::to_string(node::output_shape.channels) + ",)";
+        return text;
     }
 };
 inline const char* example_header =
