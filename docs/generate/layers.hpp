@@ -117,14 +117,22 @@ struct example_of<void(Layer), void(In...)> {
                std::to_string(node::params) + " | " + weights() + " | " + std::string(note) + " |\n";
     }
 
-    /// The arrays a weight file must hold for this layer (as network<M>::weights lists them).
+    /// The arrays a weight file must hold for this layer: the layer's own declarations, as
+    /// network<M>::weights lists them.
     static std::string weights() {
-        if constexpr (!node::has_kernel) return "none";
-        const auto& k = node::kernel_shape;
-        std::string text = "kernel (" + std::to_string(k[0]) + ", " + std::to_string(k[1]) + ", " + std::to_string(k[2]) +
-                           ", " + std::to_string(k[3]) + ")";
-        if (node::has_bias) text += ", bias (" + std::to_string(node::output_shape.channels) + ",)";
-        return text;
+        using entry = typename node::entry_type;
+        if constexpr (entry::weights.empty()) {
+            return "none";
+        } else {
+            std::string text;
+            for (const auto& w : entry::weights) {
+                text += (text.empty() ? "" : ", ") + std::string(w.name) + " (";
+                for (int a = 0; a != w.rank; ++a)
+                    text += (a == 0 ? "" : ", ") + std::to_string(w.shape[static_cast<std::size_t>(a)]);
+                text += w.rank == 1 ? ",)" : ")";
+            }
+            return text;
+        }
     }
 };
 inline const char* example_header =

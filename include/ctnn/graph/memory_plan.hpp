@@ -35,7 +35,7 @@ constexpr memory_plan_result<M> make_memory_plan() {
             const std::size_t i = M::edges[M::layers[j].first_input + e];
             plan.last_use[i] = j;
         }
-    constexpr std::size_t input = M::template index_of<typename M::input_node>, output = n - 1;
+    constexpr std::size_t input = M::input_index, output = n - 1;
 
     // First fit among the live buffers, kept sorted by offset.
     std::array<std::size_t, n> live{};

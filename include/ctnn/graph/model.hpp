@@ -1,33 +1,20 @@
-// Model: the typed graph from one input node to one output node, as Keras' functional Model.
+// Model: the typed graph from an input node to an output node, as Keras' functional Model.
 //
 // Everything about a model is a constant of its type: the layers in topological order (a node
-// used twice, like FCN-8's pool taps, appears once), their names, shapes and parameter counts.
-// Boost.Hana does the type-level work: the traversal, the name → node map, the folds.
+// used twice, like FCN-8's pool taps, appears once), their names, shapes and parameter counts,
+// and the edges between them. The output node already carries the graph as a flat list of
+// entries (graph/node.hpp), so every table here is one pack expansion over that list, and every
+// look-up a search in a sorted array: the cost of a model grows with its layers and edges, and
+// no compiler depth limit grows with it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
-
-#include <boost/hana/append.hpp>
-#include <boost/hana/at.hpp>
-#include <boost/hana/equal.hpp>
-#include <boost/hana/filter.hpp>
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/integral_constant.hpp>
-#include <boost/hana/contains.hpp>
-#include <boost/hana/find.hpp>
-#include <boost/hana/fold_left.hpp>
-#include <boost/hana/index_if.hpp>
-#include <boost/hana/length.hpp>
-#include <boost/hana/map.hpp>
-#include <boost/hana/optional.hpp>
-#include <boost/hana/pair.hpp>
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
-#include <boost/hana/unpack.hpp>
+#include <utility>
 
 #include <ctnn/error.hpp>
 #include <ctnn/graph/node.hpp>
@@ -36,23 +23,6 @@
 namespace ctnn {
 
 namespace detail {
-namespace hana = boost::hana;
-
-/// Depth-first, inputs before the node: a topological order in which each node appears once.
-/// For FCN-8 it is exactly the order of Keras' summary.
-template <class Seen, class N>
-constexpr auto visit(Seen seen, hana::basic_type<N> n) {
-    if constexpr (decltype(hana::contains(seen, n))::value) {
-        return seen;
-    } else {
-        auto after_inputs = hana::fold_left(N::inputs, seen, [](auto acc, auto in) { return visit(acc, in); });
-        return hana::append(after_inputs, n);
-    }
-}
-
-template <class N>
-inline constexpr bool is_input_node = N::input_count == 0;
-
 /// What the summary and the runtime need of one layer, as plain values.
 struct layer_info {
     std::string_view name;
@@ -62,6 +32,70 @@ struct layer_info {
     std::size_t first_input;  // into Model::edges
     std::size_t input_count;
 };
+
+// The entry at position I of a graph. Clang has a builtin for it; elsewhere the entry is found
+// as a base class, which asks no recursion either.
+#if defined(__clang__) && __has_builtin(__type_pack_element)
+template <std::size_t I, class G>
+struct type_at_impl;
+template <std::size_t I, class... Es>
+struct type_at_impl<I, graph<Es...>> {
+    using type = __type_pack_element<I, Es...>;
+};
+#else
+template <std::size_t I, class T>
+struct indexed {
+    using type = T;
+};
+template <class Seq, class G>
+struct indexer;
+template <std::size_t... I, class... Es>
+struct indexer<std::index_sequence<I...>, graph<Es...>> : indexed<I, Es>... {};
+template <std::size_t I, class T>
+indexed<I, T> select(const indexed<I, T>&);
+template <std::size_t I, class G>
+struct type_at_impl {
+    using type = typename decltype(select<I>(indexer<std::make_index_sequence<G::size>, G>{}))::type;
+};
+#endif
+template <std::size_t I, class G>
+using type_at = typename type_at_impl<I, G>::type;
+
+/// `f(std::type_identity<Entry>{})` for every entry of `G`, in order.
+template <class T, class... Es, class F>
+constexpr std::array<T, sizeof...(Es)> map_graph(graph<Es...>, F f) {
+    return {f(std::type_identity<Es>{})...};
+}
+
+/// Node ids in increasing order, each with its position in the graph: ids are found by binary
+/// search.
+template <std::size_t N>
+struct id_index {
+    std::array<std::pair<node_id, std::size_t>, N> sorted{};
+
+    constexpr explicit id_index(const std::array<node_id, N>& ids) {
+        for (std::size_t i = 0; i != N; ++i) sorted[i] = {ids[i], i};
+        std::sort(sorted.begin(), sorted.end());
+    }
+    /// Position of `id`, or N.
+    constexpr std::size_t find(node_id id) const {
+        auto it = std::lower_bound(sorted.begin(), sorted.end(), std::pair<node_id, std::size_t>{id, 0});
+        return it != sorted.end() && it->first == id ? it->second : N;
+    }
+};
+
+/// The first two positions whose names are equal, in graph order ({N, N} if none): names are
+/// sorted with their positions, so equal names sit side by side.
+template <std::size_t N>
+constexpr std::array<std::size_t, 2> first_duplicate(const std::array<std::string_view, N>& names) {
+    std::array<std::pair<std::string_view, std::size_t>, N> sorted{};
+    for (std::size_t i = 0; i != N; ++i) sorted[i] = {names[i], i};
+    std::sort(sorted.begin(), sorted.end());
+    std::array<std::size_t, 2> found{N, N};
+    for (std::size_t i = 1; i < N; ++i)
+        if (sorted[i].first == sorted[i - 1].first && sorted[i].second < found[1]) found = {sorted[i - 1].second, sorted[i].second};
+    return found;
+}
 }  // namespace detail
 
 template <class In, class Out>
@@ -95,34 +129,29 @@ struct Model {
 
     using input_node = In;
     using output_node = Out;
-
-    /// Every node the output depends on, inputs first (hana::tuple of hana::type).
-    static constexpr auto nodes = detail::visit(boost::hana::make_tuple(), boost::hana::type_c<Out>);
-    static constexpr std::size_t layer_count = decltype(boost::hana::length(nodes))::value;
+    /// Every node the output depends on, inputs first: a graph<entry...>.
+    using graph_type = typename Out::graph_type;
+    static constexpr std::size_t layer_count = graph_type::size;
 
     static constexpr dims input_shape = In::output_shape;
     static constexpr dims output_shape = Out::output_shape;
 
-    static constexpr std::array<std::string_view, layer_count> names =
-        boost::hana::unpack(nodes, [](auto... n) { return std::array<std::string_view, layer_count>{decltype(n)::type::name...}; });
+    /// `f(std::type_identity<Entry>{})` for every entry, in the order of `layers`.
+    template <class T, class F>
+    static constexpr std::array<T, layer_count> map_entries(F f) {
+        return detail::map_graph<T>(graph_type{}, f);
+    }
 
-    static constexpr std::int64_t total_params =
-        boost::hana::unpack(nodes, [](auto... n) { return (std::int64_t{0} + ... + decltype(n)::type::params); });
+    static constexpr auto ids = map_entries<node_id>([]<class E>(std::type_identity<E>) { return E::id; });
+    static constexpr auto names = map_entries<std::string_view>([]<class E>(std::type_identity<E>) { return E::name; });
 
-    /// The node at position `I` of `nodes`.
+    /// The entry at position `I` of `layers` (its name, kind, shapes, params, weights, cost).
     template <std::size_t I>
-    using node_at = typename decltype(+nodes[boost::hana::size_c<I>])::type;
+    using node_at = detail::type_at<I, graph_type>;
 
 private:
-    // Two different nodes with one name (checked before the name map is built, which needs
-    // distinct keys).
-    static constexpr std::array<std::size_t, 2> first_duplicate_name() {
-        for (std::size_t j = 0; j != layer_count; ++j)
-            for (std::size_t i = 0; i != j; ++i)
-                if (names[i] == names[j]) return {i, j};
-        return {layer_count, layer_count};
-    }
-    static constexpr auto duplicate = first_duplicate_name();
+    static constexpr detail::id_index<layer_count> by_id{ids};
+    static constexpr auto duplicate = detail::first_duplicate(names);
 
     static constexpr bool check_names() {
         constexpr bool unique = duplicate[0] == layer_count;
@@ -135,14 +164,16 @@ private:
         }
         return unique;
     }
+    static constexpr std::size_t first_other_input = [] {
+        constexpr auto counts = map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::input_count; });
+        for (std::size_t i = 0; i != layer_count; ++i)
+            if (counts[i] == 0 && ids[i] != In::id) return i;
+        return layer_count;
+    }();
     static constexpr bool check_inputs() {
-        constexpr auto inputs = boost::hana::filter(nodes, [](auto n) {
-            return boost::hana::bool_c<detail::is_input_node<typename decltype(n)::type> &&
-                                       !std::is_same_v<typename decltype(n)::type, In>>;
-        });
-        constexpr bool ok = decltype(boost::hana::length(inputs))::value == 0;
+        constexpr bool ok = first_other_input == layer_count;
         if constexpr (!ok) {
-            using other = typename decltype(+inputs[boost::hana::size_c<0>])::type;
+            using other = node_at<first_other_input>;
             CTNN_REQUIRE(ok, "the model's output depends on an Input other than the model's input",
                          error::output_does_not_depend_on_model_input<typename In::layer_type, typename other::layer_type>);
         }
@@ -152,55 +183,85 @@ private:
     using checked = std::bool_constant<check_names() && check_inputs()>;
 
 public:
-    /// Position of a node in `nodes`.
+    /// Position in `layers` of the node with id `id`, or layer_count.
+    static constexpr std::size_t index_of_id(node_id id) { return by_id.find(id); }
+
+    /// Position of a node (or its entry) in `layers`.
     template <class N>
-    static constexpr std::size_t index_of =
-        std::remove_cvref_t<decltype(*boost::hana::index_if(nodes, boost::hana::equal.to(boost::hana::type_c<N>)))>::value;
+    static constexpr std::size_t index_of = index_of_id(N::id);
 
-    /// Name → node (hana::map from hana::type<named<...>> to hana::type<node>).
-    static constexpr auto by_name = boost::hana::unpack(nodes, [](auto... n) {
-        return boost::hana::make_map(
-            boost::hana::make_pair(boost::hana::type_c<typename decltype(n)::type::name_type>, n)...);
-    });
+    /// Position of the model's input node.
+    static constexpr std::size_t input_index = index_of_id(In::id);
 
-    /// Every input of every node, as indices into `nodes`, grouped by node.
-    static constexpr auto edges = boost::hana::unpack(nodes, [](auto... n) {
-        constexpr std::size_t count = (std::size_t{0} + ... + decltype(n)::type::input_count);
-        std::array<std::size_t, count == 0 ? 1 : count> out{};
-        std::size_t i = 0;
-        auto add = [&](auto node) {
-            boost::hana::for_each(decltype(node)::type::inputs,
-                                  [&](auto in) { out[i++] = index_of<typename decltype(in)::type>; });
+    /// Position of the layer named `name`, or layer_count.
+    static constexpr std::size_t index_of_name(std::string_view name) {
+        for (std::size_t i = 0; i != layer_count; ++i)
+            if (names[i] == name) return i;
+        return layer_count;
+    }
+
+    static constexpr std::int64_t total_params = [] {
+        std::int64_t n = 0;
+        for (auto p : map_entries<std::int64_t>([]<class E>(std::type_identity<E>) { return E::params; })) n += p;
+        return n;
+    }();
+    /// As Keras splits the total: weights a training step would not change (BatchNormalization's
+    /// moving statistics) are non-trainable.
+    static constexpr std::int64_t non_trainable_params = [] {
+        std::int64_t n = 0;
+        for (auto p : map_entries<std::int64_t>([]<class E>(std::type_identity<E>) {
+                 std::int64_t fixed = 0;
+                 for (const auto& w : E::weights) fixed += w.trainable ? 0 : w.size();
+                 return fixed;
+             }))
+            n += p;
+        return n;
+    }();
+    static constexpr std::int64_t trainable_params = total_params - non_trainable_params;
+
+    /// Every input of every node, as positions in `layers`, grouped by node.
+    static constexpr auto edges = [] {
+        constexpr auto counts = map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::input_count; });
+        constexpr std::size_t total = [&] {
+            std::size_t n = 0;
+            for (auto c : counts) n += c;
+            return n;
+        }();
+        std::array<std::size_t, total == 0 ? 1 : total> out{};
+        std::size_t next = 0;
+        auto add = [&]<class... Es>(graph<Es...>) {
+            auto one = [&]<class E>(std::type_identity<E>) {
+                for (const node_id in : E::input_ids) out[next++] = by_id.find(in);
+            };
+            (one(std::type_identity<Es>{}), ...);
         };
-        (add(n), ...);
+        add(graph_type{});
         return out;
-    });
+    }();
 
-    static constexpr std::array<detail::layer_info, layer_count> layers = boost::hana::unpack(nodes, [](auto... n) {
-        std::array<detail::layer_info, layer_count> out{};
-        std::size_t i = 0, edge = 0;
-        auto add = [&](auto node) {
-            using N = typename decltype(node)::type;
-            out[i++] = {N::name, N::kind, N::output_shape, N::params, edge, N::input_count};
-            edge += N::input_count;
-        };
-        (add(n), ...);
+    static constexpr std::array<detail::layer_info, layer_count> layers = [] {
+        auto out = map_entries<detail::layer_info>([]<class E>(std::type_identity<E>) {
+            return detail::layer_info{E::name, E::kind, E::output_shape, E::params, 0, E::input_count};
+        });
+        std::size_t edge = 0;
+        for (auto& l : out) l.first_input = edge, edge += l.input_count;
         return out;
-    });
+    }();
 };
 
 namespace detail {
 template <class M, class Name>
 constexpr auto find_node() {
-    constexpr auto found = boost::hana::find(M::by_name, boost::hana::type_c<Name>);
-    constexpr bool ok = decltype(boost::hana::is_just(found))::value;
+    constexpr std::size_t i = M::index_of_name(Name::value);
+    constexpr bool ok = i != M::layer_count;
     CTNN_REQUIRE(ok, "the model has no layer with this name", error::no_layer_with_this_name<Name>);
-    if constexpr (ok) return typename std::remove_cvref_t<decltype(*found)>::type{};
+    if constexpr (ok) return typename M::template node_at<i>{};
     else return invalid_node{};  // not void: `node_named_t<M, "x">::output_shape` then parses
 }
 }  // namespace detail
 
-/// The node named `S` in model `M`: `node_named<"conv6">(model).params`.
+/// The node named `S` in model `M` (its entry: name, kind, output_shape, params, weights, cost):
+/// `node_named<"conv6">(model).params`.
 template <fixed_string S, class In, class Out>
 constexpr auto node_named(Model<In, Out>) {
     return detail::find_node<Model<In, Out>, name<S>>();
@@ -208,6 +269,6 @@ constexpr auto node_named(Model<In, Out>) {
 
 /// The same as a type.
 template <class M, fixed_string S>
-using node_named_t = decltype(detail::find_node<M, name<S>>());
+using node_named_t = decltype(detail::find_node<std::remove_cv_t<M>, name<S>>());
 
 }  // namespace ctnn

@@ -79,8 +79,8 @@ void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "
         os << std::string(line, i + 1 == rows.size() ? '=' : '_') << '\n';
     }
     os << "Total params: " << detail::with_thousands(M::total_params) << '\n'
-       << "Trainable params: " << detail::with_thousands(M::total_params) << '\n'
-       << "Non-trainable params: 0\n"
+       << "Trainable params: " << detail::with_thousands(M::trainable_params) << '\n'
+       << "Non-trainable params: " << detail::with_thousands(M::non_trainable_params) << '\n'
        << "Weights: " << detail::megabytes(M::total_params * 4) << " (float32)\n"
        << "Peak activation memory: " << detail::megabytes(memory_plan<M>.peak * 4) << " per sample\n";
 }

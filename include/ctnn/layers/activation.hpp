@@ -11,7 +11,7 @@
 namespace ctnn {
 
 template <class... Options>
-struct Activation : layer<Activation<Options...>> {
+struct Activation : layer_base<Activation<Options...>>, no_weights {
     static constexpr std::string_view kind = "Activation";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;

@@ -14,12 +14,13 @@
 
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
+#include <ctnn/rules/geometry.hpp>
 #include <ctnn/rules/rules.hpp>
 
 namespace ctnn {
 
 template <int Filters, class... Options>
-struct Conv2D : layer<Conv2D<Filters, Options...>> {
+struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     static constexpr std::string_view kind = "Conv2D";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
@@ -69,6 +70,24 @@ struct Conv2D : layer<Conv2D<Filters, Options...>> {
     /// Keras' kernel layout: (kh, kw, Cin, Cout).
     template <dims In>
     static constexpr std::array<std::int64_t, 4> kernel_shape{kernel.height, kernel.width, In.channels, Filters};
+
+    template <dims In>
+    static constexpr auto weights = [] {
+        if constexpr (bias) return weights_of(weight{"kernel", kernel_shape<In>, 4}, weight{"bias", {Filters}, 1});
+        else return weights_of(weight{"kernel", kernel_shape<In>, 4});
+    }();
+
+    /// Every output pixel meets every tap; `real` leaves out the taps that land on `same` padding.
+    template <dims In, dims Out = output_shape<In>>
+    static constexpr layer_cost cost = [] {
+        const std::int64_t per_tap = std::int64_t{In.channels} * Filters;
+        const int pt = detail::same_padding_before(padding, In.height, kernel.height, stride.height, dilation.height, Out.height);
+        const int pl = detail::same_padding_before(padding, In.width, kernel.width, stride.width, dilation.width, Out.width);
+        return layer_cost{
+            std::int64_t{Out.height} * Out.width * kernel.height * kernel.width * per_tap,
+            detail::real_taps(kernel.height, In.height, Out.height, stride.height, dilation.height, pt) *
+                detail::real_taps(kernel.width, In.width, Out.width, stride.width, dilation.width, pl) * per_tap};
+    }();
 };
 
 }  // namespace ctnn

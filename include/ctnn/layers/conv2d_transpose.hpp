@@ -41,7 +41,7 @@ constexpr int transpose_length(int n, int k, int s, int d, int op, padding_mode 
 }  // namespace detail
 
 template <int Filters, class... Options>
-struct Conv2DTranspose : layer<Conv2DTranspose<Filters, Options...>> {
+struct Conv2DTranspose : layer_base<Conv2DTranspose<Filters, Options...>> {
     static constexpr std::string_view kind = "Conv2DTranspose";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
@@ -120,6 +120,19 @@ struct Conv2DTranspose : layer<Conv2DTranspose<Filters, Options...>> {
     /// Keras' kernel layout: (kh, kw, Cout, Cin).
     template <dims In>
     static constexpr std::array<std::int64_t, 4> kernel_shape{kernel.height, kernel.width, Filters, In.channels};
+
+    template <dims In>
+    static constexpr auto weights = [] {
+        if constexpr (bias) return weights_of(weight{"kernel", kernel_shape<In>, 4}, weight{"bias", {Filters}, 1});
+        else return weights_of(weight{"kernel", kernel_shape<In>, 4});
+    }();
+
+    /// Every input pixel meets every tap once: nothing lands on padding.
+    template <dims In>
+    static constexpr layer_cost cost = [] {
+        const std::int64_t m = std::int64_t{In.height} * In.width * In.channels * kernel.height * kernel.width * Filters;
+        return layer_cost{m, m};
+    }();
 };
 
 }  // namespace ctnn

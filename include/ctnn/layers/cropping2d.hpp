@@ -16,7 +16,7 @@
 namespace ctnn {
 
 template <class... Options>
-struct Cropping2D : layer<Cropping2D<Options...>> {
+struct Cropping2D : layer_base<Cropping2D<Options...>>, no_weights {
     static constexpr std::string_view kind = "Cropping2D";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;

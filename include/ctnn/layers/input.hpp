@@ -10,7 +10,7 @@
 namespace ctnn {
 
 template <class Shape, class... Options>
-struct Input : layer<Input<Shape, Options...>> {
+struct Input : layer_base<Input<Shape, Options...>>, no_weights {
     static constexpr std::string_view kind = "InputLayer";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 0, max_inputs = 0;

@@ -1,6 +1,7 @@
 // What every layer shares: applying it to nodes makes a node, after checking it accepts them.
 //
-// A layer type provides (see any header in layers/ for the contract in full):
+// A layer type provides (the `layer` concept, layers/concept.hpp; any header in layers/ shows the
+// contract in full):
 //   kind                       Keras class name, e.g. "Conv2D"
 //   layer_name                 named<...>, from its name<"..."> option
 //   min_inputs, max_inputs     how many nodes it takes
@@ -8,7 +9,10 @@
 //   check_inputs<dims...>()    reports and returns false for input shapes it cannot take
 //   accepts<dims...>           the same verdict, silently (for requires-expressions)
 //   output_shape<dims...>      its output shape
-//   params<dims...>            its parameter count
+//   params<dims...>            its parameter count (a rule of its own, printed in the docs)
+//   weights<dims...>           its weight arrays: Keras names, shapes, trainable or not; their
+//                              sizes must add up to params
+//   cost<dims...>              its multiply-adds on one sample (layer_cost)
 #pragma once
 
 #include <concepts>
@@ -19,6 +23,7 @@
 
 #include <ctnn/error.hpp>
 #include <ctnn/graph/node.hpp>
+#include <ctnn/layers/concept.hpp>
 #include <ctnn/name.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/shape.hpp>
@@ -33,7 +38,7 @@ struct invalid_node {
 
 namespace detail {
 template <class T> inline constexpr bool is_node = false;
-template <class L, class... I> inline constexpr bool is_node<node<L, I...>> = true;
+template <class E, class G> inline constexpr bool is_node<node<E, G>> = true;
 template <> inline constexpr bool is_node<invalid_node> = true;
 
 /// Every layer names itself: ctnn identifies layers by their types, so an unnamed layer could not
@@ -54,10 +59,12 @@ concept node_type = detail::is_node<T>;
 /// The CRTP base of every layer: `Conv2D<...>{}(x)` checks the layer against x's shape and
 /// returns the node, as calling a Keras layer on a tensor does.
 template <class Derived>
-struct layer {
+struct layer_base {
     template <node_type... Inputs>
     constexpr auto operator()(Inputs...) const {
         if constexpr ((std::is_same_v<Inputs, invalid_node> || ...)) {
+            return invalid_node{};
+        } else if constexpr (!detail::check_layer_members<Derived>()) {
             return invalid_node{};
         } else if constexpr (!Derived::check_hyperparameters()) {
             return invalid_node{};
@@ -71,8 +78,10 @@ struct layer {
                 return invalid_node{};
             } else if constexpr (!Derived::template check_inputs<Inputs::output_shape...>()) {
                 return invalid_node{};
+            } else if constexpr (!detail::check_shape_members<Derived, Inputs::output_shape...>()) {
+                return invalid_node{};
             } else {
-                return node<Derived, Inputs...>{};
+                return node_of<Derived, Inputs...>{};
             }
         }
     }

@@ -14,7 +14,7 @@
 namespace ctnn {
 
 template <class... Options>
-struct Add : layer<Add<Options...>> {
+struct Add : layer_base<Add<Options...>>, no_weights {
     static constexpr std::string_view kind = "Add";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 2, max_inputs = 64;
@@ -48,7 +48,7 @@ private:
 };
 
 template <class... Options>
-struct Concatenate : layer<Concatenate<Options...>> {
+struct Concatenate : layer_base<Concatenate<Options...>>, no_weights {
     static constexpr std::string_view kind = "Concatenate";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 2, max_inputs = 64;

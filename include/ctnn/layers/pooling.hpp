@@ -17,7 +17,7 @@ namespace ctnn {
 
 namespace detail {
 template <class Derived, class... Options>
-struct pooling : layer<Derived> {
+struct pooling : layer_base<Derived>, no_weights {
     using layer_name = option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
 

@@ -14,7 +14,7 @@
 namespace ctnn {
 
 template <class... Options>
-struct UpSampling2D : layer<UpSampling2D<Options...>> {
+struct UpSampling2D : layer_base<UpSampling2D<Options...>>, no_weights {
     static constexpr std::string_view kind = "UpSampling2D";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;

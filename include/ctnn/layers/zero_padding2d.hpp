@@ -15,7 +15,7 @@
 namespace ctnn {
 
 template <class... Options>
-struct ZeroPadding2D : layer<ZeroPadding2D<Options...>> {
+struct ZeroPadding2D : layer_base<ZeroPadding2D<Options...>>, no_weights {
     static constexpr std::string_view kind = "ZeroPadding2D";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;

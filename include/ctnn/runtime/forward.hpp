@@ -5,7 +5,7 @@
 #include <span>
 #include <type_traits>
 
-#include <ctnn/graph/cost.hpp>
+#include <ctnn/rules/geometry.hpp>
 #include <ctnn/layers.hpp>
 #include <ctnn/rules/rules.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
@@ -20,8 +20,8 @@ namespace ctnn::detail {
 struct node_io {
     std::span<const tensor_view> inputs;
     tensor_view output;
-    const float* kernel;
-    const float* bias;
+    /// The node's weight arrays, in the order its layer declares them.
+    std::span<const float* const> weights;
     workspace& ws;
 };
 
@@ -37,7 +37,7 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
                        same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                        same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                        L::activation};
-    conv2d(op, io.inputs[0], io.output, io.kernel, io.bias, io.ws);
+    conv2d(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
 }
 
 template <int F, class... O>
@@ -56,7 +56,7 @@ void forward(std::type_identity<Conv2DTranspose<F, O...>>, const node_io& io) {
                                  cut(in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                                  cut(in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                                  L::activation};
-    conv2d_transpose(op, io.inputs[0], io.output, io.kernel, io.bias, io.ws);
+    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
 }
 
 template <class L>

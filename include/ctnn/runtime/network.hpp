@@ -29,12 +29,14 @@
 
 namespace ctnn {
 
-/// One weight array of a model: `<layer>/kernel` or `<layer>/bias`, in Keras' layout.
+/// One weight array of a model: `<layer>/<name>` (e.g. `block1_conv1/kernel`), in Keras' layout,
+/// as the layer declares it (layers/concept.hpp).
 struct weight_spec {
     std::string_view layer;
-    std::string_view kind;  // "kernel" or "bias"
+    std::string_view kind;  // the weight's Keras name: "kernel", "bias", "gamma", ...
     std::array<std::int64_t, 4> shape;
     int rank;
+    bool trainable = true;
 
     constexpr std::int64_t size() const {
         std::int64_t n = 1;
@@ -47,9 +49,9 @@ struct weight_spec {
 namespace detail {
 template <class M>
 constexpr std::size_t count_weights() {
-    return boost::hana::unpack(M::nodes, [](auto... n) {
-        return (std::size_t{0} + ... + (std::size_t{decltype(n)::type::has_kernel} + std::size_t{decltype(n)::type::has_bias}));
-    });
+    std::size_t n = 0;
+    for (auto c : M::template map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::weights.size(); })) n += c;
+    return n;
 }
 
 /// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
@@ -77,20 +79,19 @@ public:
     using input_tensor = tensor<shape_of<model_type::input_shape>>;
     using output_tensor = tensor<shape_of<model_type::output_shape>>;
 
-    /// Every weight array, model order, kernel before bias.
-    static constexpr auto weights = boost::hana::unpack(model_type::nodes, [](auto... n) {
+    /// Every weight array, in model order and, within a layer, in the order it declares them.
+    static constexpr auto weights = [] {
         std::array<weight_spec, detail::count_weights<model_type>()> specs{};
         std::size_t i = 0;
-        auto add = [&](auto node) {
-            using N = typename decltype(node)::type;
-            if constexpr (N::has_kernel) {
-                specs[i++] = {N::name, "kernel", N::kernel_shape, 4};
-                if constexpr (N::has_bias) specs[i++] = {N::name, "bias", {N::output_shape.channels, 1, 1, 1}, 1};
-            }
+        auto add = [&]<class... Es>(graph<Es...>) {
+            auto one = [&]<class E>(std::type_identity<E>) {
+                for (const auto& w : E::weights) specs[i++] = {E::name, w.name, w.shape, w.rank, w.trainable};
+            };
+            (one(std::type_identity<Es>{}), ...);
         };
-        (add(n), ...);
+        add(typename model_type::graph_type{});
         return specs;
-    });
+    }();
 
     /// Memory for every weight array, allocated and not yet written (so not yet resident).
     using weight_storage = std::array<detail::aligned_floats, weights.size()>;
@@ -129,13 +130,20 @@ public:
             const auto& spec = weights[i];
             float* v = values_[i].data.get();
             const std::size_t last = std::min(first + chunk, static_cast<std::size_t>(spec.size()));
-            if (spec.kind == "bias") {
-                std::fill(v + first, v + last, 0.0f);
+            // Keras' default initialisers: Glorot-uniform for kernels, ones for scales and
+            // variances, zeros for the rest (biases, offsets, means).
+            const bool glorot = spec.kind.ends_with("kernel");
+            if (!glorot) {
+                const bool one = spec.kind == "gamma" || spec.kind == "moving_variance";
+                std::fill(v + first, v + last, one ? 1.0f : 0.0f);
                 return;
             }
-            const double receptive = static_cast<double>(spec.shape[0] * spec.shape[1]);
-            const double fan_in = receptive * static_cast<double>(spec.shape[2]);
-            const double fan_out = receptive * static_cast<double>(spec.shape[3]);
+            // Fans as Keras computes them: the last axis is out, the one before it in, and the
+            // axes before those the receptive field.
+            double receptive = 1.0;
+            for (int a = 0; a + 2 < spec.rank; ++a) receptive *= static_cast<double>(spec.shape[static_cast<std::size_t>(a)]);
+            const double fan_in = receptive * static_cast<double>(spec.shape[static_cast<std::size_t>(spec.rank - 2)]);
+            const double fan_out = receptive * static_cast<double>(spec.shape[static_cast<std::size_t>(spec.rank - 1)]);
             const auto limit = static_cast<float>(std::sqrt(6.0 / (fan_in + fan_out)));
             const std::uint64_t key = detail::mix(seed ^ detail::hash(spec.layer));
             for (std::size_t k = first; k != last; ++k) {
@@ -186,7 +194,7 @@ public:
         if (workspace_.threads() != options.threads) workspace_ = detail::workspace(options.threads);
         if (options.layer_seconds != nullptr) options.layer_seconds->assign(model_type::layer_count, 0.0);
         layer_seconds_ = options.layer_seconds;
-        run(x.view(), y.view(), std::make_index_sequence<model_type::layer_count>{});
+        run(x.view(), y.view(), typename model_type::graph_type{}, std::make_index_sequence<model_type::layer_count>{});
         return y;
     }
 
@@ -195,17 +203,18 @@ public:
 
 private:
     static constexpr auto plan = memory_plan<model_type>;
-    static constexpr std::size_t input_index = model_type::template index_of<In>;
+    static constexpr std::size_t input_index = model_type::input_index;
     static constexpr std::size_t output_index = model_type::layer_count - 1;
 
-    /// Position of node I's first weight array in `weights`.
-    template <std::size_t I>
-    static constexpr std::size_t first_weight() {
-        using N = typename model_type::template node_at<I>;
-        for (std::size_t i = 0; i != weights.size(); ++i)
-            if (weights[i].layer == N::name) return i;
-        return weights.size();
-    }
+    /// Position in `weights` of each node's first weight array.
+    static constexpr auto first_weight = [] {
+        constexpr auto counts = model_type::template map_entries<std::size_t>(
+            []<class E>(std::type_identity<E>) { return E::weights.size(); });
+        std::array<std::size_t, model_type::layer_count> first{};
+        std::size_t next = 0;
+        for (std::size_t i = 0; i != counts.size(); ++i) first[i] = next, next += counts[i];
+        return first;
+    }();
 
     tensor_view buffer(std::size_t node, tensor_view in, tensor_view out) {
         if (node == input_index) return in;
@@ -213,33 +222,28 @@ private:
         return {arena_.data.get() + plan.offset[node] * arena_batch_, arena_batch_, model_type::layers[node].output_shape};
     }
 
-    template <std::size_t... I>
-    void run(tensor_view in, tensor_view out, std::index_sequence<I...>) {
+    template <class... Es, std::size_t... I>
+    void run(tensor_view in, tensor_view out, graph<Es...>, std::index_sequence<I...>) {
         if constexpr (model_type::layer_count == 1) {
             std::memcpy(out.data, in.data, sizeof(float) * static_cast<std::size_t>(in.sample_size() * in.batch));
         } else {
-            (run_node<I>(in, out), ...);
+            (run_node<I, Es>(in, out), ...);
         }
     }
 
-    template <std::size_t I>
-    void run_node(tensor_view in, tensor_view out) {
-        using N = typename model_type::template node_at<I>;
+    // One function per node, kept out of line: inlining a thousand kernels' glue into one body
+    // would cost the optimiser more than the calls cost at run time.
+    template <std::size_t I, class E>
+    [[gnu::noinline]] void run_node(tensor_view in, tensor_view out) {
         if constexpr (I != input_index) {
             constexpr auto info = model_type::layers[I];
-            std::array<tensor_view, N::input_count> inputs{};
-            for (std::size_t e = 0; e != N::input_count; ++e)
+            std::array<tensor_view, E::input_count> inputs{};
+            for (std::size_t e = 0; e != E::input_count; ++e)
                 inputs[e] = buffer(model_type::edges[info.first_input + e], in, out);
-            const float* kernel = nullptr;
-            const float* bias = nullptr;
-            if constexpr (N::has_kernel) {
-                constexpr std::size_t w = first_weight<I>();
-                kernel = values_[w].data.get();
-                if constexpr (N::has_bias) bias = values_[w + 1].data.get();
-            }
+            std::array<const float*, E::weights.size()> w{};
+            for (std::size_t k = 0; k != w.size(); ++k) w[k] = values_[first_weight[I] + k].data.get();
             const auto start = layer_seconds_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            detail::forward(std::type_identity<typename N::layer_type>{},
-                            detail::node_io{inputs, buffer(I, in, out), kernel, bias, workspace_});
+            detail::forward(std::type_identity<typename E::layer_type>{}, detail::node_io{inputs, buffer(I, in, out), w, workspace_});
             if (layer_seconds_ != nullptr)
                 (*layer_seconds_)[I] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }

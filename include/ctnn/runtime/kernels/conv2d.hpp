@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ctnn/graph/cost.hpp>
+#include <ctnn/rules/geometry.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
