@@ -102,7 +102,7 @@ template <class T> struct kind_of { using type = not_an_option; };
 template <option T> struct kind_of<T> { using type = typename T::option_kind; };
 
 template <class Kind, class... Options>
-constexpr std::size_t count_kind = (std::size_t{0} + ... + std::is_same_v<typename kind_of<Options>::type, Kind>);
+inline constexpr std::size_t count_kind = (std::size_t{0} + ... + std::is_same_v<typename kind_of<Options>::type, Kind>);
 
 template <class Kind, class Default, class... Options>
 struct find_option { using type = Default; };
@@ -116,7 +116,7 @@ template <class Kind, class Default, class... Options>
 using option_or = typename find_option<Kind, Default, Options...>::type;
 
 template <class Option, class... Accepted>
-constexpr bool accepted = (std::is_same_v<typename Option::option_kind, typename Accepted::option_kind> || ...);
+inline constexpr bool accepted = (std::is_same_v<typename Option::option_kind, typename Accepted::option_kind> || ...);
 
 /// Checks a layer's options against the kinds it accepts (one representative type per kind).
 /// Names the layer and the offending option on the first error line.

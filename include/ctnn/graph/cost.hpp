@@ -11,8 +11,7 @@ namespace ctnn {
 
 /// Per-layer multiply-adds of model `M` on one sample, in the order of `M::layers`.
 template <class M>
-inline constexpr std::array<layer_cost, M::layer_count> layer_costs = M::template map_entries<layer_cost>(
-    []<class E>(std::type_identity<E>) { return layer_cost{E::cost}; });
+inline constexpr std::array<layer_cost, M::layer_count> layer_costs = detail::costs_of(typename M::graph_type{});
 
 /// The whole model's multiply-adds on one sample.
 template <class M>

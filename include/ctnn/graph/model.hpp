@@ -61,10 +61,59 @@ struct type_at_impl {
 template <std::size_t I, class G>
 using type_at = typename type_at_impl<I, G>::type;
 
-/// `f(std::type_identity<Entry>{})` for every entry of `G`, in order.
-template <class T, class... Es, class F>
-constexpr std::array<T, sizeof...(Es)> map_graph(graph<Es...>, F f) {
-    return {f(std::type_identity<Es>{})...};
+// The model's tables, each made by one function over the whole list of entries. (Not by a
+// lambda per entry: every function instantiated inside Model<...> is named after the model,
+// whose type spells every layer, and GCC names each one, at a cost that grows with the square of
+// the model for every such function.)
+template <class... Es>
+constexpr std::array<node_id, sizeof...(Es)> ids_of(graph<Es...>) {
+    return {Es::id...};
+}
+template <class... Es>
+constexpr std::array<std::string_view, sizeof...(Es)> names_of(graph<Es...>) {
+    return {Es::name...};
+}
+template <class... Es>
+constexpr std::array<std::size_t, sizeof...(Es)> input_counts_of(graph<Es...>) {
+    return {Es::input_count...};
+}
+template <class... Es>
+constexpr std::int64_t params_of(graph<Es...>) {
+    return (std::int64_t{0} + ... + Es::params);
+}
+template <std::size_t N>
+constexpr std::int64_t non_trainable_size(const std::array<weight, N>& weights) {
+    std::int64_t n = 0;
+    for (const auto& w : weights) n += w.trainable ? 0 : w.size();
+    return n;
+}
+template <class... Es>
+constexpr std::int64_t non_trainable_params_of(graph<Es...>) {
+    return (std::int64_t{0} + ... + non_trainable_size(Es::weights));
+}
+template <class... Es>
+constexpr std::array<layer_info, sizeof...(Es)> layer_infos_of(graph<Es...>) {
+    std::array<layer_info, sizeof...(Es)> out{layer_info{Es::name, Es::kind, Es::output_shape, Es::params, 0, Es::input_count}...};
+    std::size_t edge = 0;
+    for (auto& l : out) l.first_input = edge, edge += l.input_count;
+    return out;
+}
+template <std::size_t N, std::size_t K>
+constexpr void append_ids(std::array<node_id, N>& out, std::size_t& next, const std::array<node_id, K>& values) {
+    for (const node_id v : values) out[next++] = v;
+}
+/// Every entry's input ids, grouped by entry.
+template <class... Es>
+constexpr auto input_ids_of(graph<Es...>) {
+    constexpr std::size_t total = (std::size_t{0} + ... + Es::input_count);
+    std::array<node_id, total == 0 ? 1 : total> out{};
+    std::size_t next = 0;
+    (append_ids(out, next, Es::input_ids), ...);
+    return out;
+}
+template <class... Es>
+constexpr std::array<layer_cost, sizeof...(Es)> costs_of(graph<Es...>) {
+    return {layer_cost{Es::cost}...};
 }
 
 /// Node ids in increasing order, each with its position in the graph: ids are found by binary
@@ -130,20 +179,14 @@ struct Model {
     using input_node = In;
     using output_node = Out;
     /// Every node the output depends on, inputs first: a graph<entry...>.
-    using graph_type = typename Out::graph_type;
+    using graph_type = typename detail::flatten<typename Out::chain_type>::type;
     static constexpr std::size_t layer_count = graph_type::size;
 
     static constexpr dims input_shape = In::output_shape;
     static constexpr dims output_shape = Out::output_shape;
 
-    /// `f(std::type_identity<Entry>{})` for every entry, in the order of `layers`.
-    template <class T, class F>
-    static constexpr std::array<T, layer_count> map_entries(F f) {
-        return detail::map_graph<T>(graph_type{}, f);
-    }
-
-    static constexpr auto ids = map_entries<node_id>([]<class E>(std::type_identity<E>) { return E::id; });
-    static constexpr auto names = map_entries<std::string_view>([]<class E>(std::type_identity<E>) { return E::name; });
+    static constexpr auto ids = detail::ids_of(graph_type{});
+    static constexpr auto names = detail::names_of(graph_type{});
 
     /// The entry at position `I` of `layers` (its name, kind, shapes, params, weights, cost).
     template <std::size_t I>
@@ -165,7 +208,7 @@ private:
         return unique;
     }
     static constexpr std::size_t first_other_input = [] {
-        constexpr auto counts = map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::input_count; });
+        constexpr auto counts = detail::input_counts_of(graph_type{});
         for (std::size_t i = 0; i != layer_count; ++i)
             if (counts[i] == 0 && ids[i] != In::id) return i;
         return layer_count;
@@ -200,53 +243,22 @@ public:
         return layer_count;
     }
 
-    static constexpr std::int64_t total_params = [] {
-        std::int64_t n = 0;
-        for (auto p : map_entries<std::int64_t>([]<class E>(std::type_identity<E>) { return E::params; })) n += p;
-        return n;
-    }();
+    static constexpr std::int64_t total_params = detail::params_of(graph_type{});
     /// As Keras splits the total: weights a training step would not change (BatchNormalization's
     /// moving statistics) are non-trainable.
-    static constexpr std::int64_t non_trainable_params = [] {
-        std::int64_t n = 0;
-        for (auto p : map_entries<std::int64_t>([]<class E>(std::type_identity<E>) {
-                 std::int64_t fixed = 0;
-                 for (const auto& w : E::weights) fixed += w.trainable ? 0 : w.size();
-                 return fixed;
-             }))
-            n += p;
-        return n;
-    }();
+    static constexpr std::int64_t non_trainable_params = detail::non_trainable_params_of(graph_type{});
     static constexpr std::int64_t trainable_params = total_params - non_trainable_params;
 
     /// Every input of every node, as positions in `layers`, grouped by node.
     static constexpr auto edges = [] {
-        constexpr auto counts = map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::input_count; });
-        constexpr std::size_t total = [&] {
-            std::size_t n = 0;
-            for (auto c : counts) n += c;
-            return n;
-        }();
-        std::array<std::size_t, total == 0 ? 1 : total> out{};
-        std::size_t next = 0;
-        auto add = [&]<class... Es>(graph<Es...>) {
-            auto one = [&]<class E>(std::type_identity<E>) {
-                for (const node_id in : E::input_ids) out[next++] = by_id.find(in);
-            };
-            (one(std::type_identity<Es>{}), ...);
-        };
-        add(graph_type{});
-        return out;
+        auto out = detail::input_ids_of(graph_type{});
+        for (auto& e : out) e = by_id.find(e);
+        std::array<std::size_t, out.size()> positions{};
+        for (std::size_t i = 0; i != out.size(); ++i) positions[i] = static_cast<std::size_t>(out[i]);
+        return positions;
     }();
 
-    static constexpr std::array<detail::layer_info, layer_count> layers = [] {
-        auto out = map_entries<detail::layer_info>([]<class E>(std::type_identity<E>) {
-            return detail::layer_info{E::name, E::kind, E::output_shape, E::params, 0, E::input_count};
-        });
-        std::size_t edge = 0;
-        for (auto& l : out) l.first_input = edge, edge += l.input_count;
-        return out;
-    }();
+    static constexpr std::array<detail::layer_info, layer_count> layers = detail::layer_infos_of(graph_type{});
 };
 
 namespace detail {

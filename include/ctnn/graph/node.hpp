@@ -1,12 +1,13 @@
-// A node of the typed graph: a layer applied to input nodes, carrying its ancestry as one flat,
-// ordered list of entries, so that a model's graph is the list its output node carries.
+// A node of the typed graph: a layer applied to input nodes, carrying its ancestry as a list of
+// entries, so that a model's graph is the list its output node carries.
 //
-// Why flat: a node type that nested its inputs' node types grew with every path through the
-// graph (exponentially in a residual network) and every algorithm over it recursed as deep as
-// the model. Here an `entry` names its inputs by number, never by type, so an entry's type is
-// the same wherever it appears; a node's list of entries grows by one per ancestor, and joining
-// branches appends only the entries the other branch lacks. Nothing recurses over the depth of
-// the model, so no compiler limit grows with it.
+// Why a list of entries: a node type that nested its inputs' node types grew with every path
+// through the graph (exponentially in a residual network), and every algorithm over it recursed
+// as deep as the model. Here an `entry` names its inputs by number, never by type, so an entry's
+// type is the same wherever it appears. A node's ancestry is a persistent linked list (`chain`):
+// a new node adds one link to the list its inputs share, so each node costs the compiler one new
+// type, and joining branches walks only as far back as the branches are apart. The model
+// flattens the list once, in chunks, so no compiler depth limit grows with the model.
 #pragma once
 
 #include <array>
@@ -41,11 +42,13 @@ constexpr node_id make_id(std::string_view layer_name, const std::array<node_id,
 }
 }  // namespace detail
 
-/// How an entry refers to one of its inputs: by identity, with the shape the input has.
-template <node_id Id, dims Shape>
+/// How an entry refers to one of its inputs: by identity, with the shape the input has. (Plain
+/// integers, not a `dims` object: GCC compares types with class-type template arguments member
+/// by member, which made every comparison of two chains walk them.)
+template <node_id Id, int H, int W, int C>
 struct input_ref {
     static constexpr node_id id = Id;
-    static constexpr dims shape = Shape;
+    static constexpr dims shape{H, W, C};
 };
 
 /// One layer applied to inputs: what the graph holds per node. Everything the model, the
@@ -73,124 +76,180 @@ struct entry {
 };
 
 /// A graph: entries in an order where every entry comes after its inputs (a topological order),
-/// each once.
+/// each once. What a Model holds.
 template <class... Entries>
 struct graph {
     static constexpr std::size_t size = sizeof...(Entries);
 };
 
+/// A node's ancestry as a persistent list: the entries of `Prev`, then `Entry`. Every prefix of a
+/// chain holds each of its entries' inputs (it is ancestor-closed).
+///
+/// Types whose names spell a whole chain (chains, nodes) declare no static data members or
+/// functions of their own: they inherit them from types with short names. GCC names every member
+/// of a template instance it meets, in time that grows with the square of the name, so a member
+/// per node named after its chain made compile time grow with the cube of the model's depth.
+template <std::size_t N>
+struct chain_length {
+    static constexpr std::size_t size = N;
+};
+struct empty_chain : chain_length<0> {
+    using prev = empty_chain;
+};
+template <class Prev, class Entry>
+struct chain : chain_length<Prev::size + 1> {
+    using prev = Prev;
+    using entry = Entry;
+};
+
 namespace detail {
-// The builtin asks the compiler directly, without instantiating a class per pair of types; on a
-// graph of a thousand nodes that is the difference between a fold and a million instantiations.
-#if defined(__clang__) || defined(__GNUC__)
+/// The chain `K` links back from `C`. Walks of more than 256 links go in strides of 256, so that
+/// the compiler's nesting depth stays near K/256 + 256.
+template <class C, std::size_t K, bool Long = (K > 256)>
+struct drop {
+    using type = typename drop<typename C::prev, K - 1>::type;
+};
+template <class C>
+struct drop<C, 0, false> {
+    using type = C;
+};
+template <class C, std::size_t K>
+struct drop<C, K, true> {
+    using type = typename drop<typename drop<C, 256>::type, K - 256>::type;
+};
+
+// Chains are compared with the compiler's builtin __is_same (GCC and Clang): std::is_same_v<A, B>
+// would instantiate a variable named after both chains (see chain_length).
+
+/// Whether chain `A` is `B` or a prefix of it: the chain B::size − A::size links back from B.
+template <class A, class B>
+using prefix_candidate = typename drop<B, (A::size <= B::size ? B::size - A::size : 0)>::type;
+
+/// The entries of `C` down to (not including) its prefix `P`, oldest first, as a graph.
+template <class C, class P, class... Es>
+struct entries_above {
+    using type = typename entries_above<typename C::prev, P, typename C::entry, Es...>::type;
+};
+template <class P, class... Es>
+struct entries_above<P, P, Es...> {
+    using type = graph<Es...>;
+};
+
+/// The longest common prefix of two chains: walk the longer back to the shorter's length, then
+/// both together until they meet (at worst at the empty chain).
+template <class A, class B, bool Same = __is_same(A, B)>
+struct common_prefix {
+    using type = typename common_prefix<typename A::prev, typename B::prev>::type;
+};
+template <class A, class B>
+struct common_prefix<A, B, true> {
+    using type = A;
+};
+template <class A, class B>
+using common_prefix_t =
+    typename common_prefix<typename drop<A, (A::size > B::size ? A::size - B::size : 0)>::type,
+                           typename drop<B, (B::size > A::size ? B::size - A::size : 0)>::type>::type;
+
+template <class C, class G>
+struct append;
+template <class C>
+struct append<C, graph<>> {
+    using type = C;
+};
+template <class C, class E, class... Es>
+struct append<C, graph<E, Es...>> : append<chain<C, E>, graph<Es...>> {};
+
 template <class E, class... Es>
 inline constexpr bool one_of = (__is_same(E, Es) || ...);
-#else
-template <class E, class... Es>
-inline constexpr bool one_of = (std::is_same_v<E, Es> || ...);
-#endif
 
 template <class E, class G>
 inline constexpr bool graph_contains = false;
 template <class E, class... Es>
 inline constexpr bool graph_contains<E, graph<Es...>> = one_of<E, Es...>;
 
-template <class... Lists>
-struct concat;
-template <class... A>
-struct concat<graph<A...>> {
-    using type = graph<A...>;
+/// The entries of `G` that `Known` lacks, in G's order.
+template <class G, class Known, class... Kept>
+struct keep_missing {
+    using type = graph<Kept...>;
 };
-template <class... A, class... B, class... Rest>
-struct concat<graph<A...>, graph<B...>, Rest...> : concat<graph<A..., B...>, Rest...> {};
+template <class E, class... Es, class Known, class... Kept>
+struct keep_missing<graph<E, Es...>, Known, Kept...>
+    : std::conditional_t<graph_contains<E, Known>, keep_missing<graph<Es...>, Known, Kept...>,
+                         keep_missing<graph<Es...>, Known, Kept..., E>> {};
 
-/// `Acc` followed by the entries of `G` that it lacks, in G's order. Used only where neither
-/// graph contains the other (branches that both add layers since they split, as Inception's).
-template <class Es, class G>
-inline constexpr bool all_in = false;
-template <class... Es, class G>
-inline constexpr bool all_in<graph<Es...>, G> = (graph_contains<Es, G> && ...);
-
-template <class Acc, class G>
-struct append_missing;
-template <class Acc, class... Es>
-struct append_missing<Acc, graph<Es...>>
-    : concat<Acc, std::conditional_t<graph_contains<Es, Acc>, graph<>, graph<Es>>...> {};
-
-/// The union of an ancestor-closed graph `Acc` (the union of the graphs of the nodes whose entries
-/// are `Tops`) and the graph `G` of a node whose entry is `Top`, and the new list of tops. A graph
-/// holds a node only with all of its ancestors, so a graph that holds a node's entry holds that
-/// node's whole graph: in chains, residual blocks, dense blocks and U-Net skips one side always
-/// holds the other, and the join costs a look-up or two.
-template <class Acc, class Tops, class G, class Top,
-          int Case = graph_contains<Top, Acc> ? 0 : (all_in<Tops, G> ? 1 : 2)>
+/// The union of two chains, `A` first. A chain holds a node only with all of its ancestors, so in
+/// chains, residual blocks, dense blocks and U-Net skips one chain is a prefix of the other and
+/// the join is a walk from one to the other. Branches that both grew since they split (as
+/// Inception's) are joined by appending to A the entries B added since their common prefix and A
+/// lacks: work in proportion to what the branches added.
+template <class A, class B,
+          int Case = (B::size <= A::size && __is_same(prefix_candidate<B, A>, B))   ? 0
+                     : (A::size <= B::size && __is_same(prefix_candidate<A, B>, A)) ? 1
+                                                                                          : 2>
 struct join {
-    using type = Acc;
-    using tops = Tops;
+    using type = A;
 };
-template <class Acc, class Tops, class G, class Top>
-struct join<Acc, Tops, G, Top, 1> {
-    using type = G;
-    using tops = graph<Top>;
+template <class A, class B>
+struct join<A, B, 1> {
+    using type = B;
 };
-template <class Acc, class... Tops, class G, class Top>
-struct join<Acc, graph<Tops...>, G, Top, 2> {
-    using type = typename append_missing<Acc, G>::type;
-    using tops = graph<Tops..., Top>;
+template <class A, class B>
+struct join<A, B, 2> {
+    using prefix = common_prefix_t<A, B>;
+    using type = typename append<A, typename keep_missing<typename entries_above<B, prefix>::type,
+                                                          typename entries_above<A, prefix>::type>::type>::type;
 };
 }  // namespace detail
 
 /// A node: the value that applying a layer gives (`auto y = Conv2D<...>{}(x);`). Its type is
-/// its entry and its graph, so a node's shape and parameter count are constants static_asserts
-/// can read: `decltype(y)::output_shape`.
-template <class Entry, class Graph>
-struct node {
+/// its entry and its chain, so a node's shape and parameter count are constants static_asserts
+/// can read: `decltype(y)::output_shape`, `decltype(y)::params` (the entry's, inherited).
+template <class Entry, class Chain>
+struct node : Entry {
     using entry_type = Entry;
-    using graph_type = Graph;
-    using layer_type = typename Entry::layer_type;
-    using name_type = typename Entry::name_type;
-    using shape = typename Entry::shape;
-    static constexpr std::string_view name = Entry::name;
-    static constexpr std::string_view kind = Entry::kind;
-    static constexpr node_id id = Entry::id;
-    static constexpr dims output_shape = Entry::output_shape;
-    static constexpr std::int64_t params = Entry::params;
-    static constexpr std::size_t input_count = Entry::input_count;
+    using chain_type = Chain;
 };
 
 namespace detail {
-/// The graph a new node with inputs `Inputs...` extends: the union of its inputs' graphs, folded
-/// left to right.
+/// The chain a new node with inputs `Inputs...` extends: the union of its inputs' chains.
 template <class... Inputs>
-struct inputs_graph {
-    using type = graph<>;
+struct inputs_chain {
+    using type = empty_chain;
 };
 template <class First, class... Rest>
-struct inputs_graph<First, Rest...> {
-    template <class Acc, class Tops, class... Ns>
+struct inputs_chain<First, Rest...> {
+    template <class Acc, class... Ns>
     struct fold {
         using type = Acc;
     };
-    template <class Acc, class Tops, class N, class... Ns>
-    struct fold<Acc, Tops, N, Ns...> {
-        using step = join<Acc, Tops, typename N::graph_type, typename N::entry_type>;
-        using type = typename fold<typename step::type, typename step::tops, Ns...>::type;
-    };
-    using type = typename fold<typename First::graph_type, graph<typename First::entry_type>, Rest...>::type;
+    template <class Acc, class N, class... Ns>
+    struct fold<Acc, N, Ns...> : fold<typename join<Acc, typename N::chain_type>::type, Ns...> {};
+    using type = typename fold<typename First::chain_type, Rest...>::type;
 };
 
-template <class G, class E>
-struct push_back;
-template <class... Es, class E>
-struct push_back<graph<Es...>, E> {
-    using type = graph<Es..., E>;
+/// A chain's entries as a graph: whole chains of up to 256 links at once, longer ones as the
+/// flattened prefix and the last 256 links, so that nesting stays near size/256 + 256.
+template <class C, bool Long = (C::size > 256)>
+struct flatten {
+    using type = typename entries_above<C, empty_chain>::type;
+};
+template <class G1, class G2>
+struct concat;
+template <class... A, class... B>
+struct concat<graph<A...>, graph<B...>> {
+    using type = graph<A..., B...>;
+};
+template <class C>
+struct flatten<C, true> {
+    using prefix = typename drop<C, 256>::type;
+    using type = typename concat<typename flatten<prefix>::type, typename entries_above<C, prefix>::type>::type;
 };
 }  // namespace detail
 
 /// The node `Layer` makes of `Inputs...` (already checked by the layer).
 template <class Layer, class... Inputs>
-using node_of = node<entry<Layer, input_ref<Inputs::id, Inputs::output_shape>...>,
-                     typename detail::push_back<typename detail::inputs_graph<Inputs...>::type,
-                                                entry<Layer, input_ref<Inputs::id, Inputs::output_shape>...>>::type>;
+using node_of = node<entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels>...>,
+                     chain<typename detail::inputs_chain<Inputs...>::type,
+                           entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels>...>>>;
 
 }  // namespace ctnn

@@ -37,9 +37,6 @@ struct invalid_node {
 };
 
 namespace detail {
-template <class T> inline constexpr bool is_node = false;
-template <class E, class G> inline constexpr bool is_node<node<E, G>> = true;
-template <> inline constexpr bool is_node<invalid_node> = true;
 
 /// Every layer names itself: ctnn identifies layers by their types, so an unnamed layer could not
 /// be told apart from another with the same settings, nor matched to its weights.
@@ -52,9 +49,13 @@ constexpr bool check_name() {
 }
 }  // namespace detail
 
-/// Node types: what applying layers makes.
+/// Node types: what applying layers makes. (A concept, not a trait: checking it names no
+/// entity after the node, whose type spells its whole chain.)
 template <class T>
-concept node_type = detail::is_node<T>;
+concept node_type = __is_same(T, invalid_node) || requires {
+    typename T::entry_type;
+    typename T::chain_type;
+};
 
 /// The CRTP base of every layer: `Conv2D<...>{}(x)` checks the layer against x's shape and
 /// returns the node, as calling a Keras layer on a tensor does.
@@ -62,7 +63,7 @@ template <class Derived>
 struct layer_base {
     template <node_type... Inputs>
     constexpr auto operator()(Inputs...) const {
-        if constexpr ((std::is_same_v<Inputs, invalid_node> || ...)) {
+        if constexpr ((__is_same(Inputs, invalid_node) || ...)) {
             return invalid_node{};
         } else if constexpr (!detail::check_layer_members<Derived>()) {
             return invalid_node{};
@@ -81,7 +82,11 @@ struct layer_base {
             } else if constexpr (!detail::check_shape_members<Derived, Inputs::output_shape...>()) {
                 return invalid_node{};
             } else {
-                return node_of<Derived, Inputs...>{};
+                using result = node_of<Derived, Inputs...>;
+                // Completes the new link now, while its inputs' links are complete: asked for
+                // later, a thousand links would be completed one inside the other.
+                static_assert(result::chain_type::size != 0);
+                return result{};
             }
         }
     }

@@ -105,4 +105,17 @@ void forward(std::type_identity<Activation<O...>>, const node_io& io) {
     activation(io.inputs[0], io.output, Activation<O...>::activation);
 }
 
+/// What the executor calls for a node of layer type `L`.
+using layer_kernel = void (*)(const node_io&);
+template <class L>
+void run_layer(const node_io& io) {
+    forward(std::type_identity<L>{}, io);
+}
+/// The kernel of a node; none for an Input, whose values the caller provides.
+template <class E>
+constexpr layer_kernel kernel_of() {
+    if constexpr (E::input_count == 0) return nullptr;
+    else return &run_layer<typename E::layer_type>;
+}
+
 }  // namespace ctnn::detail

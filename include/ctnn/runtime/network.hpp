@@ -47,11 +47,31 @@ struct weight_spec {
 };
 
 namespace detail {
-template <class M>
-constexpr std::size_t count_weights() {
-    std::size_t n = 0;
-    for (auto c : M::template map_entries<std::size_t>([]<class E>(std::type_identity<E>) { return E::weights.size(); })) n += c;
-    return n;
+template <std::size_t N, std::size_t K>
+constexpr void append_weights(std::array<weight_spec, N>& out, std::size_t& next, std::string_view layer,
+                              const std::array<weight, K>& weights) {
+    for (const auto& w : weights) out[next++] = {layer, w.name, w.shape, w.rank, w.trainable};
+}
+/// Every weight array of a graph's entries, in order.
+template <class... Es>
+constexpr auto weight_specs_of(graph<Es...>) {
+    std::array<weight_spec, (std::size_t{0} + ... + Es::weights.size())> out{};
+    std::size_t next = 0;
+    (append_weights(out, next, Es::name, Es::weights), ...);
+    return out;
+}
+/// Position of each entry's first weight array in that list.
+template <class... Es>
+constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) {
+    std::array<std::size_t, sizeof...(Es)> first{};
+    const std::array<std::size_t, sizeof...(Es)> counts{Es::weights.size()...};
+    std::size_t next = 0;
+    for (std::size_t i = 0; i != counts.size(); ++i) first[i] = next, next += counts[i];
+    return first;
+}
+template <class... Es>
+constexpr std::array<layer_kernel, sizeof...(Es)> kernels_of(graph<Es...>) {
+    return {kernel_of<Es>()...};
 }
 
 /// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
@@ -80,18 +100,7 @@ public:
     using output_tensor = tensor<shape_of<model_type::output_shape>>;
 
     /// Every weight array, in model order and, within a layer, in the order it declares them.
-    static constexpr auto weights = [] {
-        std::array<weight_spec, detail::count_weights<model_type>()> specs{};
-        std::size_t i = 0;
-        auto add = [&]<class... Es>(graph<Es...>) {
-            auto one = [&]<class E>(std::type_identity<E>) {
-                for (const auto& w : E::weights) specs[i++] = {E::name, w.name, w.shape, w.rank, w.trainable};
-            };
-            (one(std::type_identity<Es>{}), ...);
-        };
-        add(typename model_type::graph_type{});
-        return specs;
-    }();
+    static constexpr auto weights = detail::weight_specs_of(typename model_type::graph_type{});
 
     /// Memory for every weight array, allocated and not yet written (so not yet resident).
     using weight_storage = std::array<detail::aligned_floats, weights.size()>;
@@ -194,7 +203,7 @@ public:
         if (workspace_.threads() != options.threads) workspace_ = detail::workspace(options.threads);
         if (options.layer_seconds != nullptr) options.layer_seconds->assign(model_type::layer_count, 0.0);
         layer_seconds_ = options.layer_seconds;
-        run(x.view(), y.view(), typename model_type::graph_type{}, std::make_index_sequence<model_type::layer_count>{});
+        run(x.view(), y.view());
         return y;
     }
 
@@ -207,14 +216,7 @@ private:
     static constexpr std::size_t output_index = model_type::layer_count - 1;
 
     /// Position in `weights` of each node's first weight array.
-    static constexpr auto first_weight = [] {
-        constexpr auto counts = model_type::template map_entries<std::size_t>(
-            []<class E>(std::type_identity<E>) { return E::weights.size(); });
-        std::array<std::size_t, model_type::layer_count> first{};
-        std::size_t next = 0;
-        for (std::size_t i = 0; i != counts.size(); ++i) first[i] = next, next += counts[i];
-        return first;
-    }();
+    static constexpr auto first_weight = detail::first_weights_of(typename model_type::graph_type{});
 
     tensor_view buffer(std::size_t node, tensor_view in, tensor_view out) {
         if (node == input_index) return in;
@@ -222,30 +224,38 @@ private:
         return {arena_.data.get() + plan.offset[node] * arena_batch_, arena_batch_, model_type::layers[node].output_shape};
     }
 
-    template <class... Es, std::size_t... I>
-    void run(tensor_view in, tensor_view out, graph<Es...>, std::index_sequence<I...>) {
+    /// The kernel of every node, in the order of `layers`: one function per layer type, named by
+    /// that type alone. (Member functions per node would each be named after the whole model,
+    /// whose type spells every layer: a thousand names a thousand layers long.)
+    static constexpr auto kernels = detail::kernels_of(typename model_type::graph_type{});
+
+    /// Inputs of the node with the most.
+    static constexpr std::size_t max_inputs = [] {
+        std::size_t n = 1;
+        for (const auto& l : model_type::layers) n = std::max(n, l.input_count);
+        return n;
+    }();
+
+    void run(tensor_view in, tensor_view out) {
         if constexpr (model_type::layer_count == 1) {
             std::memcpy(out.data, in.data, sizeof(float) * static_cast<std::size_t>(in.sample_size() * in.batch));
         } else {
-            (run_node<I, Es>(in, out), ...);
-        }
-    }
-
-    // One function per node, kept out of line: inlining a thousand kernels' glue into one body
-    // would cost the optimiser more than the calls cost at run time.
-    template <std::size_t I, class E>
-    [[gnu::noinline]] void run_node(tensor_view in, tensor_view out) {
-        if constexpr (I != input_index) {
-            constexpr auto info = model_type::layers[I];
-            std::array<tensor_view, E::input_count> inputs{};
-            for (std::size_t e = 0; e != E::input_count; ++e)
-                inputs[e] = buffer(model_type::edges[info.first_input + e], in, out);
-            std::array<const float*, E::weights.size()> w{};
-            for (std::size_t k = 0; k != w.size(); ++k) w[k] = values_[first_weight[I] + k].data.get();
-            const auto start = layer_seconds_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            detail::forward(std::type_identity<typename E::layer_type>{}, detail::node_io{inputs, buffer(I, in, out), w, workspace_});
-            if (layer_seconds_ != nullptr)
-                (*layer_seconds_)[I] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::array<const float*, weights.size()> weight_data{};
+            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = values_[k].data.get();
+            std::array<tensor_view, max_inputs> inputs{};
+            for (std::size_t i = 0; i != model_type::layer_count; ++i) {
+                if (i == input_index) continue;
+                const auto& info = model_type::layers[i];
+                for (std::size_t e = 0; e != info.input_count; ++e)
+                    inputs[e] = buffer(model_type::edges[info.first_input + e], in, out);
+                const auto start =
+                    layer_seconds_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+                const std::size_t first = first_weight[i], last = i + 1 < first_weight.size() ? first_weight[i + 1] : weights.size();
+                kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out),
+                                           std::span<const float* const>(weight_data.data() + first, last - first), workspace_});
+                if (layer_seconds_ != nullptr)
+                    (*layer_seconds_)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            }
         }
     }
 

@@ -115,7 +115,7 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
 
 /// y = conv(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout), which is
 /// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply.
-inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
+[[gnu::noinline]] inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
                    workspace& ws) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;

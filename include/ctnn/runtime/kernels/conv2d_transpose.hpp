@@ -25,7 +25,7 @@ struct conv2d_transpose_op {
 /// y = conv_transpose(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cout, Cin):
 /// a (kh·kw·Cout) × Cin matrix, whose transpose maps an input pixel's channels to its
 /// contributions at every tap.
-inline void conv2d_transpose(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
+[[gnu::noinline]] inline void conv2d_transpose(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
                              const float* bias, workspace& ws) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width;

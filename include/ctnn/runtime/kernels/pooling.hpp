@@ -18,7 +18,7 @@ struct pooling_op {
     bool average;
 };
 
-inline void pool2d(const pooling_op& op, tensor_view x, tensor_view y, int threads) {
+[[gnu::noinline]] inline void pool2d(const pooling_op& op, tensor_view x, tensor_view y, int threads) {
     const int c_count = op.in.channels;
     const std::size_t rows = static_cast<std::size_t>(x.batch) * static_cast<std::size_t>(op.out.height);
     parallel_for(rows, rows >= 64 ? threads : 1, [&](std::size_t row, int) {

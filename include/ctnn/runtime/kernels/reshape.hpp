@@ -14,7 +14,7 @@
 namespace ctnn::detail {
 
 /// Copies the window of x starting at (top, left) of y's height and width (a crop).
-inline void crop2d(tensor_view x, tensor_view y, int top, int left) {
+[[gnu::noinline]] inline void crop2d(tensor_view x, tensor_view y, int top, int left) {
     const auto row_bytes = sizeof(float) * static_cast<std::size_t>(y.shape.width) * static_cast<std::size_t>(y.shape.channels);
     for (int n = 0; n != x.batch; ++n)
         for (int h = 0; h != y.shape.height; ++h)
@@ -23,7 +23,7 @@ inline void crop2d(tensor_view x, tensor_view y, int top, int left) {
 }
 
 /// Places x inside zeros, at (top, left) of y.
-inline void pad2d(tensor_view x, tensor_view y, int top, int left) {
+[[gnu::noinline]] inline void pad2d(tensor_view x, tensor_view y, int top, int left) {
     std::memset(y.data, 0, sizeof(float) * static_cast<std::size_t>(y.sample_size() * y.batch));
     const auto row_bytes = sizeof(float) * static_cast<std::size_t>(x.shape.width) * static_cast<std::size_t>(x.shape.channels);
     for (int n = 0; n != x.batch; ++n)
@@ -33,7 +33,7 @@ inline void pad2d(tensor_view x, tensor_view y, int top, int left) {
 }
 
 /// Nearest-neighbour upsampling: output (h, w) takes input (h / fh, w / fw).
-inline void upsample2d(tensor_view x, tensor_view y, hw factor) {
+[[gnu::noinline]] inline void upsample2d(tensor_view x, tensor_view y, hw factor) {
     const int c_count = x.shape.channels;
     for (int n = 0; n != x.batch; ++n)
         for (int h = 0; h != y.shape.height; ++h)
@@ -43,7 +43,7 @@ inline void upsample2d(tensor_view x, tensor_view y, hw factor) {
                             sizeof(float) * static_cast<std::size_t>(c_count));
 }
 
-inline void add(std::span<const tensor_view> xs, tensor_view y) {
+[[gnu::noinline]] inline void add(std::span<const tensor_view> xs, tensor_view y) {
     const std::int64_t count = y.sample_size() * y.batch;
     std::copy(xs[0].data, xs[0].data + count, y.data);
     for (std::size_t i = 1; i != xs.size(); ++i) {
@@ -53,7 +53,7 @@ inline void add(std::span<const tensor_view> xs, tensor_view y) {
 }
 
 /// Joins along channels: each output pixel is the inputs' pixels one after another.
-inline void concatenate(std::span<const tensor_view> xs, tensor_view y) {
+[[gnu::noinline]] inline void concatenate(std::span<const tensor_view> xs, tensor_view y) {
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
     for (std::int64_t p = 0; p != pixels; ++p) {
         float* dst = y.data + p * y.shape.channels;
@@ -64,7 +64,7 @@ inline void concatenate(std::span<const tensor_view> xs, tensor_view y) {
     }
 }
 
-inline void activation(tensor_view x, tensor_view y, activation_kind a) {
+[[gnu::noinline]] inline void activation(tensor_view x, tensor_view y, activation_kind a) {
     const std::int64_t count = y.sample_size() * y.batch;
     if (x.data != y.data) std::copy(x.data, x.data + count, y.data);
     if (a == activation_kind::softmax)
