@@ -1,12 +1,24 @@
-# Regenerates the docs into FRESH with COMMAND and fails, printing the difference, if any page
-# differs from the committed one in COMMITTED.
+# Regenerates the docs into FRESH with COMMAND and fails, printing the difference, if any page or
+# picture differs from the committed one in COMMITTED, or if a picture is missing or left over.
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST), which a -P script does not get by default
 file(REMOVE_RECURSE ${FRESH})
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "the docs generator failed (status ${status})")
 endif()
 set(stale)
-foreach(page reference/layers.md reference/errors.md tutorial/fcn8.md)
+file(GLOB fresh_images RELATIVE ${FRESH} ${FRESH}/images/*.svg)
+file(GLOB committed_images RELATIVE ${COMMITTED} ${COMMITTED}/images/*.svg)
+foreach(image IN LISTS committed_images)
+  if(NOT image IN_LIST fresh_images)
+    list(APPEND stale "${image} (no longer generated: remove it)")
+  endif()
+endforeach()
+foreach(page reference/layers.md reference/errors.md tutorial/fcn8.md ${fresh_images})
+  if(NOT EXISTS ${COMMITTED}/${page})
+    list(APPEND stale "${page} (not committed)")
+    continue()
+  endif()
   execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${COMMITTED}/${page} ${FRESH}/${page} RESULT_VARIABLE differs)
   if(differs)
     list(APPEND stale ${page})

@@ -17,18 +17,14 @@
 #include <string_view>
 #include <vector>
 
+#include "arithmetic.hpp"
 #include "errors.hpp"
 #include "formula_check.hpp"
+#include "pictures.hpp"
 
 namespace docs::layers {
 using namespace ctnn;
 namespace r = ctnn::rules;
-
-inline std::map<std::string, std::int64_t> symbols(const r::args& a) {
-    return {{"n", a.n},    {"k", a.k},       {"s", a.s},       {"d", a.d},     {"op", a.op},   {"t", a.before},
-            {"b", a.after}, {"f", a.f},      {"L", a.out},     {"kh", a.kh},   {"kw", a.kw},   {"Cin", a.cin},
-            {"Cout", a.cout}, {"bias", a.bias}, {"k′", r::eval(r::k_eff, a)}};
-}
 
 inline int checked = 0;
 
@@ -45,7 +41,7 @@ inline std::string checked_text(Rule rule) {
                         const r::args a{.n = n, .k = k, .s = s, .d = d, .op = x, .before = x, .after = (x + n) % 3,
                                         .f = s, .out = n + x, .kh = k, .kw = d, .cin = n, .cout = s + x, .bias = x % 2};
                         const auto want = static_cast<std::int64_t>(r::eval(rule, a));
-                        const auto got = docs::formula(text, symbols(a)).value();
+                        const auto got = docs::formula(text, arithmetic::symbols(a)).value();
                         if (got != want)
                             throw std::runtime_error("the docs' formula '" + text + "' gives " + std::to_string(got) +
                                                      " where the rule gives " + std::to_string(want) + " (n=" + std::to_string(n) +
@@ -236,6 +232,9 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << ". Requires, with `valid`: " << checked_text(r::window_valid_requires) << ". `same` pads "
       << checked_text(r::window_same_total_padding) << " in all, " << checked_text(r::window_same_padding_before)
       << " of it before (`L` is the output length). Keras forbids a stride and a dilation both above 1.\n\n"
+      << "Along one axis, each output cell reads one window of the input; under `same` the padding (dashed) goes "
+         "⌊P/2⌋ before and the rest after:\n\n"
+      << pictures::embed("conv2d_windows.svg", "../images") << "\n"
          "Parameters: " << checked_text(r::conv_params) << " (`bias` is 1 with a bias vector). "
          "Weights (Keras order): kernel (kh, kw, Cin, Cout), bias (Cout,).\n\n"
       << errors_of(convolution_errors, {"kernel_larger_than_input"})
@@ -267,6 +266,11 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << "; with `same` and output_padding set, an odd k′ or op ≥ 1 (TensorFlow rejects the rest). "
          "Under `same`, " << checked_text(r::transpose_same_cut_before)
       << " rows are cut before the window (`L` is the output length), so an odd extra row is cut after, as TF does.\n\n"
+      << "Along one axis: every input cell places a copy of the kernel, scaled by its value, s cells after the "
+         "previous one; where copies overlap their values add; then the output window is kept. Drawn from the rules "
+         "and the placement the runtime kernel runs:\n\n"
+      << pictures::embed("transpose_windows.svg", "../images") << "\n"
+      << pictures::embed("transpose_forum_grid.svg", "../images") << "\n"
          "Parameters: " << checked_text(r::conv_transpose_params) << ". Weights (Keras order): kernel (kh, kw, Cout, Cin), "
          "bias (Cout,).\n\n"
       << errors_of(convolution_errors, {"output_padding_must_be_less_than_strides", "output_padding_must_not_be_negative",
@@ -284,7 +288,13 @@ inline void write(std::ostream& o, error_lists& errors_of) {
                       "even kernel: needs output_padding ≥ 1")
       << DOCS_EXAMPLE((Conv2DTranspose<4, kernel_size<3>, strides<3>, output_padding<2>>), (shape<4, 4, 2>),
                       "(4 − 1)·3 + 3 + 2")
-      << "\n";
+      << "\n"
+      << "### Conv2DTranspose, worked\n\nEach line below is the rule as printed above, then the same rule with the numbers "
+         "put in; both are computed from the rule object and checked before this page is written.\n\n"
+      << arithmetic::forum() << "\n" << arithmetic::short_kernel() << "\n" << arithmetic::same() << "\n"
+      << pictures::embed("fcn8_up2.svg", "../images") << "\n" << arithmetic::fcn8() << "\n"
+      << pictures::embed("fcn8_up8.svg", "../images") << "\n";
+
 
     using max_pool = MaxPooling2D<name<"doc">>;
     // "default: the pool size", for both pools and non-square pools.

@@ -1,5 +1,5 @@
-// Writes ctnn's generated documentation into OUTPUT_DIR: reference/layers.md, reference/errors.md
-// and tutorial/fcn8.md. `cmake --build build --target docs` writes them into docs/; the `docs`
+// Writes ctnn's generated documentation into OUTPUT_DIR: reference/layers.md, reference/errors.md,
+// tutorial/fcn8.md and the pictures they show, images/*.svg. `cmake --build build --target docs` writes them into docs/; the `docs`
 // test writes them elsewhere and compares.
 //   ctnn_docs OUTPUT_DIR SOURCE_DIR GCC CLANG -I...
 #include <filesystem>
@@ -9,6 +9,7 @@
 
 #include "errors.hpp"
 #include "layers.hpp"
+#include "pictures.hpp"
 #include "tutorial.hpp"
 
 int main(int argc, char** argv) {
@@ -31,9 +32,12 @@ int main(int argc, char** argv) {
         docs::layers::write(layers, error_lists);
         docs::errors::write(errors, cases, compilers, diagnostics);
         docs::tutorial::write(tutorial, source_dir, cases, compilers);
+        const auto pictures = docs::pictures::all();
 
         std::filesystem::create_directories(out / "reference");
         std::filesystem::create_directories(out / "tutorial");
+        std::filesystem::create_directories(out / "images");
+        for (const auto& [file, svg] : pictures) std::ofstream(out / "images" / file) << svg;
         std::ofstream(out / "reference" / "layers.md") << layers.str();
         std::ofstream(out / "reference" / "errors.md") << errors.str();
         std::ofstream(out / "tutorial" / "fcn8.md") << tutorial.str();

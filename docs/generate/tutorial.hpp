@@ -1,6 +1,7 @@
 // docs/tutorial/fcn8.md from its template (docs/tutorial/fcn8.md.in): code comes from snippet
 // files that build and run as tests, between named markers; the summary is printed by ctnn;
-// compiler messages come from the error gallery's runs.
+// compiler messages come from the error gallery's runs; worked arithmetic and pictures come from
+// the rules, as in the layer reference.
 #pragma once
 
 #include <ctnn/models/fcn8.hpp>
@@ -11,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "arithmetic.hpp"
 #include "errors.hpp"
+#include "pictures.hpp"
 
 namespace docs::tutorial {
 
@@ -35,6 +38,7 @@ inline std::string snippet(const std::string& file, const std::string& marker) {
 /// Expands the directives of the template, one per line:
 ///   <!-- snippet: PATH MARKER -->   <!-- summary -->
 ///   <!-- error: CASE -->  (the case's wrong lines, both compilers' first errors, its fix)
+///   <!-- worked: fcn8|forum|same|short_kernel -->   <!-- picture: FILE.svg -->
 inline void write(std::ostream& o, const std::string& source_dir, const std::vector<errors::fail_case>& cases,
                   const std::vector<errors::compiler>& compilers) {
     std::ifstream in(source_dir + "/docs/tutorial/fcn8.md.in");
@@ -52,6 +56,14 @@ inline void write(std::ostream& o, const std::string& source_dir, const std::vec
             std::ostringstream table;
             ctnn::summary(ctnn::models::fcn8<12>(), table, "fcn8");
             o << "```\n" << table.str() << "```\n";
+        } else if (directive == "worked:") {
+            if (a == "fcn8") o << docs::arithmetic::fcn8();
+            else if (a == "forum") o << docs::arithmetic::forum();
+            else if (a == "same") o << docs::arithmetic::same();
+            else if (a == "short_kernel") o << docs::arithmetic::short_kernel();
+            else throw std::runtime_error("fcn8.md.in asks for no such worked arithmetic: " + a);
+        } else if (directive == "picture:") {
+            o << docs::pictures::embed(a, "../images");
         } else if (directive == "error:") {
             bool found = false;
             for (const auto& c : cases)

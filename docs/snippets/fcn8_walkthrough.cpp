@@ -29,20 +29,20 @@ constexpr auto my_fcn8() {
     static_assert(decltype(pool4)::output_shape == shape<14, 14, 512>{});
     static_assert(decltype(conv7)::output_shape == shape<7, 7, 4096>{});
 
-    // ×2: (7 − 1)·2 + 4 = 16, two more than pool4's 14, so one row and column go on each side.
+    // ×2: 7·2 + max(4 − 2, 0) = 16, two more than pool4's 14, so one row and column go on each side.
     auto up2 = Conv2DTranspose<Classes, kernel_size<4>, strides<2>, no_bias, name<"conv2d_transpose">>{}(conv7);
     static_assert(decltype(up2)::output_shape == shape<16, 16, Classes>{});
     auto crop2 = Cropping2D<cropping<1, 1>, name<"cropping2d">>{}(up2);
     auto skip4 = Conv2D<Classes, kernel_size<1>, same, relu, name<"conv2d">>{}(pool4);
     auto fuse4 = Add<name<"add">>{}(crop2, skip4);  // 14×14×Classes, twice
 
-    // ×2 again: (14 − 1)·2 + 4 = 30, cropped to pool3's 28.
+    // ×2 again: 14·2 + max(4 − 2, 0) = 30, cropped to pool3's 28.
     auto up4 = Conv2DTranspose<Classes, kernel_size<4>, strides<2>, no_bias, name<"conv2d_transpose_1">>{}(fuse4);
     auto crop4 = Cropping2D<cropping<1, 1>, name<"cropping2d_1">>{}(up4);
     auto skip3 = Conv2D<Classes, kernel_size<1>, same, relu, name<"conv2d_1">>{}(pool3);
     auto fuse3 = Add<name<"add_1">>{}(crop4, skip3);
 
-    // ×8: (28 − 1)·8 + 8 = 224, the input's size: no crop needed.
+    // ×8: 28·8 + max(8 − 8, 0) = 224, the input's size: no crop needed.
     auto up32 = Conv2DTranspose<Classes, kernel_size<8>, strides<8>, no_bias, name<"conv2d_transpose_2">>{}(fuse3);
     static_assert(decltype(up32)::output_shape == shape<224, 224, Classes>{});
     auto probabilities = Activation<softmax, name<"activation">>{}(up32);

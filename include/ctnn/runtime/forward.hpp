@@ -7,7 +7,7 @@
 
 #include <ctnn/rules/geometry.hpp>
 #include <ctnn/layers.hpp>
-#include <ctnn/rules/rules.hpp>
+#include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/conv2d_transpose.hpp>
 #include <ctnn/runtime/kernels/pooling.hpp>
@@ -45,8 +45,8 @@ void forward(std::type_identity<Conv2DTranspose<F, O...>>, const node_io& io) {
     using L = Conv2DTranspose<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
     auto cut = [](int n, int k, int s, int d, int length) {
-        if (L::padding != padding_mode::same) return 0;
-        return static_cast<int>(rules::eval(rules::transpose_same_cut_before, {.n = n, .k = k, .s = s, .d = d, .out = length}));
+        const rules::args a{.n = n, .k = k, .s = s, .d = d, .out = length};
+        return static_cast<int>(rules::place_transpose(a, L::padding == padding_mode::same).cut_before);
     };
     const conv2d_transpose_op op{in,
                                  out,

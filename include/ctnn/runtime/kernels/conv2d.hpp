@@ -8,6 +8,7 @@
 
 #include <ctnn/rules/geometry.hpp>
 #include <ctnn/options.hpp>
+#include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
 #include <ctnn/runtime/tensor.hpp>
@@ -41,9 +42,9 @@ inline void im2col(const conv2d_op& op, const float* x, std::int64_t row0, std::
         const int oh = static_cast<int>(pixel / op.out.width), ow = static_cast<int>(pixel % op.out.width);
         float* dst = out + r * row_len;
         for (int kh = 0; kh != op.kernel.height; ++kh) {
-            const int ih = oh * op.stride.height + kh * op.dilation.height - op.pad_top;
+            const int ih = static_cast<int>(rules::window_tap_position(oh, kh, op.stride.height, op.dilation.height, op.pad_top));
             for (int kw = 0; kw != op.kernel.width; ++kw, dst += cin) {
-                const int iw = ow * op.stride.width + kw * op.dilation.width - op.pad_left;
+                const int iw = static_cast<int>(rules::window_tap_position(ow, kw, op.stride.width, op.dilation.width, op.pad_left));
                 if (ih < 0 || ih >= op.in.height || iw < 0 || iw >= op.in.width)
                     std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(cin));
                 else
@@ -90,9 +91,9 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
                         const int oh_end = static_cast<int>(std::min<std::int64_t>(oh1, oh_begin + rows_per_chunk));
                         std::int64_t m = 0;
                         for (int oh = oh_begin; oh != oh_end; ++oh) {
-                            const int ih = oh * op.stride.height + kh * op.dilation.height - op.pad_top;
+                            const int ih = static_cast<int>(rules::window_tap_position(oh, kh, op.stride.height, op.dilation.height, op.pad_top));
                             for (int ow = ow0; ow != ow1; ++ow, ++m) {
-                                const int iw = ow * op.stride.width + kw * op.dilation.width - op.pad_left;
+                                const int iw = static_cast<int>(rules::window_tap_position(ow, kw, op.stride.width, op.dilation.width, op.pad_left));
                                 std::memcpy(gathered + m * cin, xs + (std::int64_t{ih} * op.in.width + iw) * cin,
                                             sizeof(float) * static_cast<std::size_t>(cin));
                             }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <ctnn/options.hpp>
+#include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
 #include <ctnn/runtime/tensor.hpp>
@@ -51,15 +52,14 @@ struct conv2d_transpose_op {
                 matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
                 C.noalias() = X * kernel_t_source.transpose();
             });
-            // Scatter: input pixel (ih, iw) at tap (kh, kw) lands on full-result position
-            // (ih·s + kh·d, iw·s + kw·d); keep what falls inside the output window.
+            // Scatter: keep what falls inside the output window (the placement the docs draw).
             for (std::int64_t r = 0; r != rows; ++r) {
                 const int ih = static_cast<int>((p0 + r) / op.in.width), iw = static_cast<int>((p0 + r) % op.in.width);
                 for (int kh = 0; kh != op.kernel.height; ++kh) {
-                    const int oh = ih * op.stride.height + kh * op.dilation.height - op.cut_top;
+                    const auto oh = rules::transpose_tap_position(ih, kh, op.stride.height, op.dilation.height, op.cut_top);
                     if (oh < 0 || oh >= op.out.height) continue;
                     for (int kw = 0; kw != op.kernel.width; ++kw) {
-                        const int ow = iw * op.stride.width + kw * op.dilation.width - op.cut_left;
+                        const auto ow = rules::transpose_tap_position(iw, kw, op.stride.width, op.dilation.width, op.cut_left);
                         if (ow < 0 || ow >= op.out.width) continue;
                         const float* src = cols + r * row_len + (std::int64_t{kh} * op.kernel.width + kw) * cout;
                         float* dst = ys + (std::int64_t{oh} * op.out.width + ow) * cout;
