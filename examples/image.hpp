@@ -50,25 +50,90 @@ inline std::string read_file(const std::string& path) {
     return bytes;
 }
 
+namespace detail {
+inline std::uint64_t byte_at(std::string_view b, std::size_t i) { return static_cast<unsigned char>(b[i]); }
+inline std::uint64_t be16_at(std::string_view b, std::size_t i) { return byte_at(b, i) << 8 | byte_at(b, i + 1); }
+
+/// Calls visit(marker, body) for each marker segment of a JPEG, the ones between scans too, and
+/// returns false if the markers do not chain up to the end of the image (or of the data).
+template <class Visit>
+bool for_each_jpeg_segment(std::string_view b, Visit visit) {
+    std::size_t at = 2;  // after SOI
+    while (at + 2 <= b.size()) {
+        if (byte_at(b, at) != 0xFF) return false;
+        const auto marker = byte_at(b, at + 1);
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xD9) return true;  // EOI
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {  // no length
+            at += 2;
+            continue;
+        }
+        if (at + 4 > b.size()) return false;
+        const auto length = be16_at(b, at + 2);
+        if (length < 2 || at + 2 + length > b.size()) return false;
+        visit(marker, b.substr(at + 4, length - 2));
+        at += 2 + length;
+        if (marker == 0xDA)  // entropy-coded data, up to a marker other than a stuffed 00 or a restart
+            while (at + 1 < b.size() && !(byte_at(b, at) == 0xFF && byte_at(b, at + 1) != 0 &&
+                                          (byte_at(b, at + 1) < 0xD0 || byte_at(b, at + 1) > 0xD7)))
+                ++at;
+    }
+    return at >= b.size() - 1;  // the data may end inside the last scan: stb decodes what is there
+}
+}  // namespace detail
+
 /// The width and height a PNG or JPEG header claims, read here rather than by stb, which refuses
 /// images over 2^30 bytes with "unknown image type" and says nothing of their size. {0, 0} if
 /// the header is not found (stb then says what is wrong).
 inline std::array<std::uint64_t, 2> claimed_size(std::string_view bytes) {
-    const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(bytes[i])}; };
-    const auto be16 = [&](std::size_t i) { return byte(i) << 8 | byte(i + 1); };
     if (bytes.starts_with("\x89PNG\r\n\x1a\n")) {  // the first chunk is IHDR: width, height
         if (bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") return {0, 0};
-        return {be16(16) << 16 | be16(18), be16(20) << 16 | be16(22)};
+        return {detail::be16_at(bytes, 16) << 16 | detail::be16_at(bytes, 18), detail::be16_at(bytes, 20) << 16 | detail::be16_at(bytes, 22)};
     }
-    // JPEG: segments FF xx <length>, up to the start-of-frame (C0-CF but C4, C8, CC) holding
-    // precision, height, width.
-    for (std::size_t at = 2; at + 9 <= bytes.size(); at += 2 + be16(at + 2)) {
-        if (byte(at) != 0xFF) return {0, 0};
-        const auto marker = byte(at + 1);
-        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
-            return {be16(at + 7), be16(at + 5)};
+    std::array<std::uint64_t, 2> size{0, 0};
+    detail::for_each_jpeg_segment(bytes, [&](std::uint64_t marker, std::string_view body) {
+        // Start of frame (C0-CF but C4, C8, CC): precision, height, width.
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC && body.size() >= 5 && size[0] == 0)
+            size = {detail::be16_at(body, 3), detail::be16_at(body, 1)};
+    });
+    return size;
+}
+
+/// Why stb (Debian's v2.27) must not see a PNG, or "". stb grows its buffer to an IDAT chunk's
+/// claimed length before reading it, so a 30-byte file claiming a 1 GB chunk made it allocate
+/// 2 GB (found by fuzzing): each chunk must fit in the bytes there are.
+inline std::string png_refusal(std::string_view bytes) {
+    for (std::size_t at = 8; at + 8 <= bytes.size();) {  // chunks: length, type, data, CRC
+        const std::uint64_t length = detail::be16_at(bytes, at) << 16 | detail::be16_at(bytes, at + 2);
+        const std::string type(bytes.substr(at + 4, 4));
+        if (at + 12 + length > bytes.size())
+            return "chunk '" + type + "' claims " + std::to_string(length) + " bytes, but only " +
+                   std::to_string(bytes.size() - std::min(bytes.size(), at + 8)) + " follow";
+        if (type == "IEND") break;
+        at += 12 + length;
     }
-    return {0, 0};
+    return "";
+}
+
+/// Why stb (Debian's v2.27) must not see a JPEG, or "". Its Huffman tables hold at most 256
+/// codes, and v2.27 writes past them when a table declares more (found by fuzzing; stb 2.28
+/// checks it). The check is here, where the JPEG's structure is walked anyway.
+inline std::string jpeg_refusal(std::string_view bytes) {
+    std::string why;
+    const bool chained = detail::for_each_jpeg_segment(bytes, [&](std::uint64_t marker, std::string_view body) {
+        if (marker != 0xC4) return;  // DHT: tables of (class/id, 16 counts, the codes' values)
+        while (!body.empty() && why.empty()) {
+            std::uint64_t codes = 0;
+            for (std::size_t i = 1; i != 17 && i < body.size(); ++i) codes += detail::byte_at(body, i);
+            if (codes > 256) why = "a Huffman table of " + std::to_string(codes) + " codes, more than JPEG's 256";
+            body.remove_prefix(std::min<std::size_t>(body.size(), 17 + codes));
+        }
+    });
+    if (!chained && why.empty()) why = "its markers do not chain up";
+    return why;
 }
 
 /// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages), scales its shorter
@@ -95,6 +160,8 @@ ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& wher
     };
     const auto [claimed_w, claimed_h] = claimed_size(bytes);
     check_pixels(claimed_w, claimed_h);
+    if (const std::string why = png ? png_refusal(bytes) : jpeg_refusal(bytes); !why.empty())
+        throw std::runtime_error(where + ": cannot decode the " + (png ? "PNG" : "JPEG") + " image (" + why + ")");
     int w = 0, h = 0, channels = 0;
     if (!stbi_info_from_memory(data, length, &w, &h, &channels)) throw undecodable();
     check_pixels(std::uint64_t(w), std::uint64_t(h));  // in case stb reads a header claimed_size did not

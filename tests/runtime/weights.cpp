@@ -201,6 +201,20 @@ TEST_CASE("every read is bounded: a claim beyond io::limits is refused, naming t
                                               "limit of 100 (io::limits::max_array_bytes)").c_str(), io::file_error);
 }
 
+TEST_CASE("arrays of no elements read, as NumPy writes them") {
+    // read_npy copied their values with memcpy from a null pointer (undefined behaviour, if a
+    // harmless one), as the .npy fuzzer's harness showed by doing the same.
+    const auto dir = scratch("empty_arrays");
+    write_raw(dir / "empty.npy", npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (0, 3), }"));
+    const auto a = io::read_npy(dir / "empty.npy");
+    CHECK(a.shape == std::vector<std::int64_t>{0, 3});
+    CHECK(a.values.empty());
+    const std::string zip = test::make_zip({{"e.npy", read_raw(dir / "empty.npy")}});
+    const io::npz_reader file(bytes_of(zip), "empty.npz");
+    CHECK(file.header("e").count() == 0);
+    file.read("e", {});
+}
+
 TEST_CASE("an archive in memory reads as its file does, and a truncated one says so with the sizes") {
     const std::string good = read_raw(fixtures / "stored.npz");
     const io::npz_reader file(bytes_of(good), "upload.npz");
