@@ -54,7 +54,7 @@ Prints FCN-8's summary, then segments a 224x224 image into 12 classes.
   --input x.npy         the input as a raw float32 array of shape (1, 224, 224, 3), no preprocessing
   --save-output y.npy   the probabilities, NHWC float32 (1, 224, 224, 12)
   --mask out.png        the argmax class map, colour-coded
-  --threads N           threads for the forward pass (default: all cores; at most 4 per core)
+  --threads N           threads for the forward pass (default: all cores; at most 4 per hardware thread)
   --seed S              seed of the Glorot-uniform weights (default: 42)
   --help                this table
 )";

@@ -69,7 +69,7 @@ public:
         if (archive == nullptr) {
             if (error == ZIP_ER_NOENT || error == ZIP_ER_OPEN) throw file_error(name_ + ": cannot open (" + error_text(error) + ")");
             std::ifstream in(path, std::ios::binary | std::ios::ate);
-            const auto size = static_cast<std::uint64_t>(in.tellg());
+            const auto size = in ? static_cast<std::uint64_t>(in.tellg()) : 0;
             refuse(error, detail::zip_truncation(
                               [&](std::uint64_t offset, std::size_t n) {
                                   std::string out(n, '\0');
