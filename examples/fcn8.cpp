@@ -1,7 +1,7 @@
 // FCN-8, proven by the compiler and then run on a 224×224 image.
 //
 //   fcn8 [--weights W.npz] [--save-weights W.npz] [--image in.png|jpg] [--input x.npy]
-//        [--save-output y.npy] [--mask out.png] [--threads N] [--seed S]
+//        [--save-output y.npy] [--mask out.png] [--threads N] [--seed S] [--help]
 //
 // Without options: prints the summary, initialises weights from a seed, runs a synthetic image
 // and prints the output shape, the pixels per class of the argmax map and the forward time.
@@ -10,14 +10,20 @@
 #include <ctnn/io/weights.hpp>
 #include <ctnn/models/fcn8.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "image.hpp"
@@ -38,14 +44,39 @@ struct options {
     std::uint64_t seed = 42;
 };
 
+constexpr std::string_view options_table = R"(usage: fcn8 [options]
+
+Prints FCN-8's summary, then segments a 224x224 image into 12 classes.
+
+  --weights W.npz       load weights instead of Glorot-uniform ones from --seed S
+  --save-weights W.npz  save the weights used
+  --image in.png|jpg    the input: resized (shorter side to 224), centre-cropped, scaled to [-1, 1]
+  --input x.npy         the input as a raw float32 array of shape (1, 224, 224, 3), no preprocessing
+  --save-output y.npy   the probabilities, NHWC float32 (1, 224, 224, 12)
+  --mask out.png        the argmax class map, colour-coded
+  --threads N           threads for the forward pass (default: all cores; at most 4 per hardware thread)
+  --seed S              seed of the Glorot-uniform weights (default: 42)
+  --help                this table
+)";
+
 template <class T>
-T parse_number(std::string_view option, std::string_view text, T least) {
+T parse_number(std::string_view option, std::string_view text, T least, T most, std::string_view why_most = "") {
     T value{};
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end != text.data() + text.size() || value < least)
-        throw usage_error(std::string(option) + " takes a whole number of at least " + std::to_string(least) + ", not '" +
-                          std::string(text) + "'");
+    if (error != std::errc{} || end != text.data() + text.size() || value < least || value > most) {
+        const std::string range = most == std::numeric_limits<T>::max()
+                                      ? "of at least " + std::to_string(least)
+                                      : "from " + std::to_string(least) + " to " + std::to_string(most) + std::string(why_most);
+        throw usage_error(std::string(option) + " takes a whole number " + range + ", not '" + std::string(text) + "'");
+    }
     return value;
+}
+
+/// More threads than this only add overhead; far more (--threads 99999) would exhaust the
+/// system's threads or memory for stacks.
+int max_threads() {
+    const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    return 4 * hardware;
 }
 
 options parse(int argc, char** argv) {
@@ -53,8 +84,7 @@ options parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") {
-            std::cout << "usage: fcn8 [--weights W.npz] [--save-weights W.npz] [--image in.png|jpg] [--input x.npy]\n"
-                         "            [--save-output y.npy] [--mask out.png] [--threads N] [--seed S]\n";
+            std::cout << options_table;
             std::exit(0);
         }
         if (i + 1 >= argc) throw usage_error(arg.starts_with("--") ? std::string(arg) + " needs a value" : "unexpected argument '" + std::string(arg) + "'");
@@ -65,12 +95,25 @@ options parse(int argc, char** argv) {
         else if (arg == "--input") o.input = value;
         else if (arg == "--save-output") o.save_output = value;
         else if (arg == "--mask") o.mask = value;
-        else if (arg == "--threads") o.threads = parse_number<int>(arg, value, 1);
-        else if (arg == "--seed") o.seed = parse_number<std::uint64_t>(arg, value, 0);
+        else if (arg == "--threads")
+            o.threads = parse_number<int>(arg, value, 1, max_threads(),
+                                          " (4 x this machine's " + std::to_string(max_threads() / 4) + " hardware threads)");
+        else if (arg == "--seed") o.seed = parse_number<std::uint64_t>(arg, value, 0, std::numeric_limits<std::uint64_t>::max());
         else throw usage_error("unknown option '" + std::string(arg) + "' (see --help)");
     }
     if (o.image && o.input) throw usage_error("--image and --input both give the input: choose one");
     return o;
+}
+
+/// Fails now, not after the forward pass, if `path` cannot be written. Leaves an existing file
+/// as it was and no new one behind.
+void check_writable(const std::string& path) {
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(path, ec);
+    std::FILE* file = std::fopen(path.c_str(), "ab");
+    if (file == nullptr) throw ctnn::io::file_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    std::fclose(file);
+    if (!existed) std::filesystem::remove(path, ec);
 }
 
 ctnn::tensor<input_shape> read_input(const options& o) {
@@ -90,12 +133,14 @@ ctnn::tensor<input_shape> read_input(const options& o) {
 }
 
 int run(const options& o) {
-    ctnn::summary(model, std::cout, "fcn8");
-    std::cout << '\n';
-
-    // Read what may fail before the long work.
+    // Everything that may fail on a file fails before the summary and the long work.
+    for (const auto& output : {o.save_output, o.mask, o.save_weights})
+        if (output) check_writable(*output);
     const auto x = read_input(o);
     auto net = o.weights ? ctnn::io::load_network(model, *o.weights) : ctnn::network{model, o.seed};
+
+    ctnn::summary(model, std::cout, "fcn8");
+    std::cout << '\n';
     std::cout << "weights: " << (o.weights ? *o.weights : "Glorot-uniform, seed " + std::to_string(o.seed)) << '\n'
               << "input:   " << (o.image ? *o.image : o.input ? *o.input : std::string("synthetic pattern")) << '\n';
 

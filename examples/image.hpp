@@ -8,39 +8,190 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ctnn/runtime/tensor.hpp>
 
 namespace example {
 
-/// Reads an image, scales its shorter side to the tensor's and centre-crops the rest, and
-/// normalises pixels to [-1, 1] (as the course's FCN-8 lab does: x / 127.5 − 1).
+/// Bounds on an image, checked before its pixels are decoded, so that a file claiming 10^5 × 10^5
+/// pixels is refused with this limit stated instead of asking for 30 GB. 64 megapixels (192 MB
+/// of RGB) is more than any camera's photo needs for a 224 × 224 input.
+inline constexpr std::uint64_t max_image_pixels = std::uint64_t{1} << 26;
+/// Bytes of an image file: no PNG or JPEG of max_image_pixels needs more.
+inline constexpr std::uint64_t max_image_file_bytes = std::uint64_t{1} << 28;
+
+/// The bytes of the file at `path`, or a message saying whether it is missing or unreadable.
+inline std::string read_file(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) throw std::runtime_error(path + ": no such file");
+    if (std::filesystem::is_directory(status)) throw std::runtime_error(path + ": is a directory, not an image");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!file) throw std::runtime_error(path + ": cannot read the file (" + std::strerror(errno) + ")");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw std::runtime_error(path + ": cannot read the file (" + ec.message() + ")");
+    if (size > max_image_file_bytes)
+        throw std::runtime_error(path + ": " + std::to_string(size) + " bytes, more than the limit of " +
+                                 std::to_string(max_image_file_bytes) + " for an image (example::max_image_file_bytes)");
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (std::fread(bytes.data(), 1, bytes.size(), file.get()) != bytes.size())
+        throw std::runtime_error(path + ": cannot read the file (" + std::strerror(errno) + ")");
+    return bytes;
+}
+
+namespace detail {
+inline std::uint64_t byte_at(std::string_view b, std::size_t i) { return static_cast<unsigned char>(b[i]); }
+inline std::uint64_t be16_at(std::string_view b, std::size_t i) { return byte_at(b, i) << 8 | byte_at(b, i + 1); }
+
+/// Calls visit(marker, body) for each marker segment of a JPEG, the ones between scans too, and
+/// returns false if the markers do not chain up to the end of the image (or of the data).
+template <class Visit>
+bool for_each_jpeg_segment(std::string_view b, Visit visit) {
+    std::size_t at = 2;  // after SOI
+    while (at + 2 <= b.size()) {
+        if (byte_at(b, at) != 0xFF) return false;
+        const auto marker = byte_at(b, at + 1);
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xD9) return true;  // EOI
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {  // no length
+            at += 2;
+            continue;
+        }
+        if (at + 4 > b.size()) return false;
+        const auto length = be16_at(b, at + 2);
+        if (length < 2 || at + 2 + length > b.size()) return false;
+        visit(marker, b.substr(at + 4, length - 2));
+        at += 2 + length;
+        if (marker == 0xDA)  // entropy-coded data, up to a marker other than a stuffed 00 or a restart
+            while (at + 1 < b.size() && !(byte_at(b, at) == 0xFF && byte_at(b, at + 1) != 0 &&
+                                          (byte_at(b, at + 1) < 0xD0 || byte_at(b, at + 1) > 0xD7)))
+                ++at;
+    }
+    return at >= b.size() - 1;  // the data may end inside the last scan: stb decodes what is there
+}
+}  // namespace detail
+
+/// The width and height a PNG or JPEG header claims, read here rather than by stb, which refuses
+/// images over 2^30 bytes with "unknown image type" and says nothing of their size. {0, 0} if
+/// the header is not found (stb then says what is wrong).
+inline std::array<std::uint64_t, 2> claimed_size(std::string_view bytes) {
+    if (bytes.starts_with("\x89PNG\r\n\x1a\n")) {  // the first chunk is IHDR: width, height
+        if (bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") return {0, 0};
+        return {detail::be16_at(bytes, 16) << 16 | detail::be16_at(bytes, 18), detail::be16_at(bytes, 20) << 16 | detail::be16_at(bytes, 22)};
+    }
+    std::array<std::uint64_t, 2> size{0, 0};
+    detail::for_each_jpeg_segment(bytes, [&](std::uint64_t marker, std::string_view body) {
+        // Start of frame (C0-CF but C4, C8, CC): precision, height, width.
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC && body.size() >= 5 && size[0] == 0)
+            size = {detail::be16_at(body, 3), detail::be16_at(body, 1)};
+    });
+    return size;
+}
+
+/// Why stb (Debian's v2.27) must not see a PNG, or "". stb grows its buffer to an IDAT chunk's
+/// claimed length before reading it, so a 30-byte file claiming a 1 GB chunk made it allocate
+/// 2 GB (found by fuzzing): each chunk must fit in the bytes there are.
+inline std::string png_refusal(std::string_view bytes) {
+    for (std::size_t at = 8; at + 8 <= bytes.size();) {  // chunks: length, type, data, CRC
+        const std::uint64_t length = detail::be16_at(bytes, at) << 16 | detail::be16_at(bytes, at + 2);
+        const std::string type(bytes.substr(at + 4, 4));
+        if (at + 12 + length > bytes.size())
+            return "chunk '" + type + "' claims " + std::to_string(length) + " bytes, but only " +
+                   std::to_string(bytes.size() - std::min(bytes.size(), at + 8)) + " follow";
+        if (type == "IEND") break;
+        at += 12 + length;
+    }
+    return "";
+}
+
+/// Why stb (Debian's v2.27) must not see a JPEG, or "". Its Huffman tables hold at most 256
+/// codes, and v2.27 writes past them when a table declares more (found by fuzzing; stb 2.28
+/// checks it). The check is here, where the JPEG's structure is walked anyway.
+inline std::string jpeg_refusal(std::string_view bytes) {
+    std::string why;
+    const bool chained = detail::for_each_jpeg_segment(bytes, [&](std::uint64_t marker, std::string_view body) {
+        if (marker != 0xC4) return;  // DHT: tables of (class/id, 16 counts, the codes' values)
+        while (!body.empty() && why.empty()) {
+            std::uint64_t codes = 0;
+            for (std::size_t i = 1; i != 17 && i < body.size(); ++i) codes += detail::byte_at(body, i);
+            if (codes > 256) why = "a Huffman table of " + std::to_string(codes) + " codes, more than JPEG's 256";
+            body.remove_prefix(std::min<std::size_t>(body.size(), 17 + codes));
+        }
+    });
+    if (!chained && why.empty()) why = "its markers do not chain up";
+    return why;
+}
+
+/// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages), scales its shorter
+/// side to the tensor's and centre-crops the rest, and normalises pixels to [-1, 1] (as the
+/// course's FCN-8 lab does: x / 127.5 − 1). Only PNG and JPEG reach stb: its other decoders
+/// (GIF, PSD, HDR, PIC, PNM, TGA, BMP) are not what the example promises, and are more surface
+/// for a file from outside.
 template <class Shape>
-ctnn::tensor<Shape> read_image(const std::string& path) {
+ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
     constexpr int height = Shape::value.height, width = Shape::value.width;
     static_assert(Shape::value.channels == 3, "images are read as RGB");
-    int w = 0, h = 0, channels = 0;
-    std::unique_ptr<unsigned char, void (*)(void*)> pixels(stbi_load(path.c_str(), &w, &h, &channels, 3), stbi_image_free);
-    if (!pixels) throw std::runtime_error(path + ": cannot read image (" + stbi_failure_reason() + ")");
+    const bool png = bytes.starts_with("\x89PNG\r\n\x1a\n"), jpeg = bytes.starts_with("\xFF\xD8\xFF");
+    if (!png && !jpeg) throw std::runtime_error(where + ": cannot decode: not a PNG or JPEG image");
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw std::runtime_error(where + ": cannot decode: too many bytes");
+    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+    const int length = static_cast<int>(bytes.size());
+    const auto undecodable = [&] { return std::runtime_error(where + ": cannot decode the " + (png ? "PNG" : "JPEG") + " image (" + stbi_failure_reason() + ")"); };
 
+    const auto check_pixels = [&](std::uint64_t w, std::uint64_t h) {
+        if (w * h > max_pixels)
+            throw std::runtime_error(where + ": " + std::to_string(w) + " × " + std::to_string(h) + " pixels, more than the limit of " +
+                                     std::to_string(max_pixels) + " (example::max_image_pixels)");
+    };
+    const auto [claimed_w, claimed_h] = claimed_size(bytes);
+    check_pixels(claimed_w, claimed_h);
+    if (const std::string why = png ? png_refusal(bytes) : jpeg_refusal(bytes); !why.empty())
+        throw std::runtime_error(where + ": cannot decode the " + (png ? "PNG" : "JPEG") + " image (" + why + ")");
+    int w = 0, h = 0, channels = 0;
+    if (!stbi_info_from_memory(data, length, &w, &h, &channels)) throw undecodable();
+    check_pixels(std::uint64_t(w), std::uint64_t(h));  // in case stb reads a header claimed_size did not
+    std::unique_ptr<unsigned char, void (*)(void*)> pixels(stbi_load_from_memory(data, length, &w, &h, &channels, 3), stbi_image_free);
+    if (!pixels) throw undecodable();
+
+    // The centre of the image with the tensor's aspect ratio, resized to the tensor: the crop
+    // comes first, so that an image of extreme aspect ratio (1 × 16384) never scales to a huge
+    // intermediate.
     const double scale = std::max(double(height) / h, double(width) / w);
-    const int sw = std::max(width, int(w * scale + 0.5)), sh = std::max(height, int(h * scale + 0.5));
-    std::vector<unsigned char> scaled(std::size_t(sw) * std::size_t(sh) * 3);
-    if (!stbir_resize_uint8(pixels.get(), w, h, 0, scaled.data(), sw, sh, 0, 3))
-        throw std::runtime_error(path + ": cannot resize image");
+    const int crop_w = std::clamp(int(width / scale + 0.5), 1, w), crop_h = std::clamp(int(height / scale + 0.5), 1, h);
+    const int left = (w - crop_w) / 2, top = (h - crop_h) / 2;
+    std::vector<unsigned char> scaled(std::size_t(width) * std::size_t(height) * 3);
+    if (!stbir_resize_uint8(pixels.get() + (std::size_t(top) * std::size_t(w) + std::size_t(left)) * 3, crop_w, crop_h, w * 3,
+                            scaled.data(), width, height, 0, 3))
+        throw std::runtime_error(where + ": cannot resize the image");
 
     ctnn::tensor<Shape> out(1);
-    const int top = (sh - height) / 2, left = (sw - width) / 2;
     for (int y = 0; y != height; ++y)
         for (int x = 0; x != width; ++x)
             for (int c = 0; c != 3; ++c)
-                out(0, y, x, c) = float(scaled[(std::size_t(y + top) * std::size_t(sw) + std::size_t(x + left)) * 3 + std::size_t(c)]) / 127.5f - 1.0f;
+                out(0, y, x, c) = float(scaled[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3 + std::size_t(c)]) / 127.5f - 1.0f;
     return out;
+}
+
+/// Reads an image file: see decode_image. Says whether the file is missing, unreadable or
+/// undecodable, with its path.
+template <class Shape>
+ctnn::tensor<Shape> read_image(const std::string& path) {
+    return decode_image<Shape>(read_file(path), path);
 }
 
 /// A distinct colour for each of up to 21 classes.
@@ -61,7 +212,7 @@ inline void write_class_map(const std::string& path, const std::vector<int>& cla
         std::copy(c.begin(), c.end(), rgb.begin() + std::ptrdiff_t(i * 3));
     }
     if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3))
-        throw std::runtime_error(path + ": cannot write PNG");
+        throw std::runtime_error(path + ": cannot write PNG (" + std::strerror(errno) + ")");
 }
 
 }  // namespace example

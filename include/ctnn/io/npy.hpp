@@ -2,6 +2,7 @@
 // weight files and of the example's --input and --save-output.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +21,16 @@ namespace ctnn::io {
 class file_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// Bounds on what a file may make ctnn allocate, checked before anything is allocated, so that a
+/// file from outside (a user's upload) cannot ask for more memory than these. Each message that
+/// enforces one names it. Raise them for models with larger arrays.
+struct limits {
+    /// Bytes of one array's values: 2 GiB, five times FCN-8's largest array (fc6's 411 MB kernel).
+    std::size_t max_array_bytes = std::size_t{1} << 31;
+    /// Bytes of an .npy header: NumPy's own reader refuses more than 10000 (numpy.lib.format).
+    std::size_t max_header_bytes = 10000;
 };
 
 /// What an .npy header says.
@@ -127,36 +138,58 @@ private:
 };
 }  // namespace detail
 
-/// Parses the start of an .npy stream (magic, version, header) and returns the header and the
-/// number of bytes it took. `where` names the file (and array) for messages.
-inline npy_header parse_npy(std::string_view bytes, const std::string& where, std::size_t& header_bytes) {
-    if (bytes.size() < 10 || bytes.substr(0, 6) != detail::npy_magic) throw file_error(where + ": not a NumPy .npy array");
-    const auto major = static_cast<unsigned char>(bytes[6]);
-    std::size_t length = 0, prefix = 0;
+/// Where an .npy header starts and how long it is, from the stream's first bytes (the magic, the
+/// version and the header's length: 10 bytes, or 12 from version 2.0 on).
+struct npy_prefix {
+    std::size_t prefix = 0, length = 0;
+    std::size_t total() const { return prefix + length; }
+};
+
+/// Reads the magic, the version and the header's length from `first` (at least the first 12
+/// bytes of the stream, or all of it if shorter), and checks the length against the limit.
+inline npy_prefix parse_npy_prefix(std::string_view first, const std::string& where, const limits& bounds = {}) {
+    if (first.size() < 10 || first.substr(0, 6) != detail::npy_magic) throw file_error(where + ": not a NumPy .npy array");
+    const auto byte = [&](std::size_t i) { return std::size_t{static_cast<unsigned char>(first[i])}; };
+    npy_prefix p;
+    const auto major = byte(6);
     if (major == 1) {
-        length = static_cast<unsigned char>(bytes[8]) | std::size_t{static_cast<unsigned char>(bytes[9])} << 8;
-        prefix = 10;
+        p = {10, byte(8) | byte(9) << 8};
     } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12) throw file_error(where + ": truncated .npy header");
-        for (int i = 3; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
-        prefix = 12;
+        if (first.size() < 12) throw file_error(where + ": truncated .npy header");
+        p = {12, byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24};
     } else {
         throw file_error(where + ": unsupported .npy version " + std::to_string(major));
     }
-    if (bytes.size() < prefix + length) throw file_error(where + ": truncated .npy header");
-    header_bytes = prefix + length;
+    if (p.length > bounds.max_header_bytes)
+        throw file_error(where + ": .npy header of " + std::to_string(p.length) + " bytes, more than the limit of " +
+                         std::to_string(bounds.max_header_bytes) + " (io::limits::max_header_bytes)");
+    return p;
+}
+
+/// Parses the start of an .npy stream (magic, version, header) and returns the header and the
+/// number of bytes it took. `where` names the file (and array) for messages.
+inline npy_header parse_npy(std::string_view bytes, const std::string& where, std::size_t& header_bytes,
+                            const limits& bounds = {}) {
+    const npy_prefix p = parse_npy_prefix(bytes.substr(0, 12), where, bounds);
+    if (bytes.size() < p.total()) throw file_error(where + ": truncated .npy header");
+    header_bytes = p.total();
     try {
-        return detail::dict_parser(bytes.substr(prefix, length)).parse();
+        return detail::dict_parser(bytes.substr(p.prefix, p.length)).parse();
     } catch (const std::invalid_argument& e) {
         throw file_error(where + ": unreadable .npy header (" + e.what() + ")");
     }
 }
 
-/// Checks that a header describes little-endian float32 data of a sane size.
-inline void require_float32(const npy_header& h, const std::string& where) {
+/// Checks that a header describes little-endian float32 data within the limit.
+inline void require_float32(const npy_header& h, const std::string& where, const limits& bounds = {}) {
     if (h.descr != "<f4" && h.descr != "|f4")
         throw file_error(where + " has dtype '" + h.descr + "', expected float32 '<f4'");
-    if (h.count() < 0) throw file_error(where + " has an impossibly large shape " + shape_text(h.shape));
+    const std::int64_t count = h.count();
+    if (count < 0) throw file_error(where + " has an impossibly large shape " + shape_text(h.shape));
+    if (static_cast<std::uint64_t>(count) > bounds.max_array_bytes / sizeof(float))
+        throw file_error(where + " has shape " + shape_text(h.shape) + ", " + std::to_string(static_cast<std::uint64_t>(count) * 4) +
+                         " bytes of float32, more than the limit of " + std::to_string(bounds.max_array_bytes) +
+                         " (io::limits::max_array_bytes)");
 }
 
 /// Reorders values stored in Fortran (column-major) order into C (row-major) order. NumPy stores
@@ -209,21 +242,33 @@ inline void require_size(const npy_header& h, std::size_t data_bytes, const std:
                          " needs " + std::to_string(needed) + (data_bytes < needed ? " (truncated)" : ""));
 }
 
-/// Reads an .npy file of float32 values.
-inline array read_npy(const std::filesystem::path& path) {
+/// Reads an .npy file of float32 values. The header is read and checked first, so that the
+/// values are allocated only once the file is known to hold exactly them, within the limit.
+inline array read_npy(const std::filesystem::path& path, const limits& bounds = {}) {
     const std::string where = path.string();
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw file_error(where + ": cannot open");
-    std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+    const auto file_bytes = static_cast<std::size_t>(in.tellg());
     in.seekg(0);
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!in) throw file_error(where + ": cannot read");
+    const auto read = [&](char* out, std::size_t n) {
+        if (!in.read(out, static_cast<std::streamsize>(n))) throw file_error(where + ": cannot read");
+    };
+    std::string head(std::min<std::size_t>(file_bytes, 12), '\0');
+    read(head.data(), head.size());
+    const npy_prefix p = parse_npy_prefix(head, where, bounds);
+    if (file_bytes < p.total()) throw file_error(where + ": truncated .npy header");
+    if (p.total() > head.size()) {
+        const std::size_t got = head.size();
+        head.resize(p.total());
+        read(head.data() + got, p.total() - got);
+    }
     std::size_t header_bytes = 0;
-    const npy_header h = parse_npy(bytes, where, header_bytes);
-    require_float32(h, where);
-    require_size(h, bytes.size() - header_bytes, where);
+    const npy_header h = parse_npy(head, where, header_bytes, bounds);
+    require_float32(h, where, bounds);
+    require_size(h, file_bytes - header_bytes, where);
+    in.seekg(static_cast<std::streamoff>(header_bytes));
     array a{h.shape, std::vector<float>(static_cast<std::size_t>(h.count()))};
-    std::memcpy(a.values.data(), bytes.data() + header_bytes, a.values.size() * sizeof(float));
+    read(reinterpret_cast<char*>(a.values.data()), a.values.size() * sizeof(float));
     if (h.fortran_order) {
         const std::vector<float> stored = a.values;
         fortran_to_c(stored.data(), a.values.data(), h.shape);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include <ctnn/options.hpp>  // hw
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 

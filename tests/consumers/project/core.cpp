@@ -1,5 +1,10 @@
-// A user's program: a small typed model, checked by the compiler, its summary printed.
-#include <ctnn/ctnn.hpp>
+// A user of the compile-time checks only: ctnn::core brings Boost.Hana and nothing else.
+#include <ctnn/core.hpp>
+#include <ctnn/version.hpp>
+
+#if __has_include(<Eigen/Core>)
+#error "ctnn::core must not bring Eigen into a user's include path"
+#endif
 
 #include <iostream>
 
@@ -11,5 +16,6 @@ int main() {
     Model model{in, pool};
     static_assert(decltype(model)::output_shape == shape<13, 13, 8>{});
     static_assert(decltype(model)::total_params == 3 * 3 * 1 * 8 + 8);
+    static_assert(version.major == CTNN_VERSION_MAJOR);
     summary(model, std::cout);
 }
