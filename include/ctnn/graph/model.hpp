@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -77,9 +78,17 @@ template <class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> input_counts_of(graph<Es...>) {
     return {Es::input_count...};
 }
+// Sums over a model's entries are loops over braced lists: a fold expression nests one level per
+// entry, and Clang stops at 256.
+template <class T, std::size_t N>
+constexpr T sum(const std::array<T, N>& values) {
+    T total{};
+    for (const T& v : values) total += v;
+    return total;
+}
 template <class... Es>
 constexpr std::int64_t params_of(graph<Es...>) {
-    return (std::int64_t{0} + ... + Es::params);
+    return sum(std::array<std::int64_t, sizeof...(Es)>{Es::params...});
 }
 template <std::size_t N>
 constexpr std::int64_t non_trainable_size(const std::array<weight, N>& weights) {
@@ -89,7 +98,7 @@ constexpr std::int64_t non_trainable_size(const std::array<weight, N>& weights) 
 }
 template <class... Es>
 constexpr std::int64_t non_trainable_params_of(graph<Es...>) {
-    return (std::int64_t{0} + ... + non_trainable_size(Es::weights));
+    return sum(std::array<std::int64_t, sizeof...(Es)>{non_trainable_size(Es::weights)...});
 }
 template <class... Es>
 constexpr std::array<layer_info, sizeof...(Es)> layer_infos_of(graph<Es...>) {
@@ -98,17 +107,15 @@ constexpr std::array<layer_info, sizeof...(Es)> layer_infos_of(graph<Es...>) {
     for (auto& l : out) l.first_input = edge, edge += l.input_count;
     return out;
 }
-template <std::size_t N, std::size_t K>
-constexpr void append_ids(std::array<node_id, N>& out, std::size_t& next, const std::array<node_id, K>& values) {
-    for (const node_id v : values) out[next++] = v;
-}
 /// Every entry's input ids, grouped by entry.
 template <class... Es>
 constexpr auto input_ids_of(graph<Es...>) {
-    constexpr std::size_t total = (std::size_t{0} + ... + Es::input_count);
+    constexpr std::size_t total = sum(std::array<std::size_t, sizeof...(Es)>{Es::input_count...});
+    const std::array<std::span<const node_id>, sizeof...(Es)> parts{std::span<const node_id>(Es::input_ids)...};
     std::array<node_id, total == 0 ? 1 : total> out{};
     std::size_t next = 0;
-    (append_ids(out, next, Es::input_ids), ...);
+    for (const auto& part : parts)
+        for (const node_id id : part) out[next++] = id;
     return out;
 }
 template <class... Es>

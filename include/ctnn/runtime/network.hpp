@@ -47,17 +47,16 @@ struct weight_spec {
 };
 
 namespace detail {
-template <std::size_t N, std::size_t K>
-constexpr void append_weights(std::array<weight_spec, N>& out, std::size_t& next, std::string_view layer,
-                              const std::array<weight, K>& weights) {
-    for (const auto& w : weights) out[next++] = {layer, w.name, w.shape, w.rank, w.trainable};
-}
 /// Every weight array of a graph's entries, in order.
 template <class... Es>
 constexpr auto weight_specs_of(graph<Es...>) {
-    std::array<weight_spec, (std::size_t{0} + ... + Es::weights.size())> out{};
+    const std::array<std::span<const weight>, sizeof...(Es)> parts{std::span<const weight>(Es::weights)...};
+    const std::array<std::string_view, sizeof...(Es)> layers{Es::name...};
+    constexpr std::size_t total = detail::sum(std::array<std::size_t, sizeof...(Es)>{Es::weights.size()...});
+    std::array<weight_spec, total> out{};
     std::size_t next = 0;
-    (append_weights(out, next, Es::name, Es::weights), ...);
+    for (std::size_t i = 0; i != parts.size(); ++i)
+        for (const auto& w : parts[i]) out[next++] = {layers[i], w.name, w.shape, w.rank, w.trainable};
     return out;
 }
 /// Position of each entry's first weight array in that list.
