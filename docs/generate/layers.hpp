@@ -202,7 +202,8 @@ inline void write(std::ostream& o, error_lists& errors_of) {
          "the batch is chosen at run time. Options are types and may come in any order; every layer "
          "takes `name<\"...\">`, which is required (the examples leave it out). Each compile error links to "
          "the cases of the [error gallery](errors.md) that raise it, with what GCC and Clang print.\n\n"
-      << errors_of({"layer_needs_a_name", "option_not_accepted_by_layer", "option_given_twice"},
+      << errors_of({"layer_needs_a_name", "option_not_accepted_by_layer", "option_given_twice", "layer_lacks_member",
+                    "layer_params_differ_from_its_weights"},
                    "Compile errors of every layer");
 
     o << "## Input\n\nWhere a model starts: `Input<shape<H, W, C>, name<\"...\">>{}()`. H, W, C ≥ 1. No parameters.\n\n"
@@ -211,9 +212,13 @@ inline void write(std::ostream& o, error_lists& errors_of) {
     o << "## Model\n\n`Model{input, output}` collects the layers between them, in Keras' summary order, and runs "
          "every layer's checks. A model has one Input, and every layer's name is unique in it; "
          "`node_named_t<M, \"...\">` finds a layer by its name. A `network<M>` runs it, on tensors of the Input's "
-         "shape only: passing any other tensor type is a compile error.\n\n"
+         "shape only: passing any other tensor type is a compile error. A model that failed a check says "
+         "nothing more: its constants compare equal to anything, and `summary`, `network`, `load_weights` "
+         "and `node_named_t` accept it silently, so one mistake gives one diagnostic. To check a shape "
+         "your program expects, `static_assert(expect_shape<decltype(model)::output_shape, shape<14, 14, 12>{}>)` "
+         "shows both shapes on the first error line (a plain `static_assert(a == b)` shows neither on GCC).\n\n"
       << errors_of({"duplicate_layer_name", "output_does_not_depend_on_model_input", "no_layer_with_this_name",
-                    "model_called_with_wrong_shape"});
+                    "model_called_with_wrong_shape", "shape_differs_from_expected"});
 
     // Checked by detail::check_window_hyperparameters, check_filters and require_kernel_size for both.
     const std::vector<std::string_view> convolution_errors{

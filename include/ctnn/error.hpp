@@ -35,11 +35,28 @@ template <class Layer, class Expected, class Received> struct wrong_number_of_in
 template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
 template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
 
+// Layer types that do not declare what the `layer` concept asks (layers/concept.hpp).
+namespace member {
+struct kind;
+struct layer_name;
+struct min_inputs_and_max_inputs;
+struct check_hyperparameters;
+struct output_shape;
+struct params;
+struct weights;
+struct cost;
+}  // namespace member
+template <class Layer, class Member> struct layer_lacks_member;
+template <class Layer, class... Shapes> struct layer_params_differ_from_its_weights;
+
 // Graphs a model cannot be made of.
 template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;
 template <class ModelInput, class GraphInput> struct output_does_not_depend_on_model_input;
 template <class Name> struct no_layer_with_this_name;
 template <class Expected, class Received> struct model_called_with_wrong_shape;
+
+// A program's own expectations (ctnn::expect_shape).
+template <class Actual, class Expected> struct shape_differs_from_expected;
 
 }  // namespace ctnn::error
 

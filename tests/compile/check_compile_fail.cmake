@@ -1,5 +1,7 @@
 # Builds SOURCE with CTNN_SHOULD_FAIL defined and passes only if the build fails and its first
-# `error:` line matches the regex the file states as `expected-error {{regex}}`.
+# `error:` line matches the regex the file states as `expected-error {{regex}}`. A file that also
+# states `expected-error-count {{N}}` must give exactly N `error:` lines: one mistake, one
+# diagnostic, however the program goes on.
 # Usage: cmake -DCOMPILER=... -DSOURCE=... -DINCLUDES="dir;dir" -P check_compile_fail.cmake
 
 file(READ "${SOURCE}" text)
@@ -28,5 +30,16 @@ if(NOT first_error)
 endif()
 if(NOT first_error MATCHES "${expected}")
   message(FATAL_ERROR "FAIL: the first error line\n  ${first_error}\ndoes not match\n  ${expected}")
+endif()
+string(REGEX MATCH "expected-error-count {{([0-9]+)}}" count_found "${text}")
+if(count_found)
+  set(expected_count "${CMAKE_MATCH_1}")
+  string(REPLACE ";" "," all_output "${err}${out}")  # so that each match is one list element
+  string(REGEX MATCHALL "[^\n]*: (fatal )?error: [^\n]*" all_errors "${all_output}")
+  list(LENGTH all_errors error_count)
+  if(NOT error_count EQUAL expected_count)
+    list(JOIN all_errors "\n  " listed)
+    message(FATAL_ERROR "FAIL: ${error_count} `error:` lines, expected ${expected_count}:\n  ${listed}")
+  endif()
 endif()
 message(STATUS "ok: ${first_error}")

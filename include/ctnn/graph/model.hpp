@@ -123,33 +123,56 @@ constexpr std::array<layer_cost, sizeof...(Es)> costs_of(graph<Es...>) {
     return {layer_cost{Es::cost}...};
 }
 
+// Look-ups in sorted arrays of plain integers: a compiler limits the steps of one constant
+// evaluation (Clang to a million), and comparing std::pairs or strings costs many steps each.
+template <std::size_t N>
+constexpr void sort_by_key(std::array<std::uint64_t, N>& keys, std::array<std::size_t, N>& positions) {
+    std::array<std::size_t, N> order{};
+    for (std::size_t i = 0; i != N; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    std::array<std::uint64_t, N> sorted{};
+    for (std::size_t i = 0; i != N; ++i) sorted[i] = keys[order[i]];
+    keys = sorted, positions = order;
+}
+
 /// Node ids in increasing order, each with its position in the graph: ids are found by binary
 /// search.
 template <std::size_t N>
 struct id_index {
-    std::array<std::pair<node_id, std::size_t>, N> sorted{};
+    std::array<node_id, N> ids{};
+    std::array<std::size_t, N> positions{};
 
-    constexpr explicit id_index(const std::array<node_id, N>& ids) {
-        for (std::size_t i = 0; i != N; ++i) sorted[i] = {ids[i], i};
-        std::sort(sorted.begin(), sorted.end());
-    }
+    constexpr explicit id_index(const std::array<node_id, N>& unsorted) : ids(unsorted) { sort_by_key(ids, positions); }
     /// Position of `id`, or N.
     constexpr std::size_t find(node_id id) const {
-        auto it = std::lower_bound(sorted.begin(), sorted.end(), std::pair<node_id, std::size_t>{id, 0});
-        return it != sorted.end() && it->first == id ? it->second : N;
+        std::size_t first = 0, count = N;
+        while (count > 0) {
+            const std::size_t half = count / 2;
+            if (ids[first + half] < id) first += half + 1, count -= half + 1;
+            else count = half;
+        }
+        return first != N && ids[first] == id ? positions[first] : N;
     }
 };
 
-/// The first two positions whose names are equal, in graph order ({N, N} if none): names are
-/// sorted with their positions, so equal names sit side by side.
+/// The first two positions whose names are equal, in graph order ({N, N} if none). Names are
+/// sorted by a hash, so that equal names sit side by side and only those are compared as text.
 template <std::size_t N>
 constexpr std::array<std::size_t, 2> first_duplicate(const std::array<std::string_view, N>& names) {
-    std::array<std::pair<std::string_view, std::size_t>, N> sorted{};
-    for (std::size_t i = 0; i != N; ++i) sorted[i] = {names[i], i};
-    std::sort(sorted.begin(), sorted.end());
+    std::array<std::uint64_t, N> hashes{};
+    for (std::size_t i = 0; i != N; ++i) {
+        std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a
+        for (const char c : names[i]) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+        hashes[i] = h;
+    }
+    std::array<std::size_t, N> positions{};
+    sort_by_key(hashes, positions);
     std::array<std::size_t, 2> found{N, N};
     for (std::size_t i = 1; i < N; ++i)
-        if (sorted[i].first == sorted[i - 1].first && sorted[i].second < found[1]) found = {sorted[i - 1].second, sorted[i].second};
+        for (std::size_t j = i; j > 0 && hashes[j - 1] == hashes[i]; --j) {
+            const std::size_t a = std::min(positions[j - 1], positions[i]), b = std::max(positions[j - 1], positions[i]);
+            if (names[a] == names[b] && b < found[1]) found = {a, b};
+        }
     return found;
 }
 }  // namespace detail
@@ -160,20 +183,35 @@ struct Model;
 template <class In, class Out>
 Model(In, Out) -> Model<In, Out>;
 
-/// What `Model{input, output}` gives when the graph already failed its checks: nothing more to
-/// say, so that the first diagnostic stays the only one.
+namespace detail {
+/// A model whose graph already failed its checks: nothing more to say, so that the first
+/// diagnostic stays the only one, however the program goes on to use the model (its constants
+/// equal anything; summary, network, load_weights and node_named accept it silently).
+struct invalid_model_constants {
+    static constexpr unknown_value input_shape{}, output_shape{}, layer_count{}, total_params{}, trainable_params{},
+        non_trainable_params{};
+};
+}  // namespace detail
+
 template <class In>
-struct Model<In, invalid_node> {
+struct Model<In, invalid_node> : detail::invalid_model_constants {
+    constexpr Model() = default;
     constexpr Model(In, invalid_node) {}
 };
 template <class Out>
-struct Model<invalid_node, Out> {
+struct Model<invalid_node, Out> : detail::invalid_model_constants {
+    constexpr Model() = default;
     constexpr Model(invalid_node, Out) {}
 };
 template <>
-struct Model<invalid_node, invalid_node> {
+struct Model<invalid_node, invalid_node> : detail::invalid_model_constants {
+    constexpr Model() = default;
     constexpr Model(invalid_node, invalid_node) {}
 };
+
+/// Whether `M` is a model that failed its checks.
+template <class M>
+concept invalid_model = std::is_base_of_v<detail::invalid_model_constants, std::remove_cv_t<M>>;
 
 template <class In, class Out>
 struct Model {
@@ -270,12 +308,20 @@ public:
 
 namespace detail {
 template <class M, class Name>
-constexpr auto find_node() {
+constexpr auto find_named_node() {
     constexpr std::size_t i = M::index_of_name(Name::value);
     constexpr bool ok = i != M::layer_count;
     CTNN_REQUIRE(ok, "the model has no layer with this name", error::no_layer_with_this_name<Name>);
     if constexpr (ok) return typename M::template node_at<i>{};
     else return invalid_node{};  // not void: `node_named_t<M, "x">::output_shape` then parses
+}
+template <class M, class Name>
+constexpr auto find_node() {
+    if constexpr (invalid_model<M>) {
+        return invalid_node{};
+    } else {
+        return find_named_node<M, Name>();
+    }
 }
 }  // namespace detail
 

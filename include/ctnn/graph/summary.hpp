@@ -38,13 +38,9 @@ inline std::string padded(const std::string& s, std::size_t width) {
     for (const char c : s) points += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
     return s + std::string(width > points ? width - points : 0, ' ');
 }
-}  // namespace detail
-
-/// Prints the summary of model type `M` as Keras' `model.summary()` does for a functional model
-/// (columns sized to fit instead of wrapped). The numbers are the model's constants.
-template <class In, class Out>
-void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "model") {
-    using M = Model<In, Out>;
+/// The summary of a model that passed its checks.
+template <class M>
+void summary_of(std::ostream& os, std::string_view title) {
     struct row {
         std::string layer, shape, params;
         std::vector<std::string> inputs;
@@ -83,6 +79,19 @@ void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "
        << "Non-trainable params: " << detail::with_thousands(M::non_trainable_params) << '\n'
        << "Weights: " << detail::megabytes(M::total_params * 4) << " (float32)\n"
        << "Peak activation memory: " << detail::megabytes(memory_plan<M>.peak * 4) << " per sample\n";
+}
+}  // namespace detail
+
+/// Prints the summary of model type `M` as Keras' `model.summary()` does for a functional model
+/// (columns sized to fit instead of wrapped). The numbers are the model's constants.
+template <class In, class Out>
+void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "model") {
+    using M = Model<In, Out>;
+    if constexpr (invalid_model<M>) {
+        static_cast<void>(os), static_cast<void>(title);  // the model's diagnostic was given
+    } else {
+        detail::summary_of<M>(os, title);
+    }
 }
 
 }  // namespace ctnn

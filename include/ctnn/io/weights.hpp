@@ -47,14 +47,23 @@ typename network<M>::weight_storage read_checked(const npz_reader& file) {
 /// that throws leaves the network's weights as they were.
 template <class M>
 void load_weights(network<M>& net, const std::filesystem::path& path) {
-    net.replace_weights(detail::read_checked<std::remove_cv_t<M>>(npz_reader(path)));
+    if constexpr (invalid_model<M>) {
+        static_cast<void>(net), static_cast<void>(path);  // the model's diagnostic was given
+    } else {
+        net.replace_weights(detail::read_checked<std::remove_cv_t<M>>(npz_reader(path)));
+    }
 }
 
 /// A network whose weights come from `path`, without first initialising others: loading a
 /// 540 MB file then needs 540 MB, not twice that.
 template <class In, class Out>
 network<Model<In, Out>> load_network(Model<In, Out> model, const std::filesystem::path& path) {
-    return network<Model<In, Out>>(model, detail::read_checked<Model<In, Out>>(npz_reader(path)));
+    if constexpr (invalid_model<Model<In, Out>>) {
+        static_cast<void>(path);  // the model's diagnostic was given
+        return network<Model<In, Out>>(model);
+    } else {
+        return network<Model<In, Out>>(model, detail::read_checked<Model<In, Out>>(npz_reader(path)));
+    }
 }
 
 /// Saves `net`'s weights (np.savez layout, uncompressed), replacing `path` only once the whole

@@ -62,22 +62,6 @@ constexpr std::int64_t total_size(const std::array<weight, N>& w) {
     return n;
 }
 
-namespace error {
-/// The member of a layer type that the `layer` concept found missing.
-namespace member {
-struct kind;
-struct layer_name;
-struct min_inputs_and_max_inputs;
-struct check_hyperparameters;
-struct output_shape;
-struct params;
-struct weights;
-struct cost;
-}  // namespace member
-template <class Layer, class Member> struct layer_lacks_member;
-template <class Layer, class Shapes> struct layer_params_differ_from_its_weights;
-}  // namespace error
-
 /// A layer type, as the graph composes it. Members that depend on the input shapes
 /// (`output_shape<In...>`, `params<In...>`, `weights<In...>`, `cost<In...>`, `accepts<In...>`,
 /// `check_inputs<In...>()`) are checked when the layer is applied, with the shapes it gets.
@@ -111,7 +95,6 @@ constexpr bool check_layer_members() {
     }
 }
 
-template <dims... In> struct shapes;
 
 /// The members that depend on the input shapes, checked with the shapes the layer got.
 template <class L, dims... In>
@@ -133,7 +116,7 @@ constexpr bool check_shape_members() {
         // up to it, or the summary and the weight files would disagree.
         constexpr bool adds_up = L::template params<In...> == total_size(L::template weights<In...>);
         CTNN_REQUIRE(adds_up, "a layer's params must equal the total size of the weights it declares",
-                     error::layer_params_differ_from_its_weights<L, shapes<In...>>);
+                     error::layer_params_differ_from_its_weights<L, shape_of<In>...>);
         return adds_up;
     }
 }

@@ -30,10 +30,25 @@
 
 namespace ctnn {
 
+/// What a model or node that failed its checks reports for its constants: a value equal to
+/// anything, so that the program's own static_asserts on it stay silent after the one
+/// diagnostic the mistake gave (`static_assert(decltype(model)::total_params == 1'792)`).
+struct unknown_value {
+    template <class T>
+    friend constexpr bool operator==(unknown_value, const T&) {
+        return true;
+    }
+    template <class T>
+    constexpr operator T() const {
+        return T{};
+    }
+};
+
 /// Stands in for a node that failed its checks, so that one mistake gives one diagnostic: layers
-/// applied to it, and models made of it, stay silent.
+/// applied to it, models made of it, and questions asked of it stay silent.
 struct invalid_node {
-    static constexpr dims output_shape{};
+    static constexpr unknown_value output_shape{}, params{}, input_count{}, id{};
+    using shape = invalid_node;
 };
 
 namespace detail {

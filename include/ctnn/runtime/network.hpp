@@ -265,6 +265,28 @@ private:
     std::vector<double>* layer_seconds_ = nullptr;
 };
 
+/// A network of a model that failed its checks: its diagnostic was given, so building, running
+/// and loading it say nothing more (it holds no weights and computes nothing).
+template <class In, class Out>
+    requires invalid_model<Model<In, Out>>
+class network<Model<In, Out>> {
+public:
+    using model_type = Model<In, Out>;
+    static constexpr std::array<weight_spec, 0> weights{};
+    static constexpr unknown_value activation_bytes_per_sample{};
+
+    explicit network(model_type = {}, std::uint64_t = 0) {}
+    void initialize(std::uint64_t) {}
+    template <class Tensor>
+    unknown_value operator()(const Tensor&, run_options = {}) const {
+        return {};
+    }
+    template <class Tensor>
+    unknown_value predict(const Tensor&, run_options = {}) const {
+        return {};
+    }
+};
+
 template <class In, class Out>
 network(Model<In, Out>, std::uint64_t = 0) -> network<Model<In, Out>>;
 

@@ -1,4 +1,4 @@
-// A user of the compile-time checks only: ctnn::core brings Boost.Hana and nothing else.
+// A user of the compile-time checks only: ctnn::core brings nothing but the standard library.
 #include <ctnn/core.hpp>
 #include <ctnn/version.hpp>
 
