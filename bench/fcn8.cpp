@@ -46,13 +46,14 @@ int main(int argc, char** argv) {
                 2e-9 * static_cast<double>(ctnn::total_cost<M>.dense), 2e-9 * static_cast<double>(ctnn::total_cost<M>.real));
     for (int threads : {1, 2}) {
         const ctnn::run_options options{.threads = threads};
-        net(image, options);  // warm-up: arena, scratch, caches
+        decltype(net)::context context;  // kept across calls, as a serving thread would
+        net.predict(image, context, options);  // warm-up: arena, scratch, caches
         std::vector<double> totals;
         std::vector<std::vector<double>> per_layer(M::layer_count);
         std::vector<double> seconds;
         for (int r = 0; r != runs; ++r) {
             const auto start = std::chrono::steady_clock::now();
-            net(image, {.threads = threads, .layer_seconds = &seconds});
+            net.predict(image, context, {.threads = threads, .layer_seconds = &seconds});
             totals.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
             for (std::size_t l = 0; l != M::layer_count; ++l) per_layer[l].push_back(seconds[l]);
         }

@@ -2,6 +2,7 @@
 // an offset in one arena, reused as soon as no later node reads it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -25,42 +26,70 @@ namespace detail {
 /// Rounded to 16 floats (64 bytes), so that every buffer starts on a cache line at any batch size.
 constexpr std::int64_t aligned_floats_count(std::int64_t n) { return (n + 15) / 16 * 16; }
 
-template <class M>
-constexpr memory_plan_result<M> make_memory_plan() {
-    constexpr std::size_t n = M::layer_count;
+/// The plan so far, and the buffers live at that point, sorted by offset.
+template <class M, std::size_t N = M::layer_count>
+struct plan_state {
     memory_plan_result<M> plan{};
-    for (std::size_t i = 0; i != n; ++i) plan.last_use[i] = i;
+    std::array<std::size_t, N> live{};
+    std::size_t live_count = 0;
+};
+
+template <class M>
+constexpr plan_state<M> start_plan() {
+    constexpr std::size_t n = M::layer_count;
+    plan_state<M> state{};
+    for (std::size_t i = 0; i != n; ++i) state.plan.last_use[i] = i;
     for (std::size_t j = 0; j != n; ++j)
         for (std::size_t e = 0; e != M::layers[j].input_count; ++e) {
             const std::size_t i = M::edges[M::layers[j].first_input + e];
-            plan.last_use[i] = j;
+            state.plan.last_use[i] = j;
         }
-    constexpr std::size_t input = M::input_index, output = n - 1;
+    return state;
+}
 
-    // First fit among the live buffers, kept sorted by offset.
-    std::array<std::size_t, n> live{};
-    std::size_t live_count = 0;
-    for (std::size_t i = 0; i != n; ++i) {
+/// Places the outputs of nodes [first, last): first fit among the live buffers.
+template <class M>
+constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_t last) {
+    constexpr std::size_t input = M::input_index, output = M::layer_count - 1;
+    auto& plan = state.plan;
+    auto& live = state.live;
+    for (std::size_t i = first; i != last; ++i) {
         std::size_t kept = 0;
-        for (std::size_t k = 0; k != live_count; ++k)
+        for (std::size_t k = 0; k != state.live_count; ++k)
             if (plan.last_use[live[k]] >= i) live[kept++] = live[k];
-        live_count = kept;
+        state.live_count = kept;
         if (i == input || i == output) continue;
         const std::int64_t size = aligned_floats_count(M::layers[i].output_shape.size());
         std::int64_t at = 0;
         std::size_t pos = 0;
-        for (; pos != live_count; ++pos) {
+        for (; pos != state.live_count; ++pos) {
             const std::size_t other = live[pos];
             if (plan.offset[other] - at >= size) break;
             at = plan.offset[other] + aligned_floats_count(M::layers[other].output_shape.size());
         }
         plan.offset[i] = at;
-        for (std::size_t k = live_count; k != pos; --k) live[k] = live[k - 1];
+        for (std::size_t k = state.live_count; k != pos; --k) live[k] = live[k - 1];
         live[pos] = i;
-        ++live_count;
+        ++state.live_count;
         if (at + size > plan.peak) plan.peak = at + size;
     }
-    return plan;
+    return state;
+}
+
+// The plan is made 64 nodes at a time, each chunk a constant evaluation of its own that goes on
+// from the last: a compiler limits the steps of one evaluation (Clang to a million), and a
+// U-Net keeps a hundred skip buffers live across a thousand layers.
+inline constexpr std::size_t plan_chunk_size = 64;
+template <class M, std::size_t Chunk>
+inline constexpr plan_state<M> plan_until = place<M>(plan_until<M, Chunk - 1>, (Chunk - 1) * plan_chunk_size,
+                                                     std::min(Chunk * plan_chunk_size, M::layer_count));
+template <class M>
+inline constexpr plan_state<M> plan_until<M, 0> = start_plan<M>();
+
+template <class M>
+constexpr memory_plan_result<M> make_memory_plan() {
+    constexpr std::size_t chunks = (M::layer_count + plan_chunk_size - 1) / plan_chunk_size;
+    return plan_until<M, chunks>.plan;
 }
 }  // namespace detail
 

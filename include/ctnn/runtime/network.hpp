@@ -12,6 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -111,15 +114,42 @@ public:
         return storage;
     }
 
+    /// What one prediction works in: its activations (the memory plan's arena, for its batch
+    /// size) and the kernels' per-thread scratch. `predict` makes one per call; a thread that
+    /// predicts often can keep its own and pass it, to allocate once. Never share one between
+    /// threads at the same time.
+    class context {
+    public:
+        context() = default;
+
+    private:
+        friend class network;
+        detail::aligned_floats arena_;
+        int batch_ = 0;
+        detail::workspace workspace_{1};
+    };
+
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
-    explicit network(model_type = {}, std::uint64_t seed = 0) : values_(allocate_weights()) { initialize(seed); }
+    explicit network(model_type = {}, std::uint64_t seed = 0)
+        : values_(std::make_shared<weight_storage>(allocate_weights())) {
+        initialize(seed);
+    }
 
     /// Takes weights filled by the caller (see io/weights.hpp, which checks them first).
-    network(model_type, weight_storage&& values) noexcept : values_(std::move(values)) {}
+    network(model_type, weight_storage&& values) : values_(std::make_shared<weight_storage>(std::move(values))) {}
 
-    /// Replaces every weight array at once (all or nothing: see io::load_weights).
-    void replace_weights(weight_storage&& values) noexcept { values_ = std::move(values); }
+    /// Networks move (their weights with them) but do not copy: 500 MB should not be copied by
+    /// accident. Moving is not safe while another thread uses the network.
+    /// Replaces every weight array at once (all or nothing: see io::load_weights). Safe while
+    /// other threads predict, and waits for none of them: a prediction under way finishes with
+    /// the weights it started with (kept alive until it ends), the next ones see the new weights.
+    void replace_weights(weight_storage&& values) {
+        auto fresh = std::make_shared<weight_storage>(std::move(values));
+        const std::lock_guard lock(*values_mutex_);
+        // The old weights are freed outside the lock: by `fresh`, or by the last prediction using them.
+        values_.swap(fresh);
+    }
 
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
     /// the kernel's shape) and zero biases.
@@ -133,10 +163,11 @@ public:
         std::vector<std::pair<std::size_t, std::size_t>> tasks;  // (array, first value)
         for (std::size_t i = 0; i != weights.size(); ++i)
             for (std::size_t k = 0; k < static_cast<std::size_t>(weights[i].size()); k += chunk) tasks.emplace_back(i, k);
+        const std::shared_ptr<weight_storage> storage = current_weights();
         detail::parallel_for(tasks.size(), run_options{}.threads, [&](std::size_t t, int) {
             const auto [i, first] = tasks[t];
             const auto& spec = weights[i];
-            float* v = values_[i].data.get();
+            float* v = (*storage)[i].data.get();
             const std::size_t last = std::min(first + chunk, static_cast<std::size_t>(spec.size()));
             // Keras' default initialisers: Glorot-uniform for kernels, ones for scales and
             // variances, zeros for the rest (biases, offsets, means).
@@ -162,9 +193,17 @@ public:
         });
     }
 
-    /// The values of weight array `i` of `weights` (Keras layout, row-major).
-    std::span<float> values(std::size_t i) { return {values_.at(i).data.get(), values_.at(i).size}; }
-    std::span<const float> values(std::size_t i) const { return {values_.at(i).data.get(), values_.at(i).size}; }
+    /// The values of weight array `i` of `weights` (Keras layout, row-major). Writing through
+    /// them while another thread predicts is a data race: replace weights with replace_weights
+    /// or io::load_weights instead.
+    std::span<float> values(std::size_t i) {
+        const auto& a = current_weights()->at(i);
+        return {a.data.get(), a.size};
+    }
+    std::span<const float> values(std::size_t i) const {
+        const auto& a = current_weights()->at(i);
+        return {a.data.get(), a.size};
+    }
 
     /// The values of `<layer>/<kind>`; throws std::invalid_argument naming the key if the model
     /// has no such array.
@@ -179,8 +218,10 @@ public:
 
     /// Runs the model on a batch. Only a tensor of the model's input shape is accepted: any other
     /// shape is a compile error naming both shapes.
+    /// Any number of threads may predict at once: the weights are only read, and each call
+    /// works in a context of its own.
     template <class Shape>
-    output_tensor operator()(const tensor<Shape>& x, run_options options = {}) {
+    output_tensor operator()(const tensor<Shape>& x, run_options options = {}) const {
         constexpr bool ok = Shape::value == model_type::input_shape;
         CTNN_REQUIRE(ok, "the model was called with a tensor of another shape than its input's",
                      error::model_called_with_wrong_shape<shape_of<model_type::input_shape>, Shape>);
@@ -191,18 +232,23 @@ public:
         }
     }
 
-    output_tensor predict(const input_tensor& x, run_options options = {}) {
+    output_tensor predict(const input_tensor& x, run_options options = {}) const {
+        context ctx;
+        return predict(x, ctx, options);
+    }
+
+    /// The same, working in `ctx` (grown to the batch as needed, and kept for the next call).
+    output_tensor predict(const input_tensor& x, context& ctx, run_options options = {}) const {
         if (options.threads < 1)
             throw std::invalid_argument("ctnn: threads must be at least 1, got " + std::to_string(options.threads));
         output_tensor y(x.batch());
-        if (arena_batch_ != x.batch()) {
-            arena_ = detail::aligned_floats(static_cast<std::size_t>(plan.peak * x.batch()));
-            arena_batch_ = x.batch();
+        if (ctx.batch_ != x.batch()) {
+            ctx.arena_ = allocate_activations(x.batch());
+            ctx.batch_ = x.batch();
         }
-        if (workspace_.threads() != options.threads) workspace_ = detail::workspace(options.threads);
+        if (ctx.workspace_.threads() != options.threads) ctx.workspace_ = detail::workspace(options.threads);
         if (options.layer_seconds != nullptr) options.layer_seconds->assign(model_type::layer_count, 0.0);
-        layer_seconds_ = options.layer_seconds;
-        run(x.view(), y.view());
+        run(x.view(), y.view(), *current_weights(), ctx, options.layer_seconds);
         return y;
     }
 
@@ -217,10 +263,23 @@ private:
     /// Position in `weights` of each node's first weight array.
     static constexpr auto first_weight = detail::first_weights_of(typename model_type::graph_type{});
 
-    tensor_view buffer(std::size_t node, tensor_view in, tensor_view out) {
+    /// The arena for a batch, or an exception saying how much was asked for: a batch too large
+    /// for the machine's memory is a request to refuse, not a crash.
+    static detail::aligned_floats allocate_activations(int batch) {
+        const auto floats = static_cast<std::size_t>(plan.peak) * static_cast<std::size_t>(batch);
+        try {
+            return detail::aligned_floats(floats);
+        } catch (const std::bad_alloc&) {
+            throw std::length_error("ctnn: a batch of " + std::to_string(batch) + " needs " +
+                                    std::to_string(floats * sizeof(float) / 1'048'576) +
+                                    " MiB of activations, more than could be allocated");
+        }
+    }
+
+    static tensor_view buffer(std::size_t node, tensor_view in, tensor_view out, const context& ctx) {
         if (node == input_index) return in;
         if (node == output_index) return out;
-        return {arena_.data.get() + plan.offset[node] * arena_batch_, arena_batch_, model_type::layers[node].output_shape};
+        return {ctx.arena_.data.get() + plan.offset[node] * ctx.batch_, ctx.batch_, model_type::layers[node].output_shape};
     }
 
     /// The kernel of every node, in the order of `layers`: one function per layer type, named by
@@ -235,34 +294,44 @@ private:
         return n;
     }();
 
-    void run(tensor_view in, tensor_view out) {
+    // `storage` is held by the caller's shared_ptr for the whole run, whatever replaces it meanwhile.
+    void run(tensor_view in, tensor_view out, const weight_storage& storage, context& ctx,
+             std::vector<double>* layer_seconds) const {
         if constexpr (model_type::layer_count == 1) {
             std::memcpy(out.data, in.data, sizeof(float) * static_cast<std::size_t>(in.sample_size() * in.batch));
         } else {
             std::array<const float*, weights.size()> weight_data{};
-            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = values_[k].data.get();
+            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = storage[k].data.get();
             std::array<tensor_view, max_inputs> inputs{};
             for (std::size_t i = 0; i != model_type::layer_count; ++i) {
                 if (i == input_index) continue;
                 const auto& info = model_type::layers[i];
                 for (std::size_t e = 0; e != info.input_count; ++e)
-                    inputs[e] = buffer(model_type::edges[info.first_input + e], in, out);
+                    inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
                 const auto start =
-                    layer_seconds_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+                    layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
                 const std::size_t first = first_weight[i], last = i + 1 < first_weight.size() ? first_weight[i + 1] : weights.size();
-                kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out),
-                                           std::span<const float* const>(weight_data.data() + first, last - first), workspace_});
-                if (layer_seconds_ != nullptr)
-                    (*layer_seconds_)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
+                                           std::span<const float* const>(weight_data.data() + first, last - first), ctx.workspace_});
+                if (layer_seconds != nullptr)
+                    (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             }
         }
     }
 
-    std::array<detail::aligned_floats, weights.size()> values_;
-    detail::aligned_floats arena_;
-    int arena_batch_ = 0;
-    detail::workspace workspace_{run_options{}.threads};
-    std::vector<double>* layer_seconds_ = nullptr;
+    /// The weights now, held for as long as the caller keeps the pointer.
+    std::shared_ptr<weight_storage> current_weights() const {
+        const std::lock_guard lock(*values_mutex_);
+        return values_;
+    }
+
+    // Swapped whole by replace_weights; each prediction holds the set it started with. The mutex
+    // guards only the copy or swap of the pointer, so nothing waits for a prediction. (A
+    // reader-writer lock held for a whole prediction would do too, but glibc's lets a steady
+    // stream of predictions starve a weight update forever.) Behind a pointer so that networks
+    // stay movable.
+    std::shared_ptr<weight_storage> values_;
+    std::unique_ptr<std::mutex> values_mutex_ = std::make_unique<std::mutex>();
 };
 
 /// A network of a model that failed its checks: its diagnostic was given, so building, running

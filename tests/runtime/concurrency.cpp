@@ -1,0 +1,113 @@
+// One network serving many threads: predictions at once agree bit for bit with one thread's,
+// weights replaced while others predict are seen whole or not at all, and a batch too large for
+// memory is refused with an exception. Run under ThreadSanitizer too (preset tsan).
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/ctnn.hpp>
+
+namespace {
+using namespace ctnn;
+
+// Small, but with every kind of step a prediction takes: convolutions (scratch per thread), a
+// pooling, a transposed convolution, a join of two branches.
+constexpr auto small_model() {
+    auto x = Input<shape<16, 16, 3>, name<"in">>{}();
+    auto a = Conv2D<8, kernel_size<3>, same, relu, name<"conv_a">>{}(x);
+    auto b = Conv2D<8, kernel_size<3>, strides<2>, same, relu, name<"conv_b">>{}(a);
+    auto c = MaxPooling2D<pool_size<2>, strides<1>, same, name<"pool">>{}(b);
+    auto d = Conv2DTranspose<8, kernel_size<2>, strides<2>, name<"up">>{}(c);
+    auto e = Add<name<"join">>{}(a, d);
+    return Model{x, Conv2D<4, kernel_size<1>, name<"head">>{}(e)};
+}
+constexpr auto model = small_model();
+using net_type = network<std::remove_const_t<decltype(model)>>;
+
+net_type::input_tensor sample_input() {
+    net_type::input_tensor x(2);
+    for (std::size_t i = 0; i != x.size(); ++i) x.data()[i] = static_cast<float>(static_cast<int>(i * 7919 % 263) - 131) / 131.0f;
+    return x;
+}
+
+bool same_bits(const net_type::output_tensor& a, const net_type::output_tensor& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+}  // namespace
+
+TEST_CASE("8 threads x 50 predictions on one network agree bit for bit with one thread's") {
+    const net_type net{model, 7};
+    const auto x = sample_input();
+    const auto expected = net(x, {.threads = 1});
+    std::atomic<int> mismatches{0}, done{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t != 8; ++t)
+        threads.emplace_back([&, t] {
+            net_type::context context;  // each thread its own activations, reused across its calls
+            for (int r = 0; r != 50; ++r) {
+                // Half the calls split their work over two threads of their own, half make a
+                // context per call: every way a caller may use the network.
+                const auto y = r % 2 == 0 ? net.predict(x, context, {.threads = 1 + t % 2}) : net(x, {.threads = 1});
+                if (!same_bits(y, expected)) ++mismatches;
+                ++done;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(done == 400);
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("weights replaced while other threads predict are seen whole, never half") {
+    net_type net{model, 1};
+    const auto x = sample_input();
+    const auto with_first = net(x, {.threads = 1});
+    net_type other{model, 2};
+    const auto with_second = other(x, {.threads = 1});
+    REQUIRE_FALSE(same_bits(with_first, with_second));
+
+    auto copy_of = [](const net_type& source) {
+        auto storage = net_type::allocate_weights();
+        for (std::size_t i = 0; i != net_type::weights.size(); ++i) {
+            const auto values = source.values(i);
+            std::memcpy(storage[i].data.get(), values.data(), values.size() * sizeof(float));
+        }
+        return storage;
+    };
+    std::atomic<bool> stop{false};
+    std::atomic<int> torn{0}, predictions{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t != 4; ++t)
+        readers.emplace_back([&] {
+            net_type::context context;
+            while (!stop) {
+                const auto y = net.predict(x, context, {.threads = 1});
+                if (!same_bits(y, with_first) && !same_bits(y, with_second)) ++torn;
+                ++predictions;
+            }
+        });
+    const net_type first{model, 1};
+    for (int swap = 0; swap != 20; ++swap) net.replace_weights(copy_of(swap % 2 == 0 ? other : first));
+    stop = true;
+    for (auto& t : readers) t.join();
+    CHECK(predictions > 0);
+    CHECK(torn == 0);
+}
+
+TEST_CASE("a batch whose activations cannot be allocated is refused with an exception") {
+    // 1x1 in, 4096x4096 in between, 1x1 out: 64 MiB of activations per sample, almost nothing
+    // for the input and output tensors.
+    constexpr auto wide = [] {
+        auto x = Input<shape<1, 1, 1>, name<"in">>{}();
+        auto up = UpSampling2D<size<4096>, name<"up">>{}(x);
+        return Model{x, MaxPooling2D<pool_size<4096>, name<"pool">>{}(up)};
+    }();
+    const network net{wide};
+    const tensor<shape<1, 1, 1>> x(1 << 20);  // 64 TiB of activations
+    CHECK_THROWS_WITH_AS(net(x, {.threads = 1}),
+                         "ctnn: a batch of 1048576 needs 67108864 MiB of activations, more than could be allocated",
+                         std::length_error);
+}
