@@ -63,7 +63,6 @@ struct entry {
 
     static constexpr std::size_t input_count = sizeof...(Inputs);
     static constexpr std::array<node_id, sizeof...(Inputs)> input_ids{Inputs::id...};
-    static constexpr std::array<dims, sizeof...(Inputs)> input_shapes{Inputs::shape...};
     static constexpr node_id id = detail::make_id(name, input_ids);
 
     /// What the layer makes of its inputs' shapes; `shape` is the same as a type.
@@ -121,7 +120,8 @@ struct drop<C, K, true> {
 // Chains are compared with the compiler's builtin __is_same (GCC and Clang): std::is_same_v<A, B>
 // would instantiate a variable named after both chains (see chain_length).
 
-/// Whether chain `A` is `B` or a prefix of it: the chain B::size − A::size links back from B.
+/// The link of `B` where `A` would be if `A` were a prefix of `B` (B::size − A::size links
+/// back): `A` is a prefix of `B` exactly when this is `A`.
 template <class A, class B>
 using prefix_candidate = typename drop<B, (A::size <= B::size ? B::size - A::size : 0)>::type;
 
