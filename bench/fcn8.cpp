@@ -1,6 +1,7 @@
 // FCN-8 at 224×224, batch 1: per-layer time and GFLOP/s, forward time (median of 15 runs after
 // warm-up) on 1 and 2 threads, and peak RSS. A benchmark prints figures; it asserts nothing.
 //   fcn8_bench [--runs N]
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/graph/cost.hpp>
 #include <ctnn/models/fcn8.hpp>

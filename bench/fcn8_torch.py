@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSL-1.0
 """The same FCN-8 in PyTorch (Debian's python3-torch), timed the way bench/fcn8.cpp times ctnn:
 batch 1, 224x224, median of N runs after warm-up, eager and torch.jit.optimize_for_inference.
 Run by bench/compare, which runs both in one go and prints the ratios."""

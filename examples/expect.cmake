@@ -1,6 +1,7 @@
 # Runs COMMAND (a ;-list) and passes only if it exits with STATUS and its output matches OUTPUT:
 # both, since WILL_FAIL alone passes on any failure and PASS_REGULAR_EXPRESSION alone ignores
 # the exit status.
+# SPDX-License-Identifier: BSL-1.0
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT status EQUAL STATUS)
   message(FATAL_ERROR "exit status ${status}, expected ${STATUS}\n${out}${err}")

@@ -5,6 +5,7 @@
 //
 // Without options: prints the summary, initialises weights from a seed, runs a synthetic image
 // and prints the output shape, the pixels per class of the argmax map and the forward time.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/npy.hpp>
 #include <ctnn/io/weights.hpp>

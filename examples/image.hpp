@@ -1,5 +1,6 @@
 // Image files for the FCN-8 example, through Debian's stb (libstb-dev): decoding PNG/JPEG,
 // resizing and cropping to the network's input, and writing the class map as a colour PNG.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <stb_image.h>

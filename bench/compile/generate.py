@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Writes a ctnn model of N layers in one of four shapes, for the compile-time benchmark.
 
     generate.py SHAPE N [--run] > model.cpp

@@ -2,6 +2,7 @@
 // on paper, and its value. Both come from the rule object, and the filled-in text is read back by
 // the independent evaluator (formula_check.hpp) before it is printed, so a worked line cannot
 // disagree with the rule it works.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/core.hpp>

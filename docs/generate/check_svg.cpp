@@ -2,6 +2,7 @@
 // quantity tagged with its name and arguments (see svg.hpp), and must equal what ctnn's rules
 // and placement compute for them today. (xmllint checks that the files are well-formed XML.)
 //   docs_check_svg FILE.svg...
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 #include <fstream>

@@ -1,5 +1,6 @@
 # Regenerates the docs into FRESH with COMMAND and fails, printing the difference, if any page or
 # picture differs from the committed one in COMMITTED, or if a picture is missing or left over.
+# SPDX-License-Identifier: BSL-1.0
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST), which a -P script does not get by default
 file(REMOVE_RECURSE ${FRESH})
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status)

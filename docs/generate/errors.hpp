@@ -1,5 +1,6 @@
 // docs/reference/errors.md from the must-not-compile suite (tests/compile/fail/): each case's
 // wrong model, the first error lines GCC 12 and Clang 14 actually print for it, and its fix.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

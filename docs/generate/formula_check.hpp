@@ -1,6 +1,7 @@
 // Reads a rule's printed formula back and evaluates it, independently of the expression types
 // that printed it: if the text in the docs ever said something else than the code computes, the
 // generator fails instead of publishing it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstdint>

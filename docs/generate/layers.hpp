@@ -4,6 +4,7 @@
 // evaluator (formula_check.hpp) and compared with the rule over a grid of inputs before anything
 // is written. The compile errors listed must be exactly those error.hpp declares, each linked
 // to the gallery cases that raise it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/core.hpp>

@@ -2,6 +2,7 @@
 // tutorial/fcn8.md and the pictures they show, images/*.svg. `cmake --build build --target docs` writes them into docs/; the `docs`
 // test writes them elsewhere and compares.
 //   ctnn_docs OUTPUT_DIR SOURCE_DIR GCC CLANG -I...
+// SPDX-License-Identifier: BSL-1.0
 #include <filesystem>
 #include <fstream>
 #include <iostream>

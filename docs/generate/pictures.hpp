@@ -1,6 +1,7 @@
 // The docs' pictures (docs/images/*.svg), drawn from the rules and from the placement the
 // runtime kernels run (rules/placement.hpp): where each input cell's kernel lands, where the
 // kernels overlap, which window is kept and what is cut. Every number comes from quantities.hpp.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // placement the runtime kernels run. The pictures print numbers only through this table, and
 // each number carries its name and arguments into the SVG, so the label check (check_svg.cpp)
 // can recompute every number a picture shows.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/conv2d_transpose.hpp>

@@ -2,6 +2,7 @@
 // digit, and numbers, which come only from the quantities table and carry their name and query
 // into the file: a picture cannot print a number that the rules did not compute, and the label
 // check can recompute each one.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // files that build and run as tests, between named markers; the summary is printed by ctnn;
 // compiler messages come from the error gallery's runs; worked arithmetic and pictures come from
 // the rules, as in the layer reference.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/models/fcn8.hpp>

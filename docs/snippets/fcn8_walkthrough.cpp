@@ -1,6 +1,7 @@
 // The FCN-8 tutorial's code (docs/tutorial/fcn8.md shows it between the named markers). It builds
 // and runs as a test, so the tutorial cannot show code that does not compile or work.
 //   docs_fcn8_walkthrough [weights.npz]
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
 #include <ctnn/models/fcn8.hpp>

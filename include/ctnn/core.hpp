@@ -1,5 +1,6 @@
 // ctnn's compile-time core: shapes, layers, typed graphs, summaries. Needs no Eigen, so that
 // code that only builds and checks models compiles fast.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/graph/memory_plan.hpp>

@@ -4,6 +4,7 @@
 // lines. Instantiating a never-defined type whose template arguments are the layer and the
 // shapes puts them on the first error line on GCC and Clang alike; a static_assert sentence in
 // plain English follows it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 namespace ctnn::error {

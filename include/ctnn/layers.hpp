@@ -1,4 +1,5 @@
 // Every layer ctnn provides.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/activation.hpp>

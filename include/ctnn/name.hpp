@@ -1,4 +1,5 @@
 // Layer names as types: Keras-style names that the compiler can compare, and print readably.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstddef>

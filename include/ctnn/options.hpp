@@ -2,6 +2,7 @@
 //
 // Options may be given in any order, as Keras keywords may. Each layer states which options it
 // accepts; an option it does not accept, or one given twice, is a compile error naming both.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstddef>

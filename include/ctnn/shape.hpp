@@ -1,4 +1,5 @@
 // The static shape of one sample (height, width, channels; NHWC without the batch axis).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // ctnn's version, for code that must know which ctnn it was built against. CMake reads the
 // numbers from here (project(VERSION), ctnn_VERSION, the package version file), so they are
 // written once.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #define CTNN_VERSION_MAJOR 0

@@ -3,6 +3,7 @@
 # states `expected-error-count {{N}}` must give exactly N `error:` lines: one mistake, one
 # diagnostic, however the program goes on.
 # Usage: cmake -DCOMPILER=... -DSOURCE=... -DINCLUDES="dir;dir" -P check_compile_fail.cmake
+# SPDX-License-Identifier: BSL-1.0
 
 file(READ "${SOURCE}" text)
 string(REGEX MATCH "expected-error {{([^\n]*)}}" found "${text}")

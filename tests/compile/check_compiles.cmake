@@ -1,6 +1,7 @@
 # Builds SOURCE with -fsyntax-only and passes if it compiles: for the compile-time core of models
 # too large to build as a program in every test run (their full build is bench/compile/run's).
 # Usage: cmake -DCOMPILER=... -DSOURCE=... -DINCLUDES="dir;dir" -P check_compiles.cmake
+# SPDX-License-Identifier: BSL-1.0
 set(flags -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Wconversion -Werror -fdiagnostics-color=never)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND flags -isystem "${dir}")

@@ -7,6 +7,7 @@
 //   3. TensorFlow's defining property: the Conv2D with the same kernel, stride, dilation and
 //      padding (PyTorch's Conv2d formula, TF's `same` padding) takes the output back to n.
 // The layers are applied to Input nodes, so every layer Keras accepts must also pass ctnn's checks.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 #include <array>

@@ -1,4 +1,5 @@
 // FCN-8, proven: the decoder's shape chain and every parameter count of the Keras summary.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/models/fcn8.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // FCN-8's cost from its static shapes, against ../shared/reference/fcn8.md: 42.5 GFLOP counted
 // densely, 37.2 GFLOP that do not multiply padding; conv6 alone 10.07 dense, 5.74 real.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/graph/cost.hpp>
 #include <ctnn/models/fcn8.hpp>
 

@@ -2,6 +2,7 @@
 // branches that both grew since they split (Inception's), nested. Checked against the order and
 // the edges written out by hand: every layer once, after its inputs, in the order a depth-first
 // walk from the output visits them (Keras' summary order for these models).
+// SPDX-License-Identifier: BSL-1.0
 #include <array>
 #include <string_view>
 

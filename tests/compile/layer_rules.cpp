@@ -2,6 +2,7 @@
 // output_paddings. The expected values come from PyTorch's formulas and the table of
 // ../shared/reference/layer-rules.md, written out here; ctnn's rules/ are not consulted.
 // "It builds" is the test; a failing case names its values in the instantiation context.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 #include <utility>

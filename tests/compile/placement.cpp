@@ -1,6 +1,7 @@
 // The placement the runtime kernels run and the docs draw (rules/placement.hpp), against the
 // facts of TF's placement that layer-rules lists: the cells a `same` transposed convolution cuts
 // before and after its window, and where Conv2D's `same` padding goes.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/rules/placement.hpp>
 
 namespace {

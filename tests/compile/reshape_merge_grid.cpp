@@ -2,6 +2,7 @@
 // Activation over grids, applied to Input nodes. Expected values come from layer-rules.md's
 // table, written out here (n − t − b, n + t + b, n·f, equal shapes, channels summed), never from
 // ctnn's rules/; `accepts<>` must say no exactly where the table says the layer cannot apply.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 #include <type_traits>

@@ -3,6 +3,7 @@
 // Models (a Model costs ~0.1 s of compile time, so not one per grid case). Expected values are
 // written here, independently of ctnn's rules/: PyTorch's Conv2d/MaxPool2d formula with TF's
 // `same` padding, and layer-rules.md's table (⌊(n − k′)/s⌋ + 1, ⌈n/s⌉); both must agree with ctnn.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 #include <array>

@@ -1,5 +1,6 @@
 // libFuzzer harness: the FCN-8 example's image decoding (PNG and JPEG through stb, then crop and
 // resize) on bytes from outside. Only std::runtime_error may come out.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/shape.hpp>
 
 #include <cstddef>

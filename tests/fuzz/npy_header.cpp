@@ -1,5 +1,6 @@
 // libFuzzer harness: an .npy stream (magic, version, header, values) as a file from outside
 // gives it. Only io::file_error may come out, and nothing may be allocated beyond the limits.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/io/npy.hpp>
 
 #include <cstddef>

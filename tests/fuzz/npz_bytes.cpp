@@ -1,5 +1,6 @@
 // libFuzzer harness: an .npz archive as raw bytes, as an upload gives it. Mutations mostly stop
 // at the zip layer (a CRC, the directory); npz_members.cpp reaches the .npy headers inside.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/io/npz.hpp>
 
 #include <cstddef>

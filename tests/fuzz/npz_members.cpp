@@ -1,6 +1,7 @@
 // libFuzzer harness: .npz archives built from fuzzer-chosen members (names, .npy versions and
 // headers, values, stored or deflated), each a valid zip with right CRCs, so that mutations
 // reach the .npy headers inside instead of stopping at the zip layer's checks.
+// SPDX-License-Identifier: BSL-1.0
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // What the .npz harnesses do with an archive: open it and read every array, as loading weights
 // does. Only io::file_error may come out.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/io/npz.hpp>

@@ -1,6 +1,7 @@
 # Runs a libFuzzer harness for RUNS inputs, starting from the seed corpus SEEDS, with a fixed
 # seed so that a run is repeatable. New inputs go to WORK/corpus, never into the source tree;
 # a crashing input is saved in WORK/ and named in the output.
+# SPDX-License-Identifier: BSL-1.0
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK}/corpus)
 execute_process(COMMAND ${FUZZER} -runs=${RUNS} -seed=1 -malloc_limit_mb=${MALLOC_LIMIT_MB} -rss_limit_mb=2048

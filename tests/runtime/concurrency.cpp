@@ -1,6 +1,7 @@
 // One network serving many threads: predictions at once agree bit for bit with one thread's,
 // weights replaced while others predict are seen whole or not at all, and a batch too large for
 // memory is refused with an exception. Run under ThreadSanitizer too (preset tsan).
+// SPDX-License-Identifier: BSL-1.0
 #include <atomic>
 #include <cstring>
 #include <stdexcept>

@@ -1,5 +1,6 @@
 // The full FCN-8 at 224×224, run once: a valid probability map, the same on any thread count,
 // in the activation memory the compile-time plan promises.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/fcn8.hpp>
 

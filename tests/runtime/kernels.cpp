@@ -1,6 +1,7 @@
 // Every kernel against the naive references in reference.hpp, over configurations drawn at
 // compile time from a seeded generator (kernel, stride, dilation, valid/same, output_padding,
 // odd and even sizes, batch > 1), run on 1 and on 3 threads.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 
 #include <doctest/doctest.h>

@@ -2,6 +2,7 @@
 // weight format carries the weights) for every layer kind and a reduced FCN-8. Each case is built
 // here as a typed model with the same layer names, loads the case's weights and must reproduce
 // PyTorch's output within 1e-4, relative.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
 #include <ctnn/models/fcn8.hpp>

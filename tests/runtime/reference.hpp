@@ -1,5 +1,6 @@
 // Naive direct-loop references for every layer, written from the definitions in Keras/TF's
 // documentation (not from ctnn's kernels or rules), for the kernel tests to compare against.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

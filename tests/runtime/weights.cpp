@@ -1,6 +1,7 @@
 // Weight files: what NumPy writes loads (stored, compressed, Fortran order); save → load is
 // bit-exact; every bad file throws a message naming the file, the array and what was expected
 // against what was found — and leaves the network's weights as they were.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
 

@@ -1,6 +1,7 @@
 // Builds zip archives in memory with libzip, for tests and fuzzers that need well-formed archives
 // (right CRCs, consistent directory) around contents of their choosing: a fuzzer that only flips
 // bytes of a whole archive is stopped by the CRC check before it reaches the .npy headers inside.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <zip.h>

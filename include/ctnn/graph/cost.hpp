@@ -1,5 +1,6 @@
 // What a model costs to run, from its static shapes: each layer's declared multiply-adds (see
 // layers/concept.hpp), counted densely and counting only those that read real input.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -1,5 +1,6 @@
 // Activation memory planned at compile time from the static shapes: each intermediate node gets
 // an offset in one arena, reused as soon as no later node reads it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -6,6 +6,7 @@
 // entries (graph/node.hpp), so every table here is one pack expansion over that list, and every
 // look-up a search in a sorted array: the cost of a model grows with its layers and edges, and
 // no compiler depth limit grows with it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -8,6 +8,7 @@
 // a new node adds one link to the list its inputs share, so each node costs the compiler one new
 // type, and joining branches walks only as far back as the branches are apart. The model
 // flattens the list once, in chunks, so no compiler depth limit grows with the model.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -1,4 +1,5 @@
 // Keras-style model summary: layer (type), output shape, parameters, connections, totals.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // The NumPy .npy format (versions 1.0 to 3.0), for float32 arrays in C order: the arrays of
 // weight files and of the example's --input and --save-output.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

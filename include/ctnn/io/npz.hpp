@@ -1,5 +1,6 @@
 // NumPy .npz archives (np.savez and np.savez_compressed) of float32 arrays, through libzip:
 // the weight files of ctnn models, keyed `<layer name>/kernel` and `<layer name>/bias`.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <zip.h>

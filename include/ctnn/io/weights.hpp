@@ -1,5 +1,6 @@
 // Weight files of ctnn models: NumPy .npz archives keyed `<layer name>/kernel` and
 // `<layer name>/bias`, in Keras' layouts, checked array by array against the typed model.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <filesystem>

@@ -4,6 +4,7 @@
 //   Activation<linear | relu | sigmoid | tanh | softmax, name<"...">>
 //   softmax is taken over the channel axis, per pixel.
 //   output     the input shape      params 0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

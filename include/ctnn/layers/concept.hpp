@@ -5,6 +5,7 @@
 // The graph, the summary, the network's weight storage, the weight files, the cost model and the
 // generated docs read these declarations; none of them lists layer kinds of its own, so a new
 // layer is its header, its kernel and its tests.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -8,6 +8,7 @@
 //   output     valid: ⌊(n − k′)/s⌋ + 1   same: ⌈n/s⌉   (per axis); channels = filters
 //   params     kh·kw·Cin·Cout + Cout (bias)
 //   weights    kernel (kh, kw, Cin, Cout), bias (Cout) — Keras order
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -12,6 +12,7 @@
 //              output_padding set:   valid (n − 1)·s + k′ + op; same (n − 1)·s + (k′ mod 2) + op
 //   params     kh·kw·Cout·Cin + Cout (bias)
 //   weights    kernel (kh, kw, Cout, Cin), bias (Cout) — Keras order
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -8,6 +8,7 @@
 //   requires   amounts ≥ 0; the crop must leave at least one row and one column: t + b < n.
 //   output     n − t − b per axis (l and r along the width); channels unchanged
 //   params     0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

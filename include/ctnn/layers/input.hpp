@@ -3,6 +3,7 @@
 //
 // Contract
 //   Input<shape<H, W, C>, name<"...">>{}()      requires H, W, C ≥ 1      params 0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

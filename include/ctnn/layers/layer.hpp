@@ -13,6 +13,7 @@
 //   weights<dims...>           its weight arrays: Keras names, shapes, trainable or not; their
 //                              sizes must add up to params
 //   cost<dims...>              its multiply-adds on one sample (layer_cost)
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <concepts>

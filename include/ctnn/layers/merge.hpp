@@ -7,6 +7,7 @@
 //   Concatenate<name<"...">>  concatenates along the channel axis (Keras' axis=-1); requires two
 //                             or more inputs with equal H and W; output C = ΣC.
 //   params                    0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

@@ -8,6 +8,7 @@
 //   output     valid: ⌊(n − k)/s⌋ + 1   same: ⌈n/s⌉   (per axis, k = pool); channels unchanged
 //   params     0
 //   numerics   `same` pads as TF does; padded cells are ignored (max) or not counted (average).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

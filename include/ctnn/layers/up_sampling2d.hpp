@@ -6,6 +6,7 @@
 //   requires   size ≥ 1
 //   output     n·f per axis; channels unchanged
 //   params     0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

@@ -1,5 +1,6 @@
 // Shared by the sliding-window layers (Conv2D, MaxPooling2D, AveragePooling2D): their output
 // lengths and the hyper-parameter checks they have in common.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

@@ -7,6 +7,7 @@
 //   requires   amounts ≥ 0
 //   output     n + t + b per axis (l and r along the width); channels unchanged
 //   params     0
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/layers/layer.hpp>

@@ -1,5 +1,6 @@
 // FCN-8 (VGG-16 encoder, Conv2DTranspose decoder) as the Keras course builds it, layer names
 // included. Shared by the example, the tests and the benchmarks.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/core.hpp>

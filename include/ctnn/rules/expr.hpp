@@ -3,6 +3,7 @@
 // A rule such as `floor_div(n - k_eff, s) + 1` is a type. The compiler evaluates it (`eval`),
 // the runtime evaluates the same type for padding placement, and the documentation generator
 // prints it (`text`), so the formula in the docs is the formula the compiler uses.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <concepts>

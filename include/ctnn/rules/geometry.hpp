@@ -1,6 +1,7 @@
 // Where a sliding window reads: the output positions at which a kernel tap lands on real input,
 // and where TF's `same` padding goes. Shared by the layers' cost declarations and the runtime's
 // kernels, which therefore include no graph header.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // Where a convolution's taps land along one axis: the one placement that the runtime kernels run
 // and the documentation draws, so a picture of a layer cannot disagree with what the layer does.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/rules/rules.hpp>

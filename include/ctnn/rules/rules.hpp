@@ -3,6 +3,7 @@
 // Layers evaluate these at compile time, the runtime evaluates the padding placements, and the
 // reference documentation prints them. Sources: Keras' conv_utils (conv_output_length,
 // deconv_output_length) and TensorFlow's padding computation; see docs/reference/layers.md.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <ctnn/rules/expr.hpp>

@@ -1,5 +1,6 @@
 // How each layer runs: the glue from a layer type to its kernel. The layer's hyper-parameters
 // are constants; the shapes arrive as run-time values, so each kernel is compiled once.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <span>

@@ -3,6 +3,7 @@
 // There is no second, run-time description of the graph: the executor unrolls the Model's
 // topological order at compile time, each node reading its inputs from the buffers the
 // compile-time memory plan gave them.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

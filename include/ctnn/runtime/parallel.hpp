@@ -1,6 +1,7 @@
 // Splitting one prediction's work across threads. Threads are started per parallel section:
 // a section is a layer or a large part of one (milliseconds), so starting threads (tens of
 // microseconds) costs well under 1% and needs no pool to manage.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // Tensors: a batch of samples of one static shape (NHWC, float32), the batch size chosen at run
 // time. A model takes and returns tensors whose shapes are its input's and output's types.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstddef>

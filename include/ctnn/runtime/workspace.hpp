@@ -1,4 +1,5 @@
 // Execution context of one prediction: thread count and bounded per-thread scratch memory.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

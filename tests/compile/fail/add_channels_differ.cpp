@@ -1,5 +1,6 @@
 // Add does not broadcast (Keras would broadcast a 1-channel map): 8×8×4 + 8×8×1 is an error.
 // expected-error {{add_inputs_have_different_shapes<ctnn::Add<ctnn::named<'s', ?'u', ?'m'> ?>, ?ctnn::shape<8, ?8, ?4>, ?ctnn::shape<8, ?8, ?1> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Add sums two or more maps; given one, it was given the wrong number of inputs (needs 2, got 1).
 // expected-error {{wrong_number_of_inputs<ctnn::Add<ctnn::named<'s', ?'u', ?'m'> ?>, ?std::integral_constant<[a-z ]+, ?2> ?, ?std::integral_constant<[a-z ]+, ?1> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

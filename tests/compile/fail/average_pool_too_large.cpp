@@ -1,5 +1,6 @@
 // A 'valid' 2×5 average pool is wider than the 4×4 map it slides over (only the width fails).
 // expected-error {{pool_larger_than_input<ctnn::AveragePooling2D<ctnn::pool_size<2, ?5> ?, ?ctnn::strides<1(, ?1)?> ?, ?ctnn::named<'a', ?'v', ?'g'> ?>, ?ctnn::shape<4, ?4, ?6> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Calling FCN-8 (224×224×3) with a 200×200×3 tensor: the model takes only its input's shape.
 // expected-error {{model_called_with_wrong_shape<ctnn::shape<224, ?224, ?3>, ?ctnn::shape<200, ?200, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/fcn8.hpp>
 

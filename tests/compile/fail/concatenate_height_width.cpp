@@ -1,5 +1,6 @@
 // Concatenate joins along channels: a 16×16 map and an 8×8 map cannot be joined.
 // expected-error {{concatenate_inputs_differ_in_height_or_width<ctnn::Concatenate<ctnn::named<'j', ?'o', ?'i', ?'n'> ?>, ?ctnn::shape<16, ?16, ?8>, ?ctnn::shape<8, ?8, ?4> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

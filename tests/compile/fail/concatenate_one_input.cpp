@@ -1,6 +1,7 @@
 // Concatenate joins two or more maps; given one, it was given the wrong number of inputs (needs
 // 2, got 1).
 // expected-error {{wrong_number_of_inputs<ctnn::Concatenate<ctnn::named<'j', ?'o', ?'i', ?'n'> ?>, ?std::integral_constant<[a-z ]+, ?2> ?, ?std::integral_constant<[a-z ]+, ?1> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,6 +1,7 @@
 // Concatenate checks every input against the first: the third (a 2×2 pool of 16×16, so 8×8) is
 // the one that differs.
 // expected-error {{concatenate_inputs_differ_in_height_or_width<ctnn::Concatenate<ctnn::named<'c', ?'a', ?'t'> ?>, ?ctnn::shape<16, ?16, ?3>, ?ctnn::shape<8, ?8, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

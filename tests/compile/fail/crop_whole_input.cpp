@@ -1,5 +1,6 @@
 // Cropping 2 + 2 rows from a 4-row map would leave nothing.
 // expected-error {{cropping_removes_whole_input<ctnn::Cropping2D<ctnn::cropping<2, ?1> ?, ?ctnn::named<'c', ?'r', ?'o', ?'p'> ?>, ?ctnn::shape<4, ?6, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

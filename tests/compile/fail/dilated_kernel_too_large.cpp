@@ -1,6 +1,7 @@
 // A 'valid' 3×3 kernel dilated by 3 spans 7×7 (k′ = d·(k−1)+1), more than the 5×5 input; the
 // undilated kernel would fit, so the rule must use the effective kernel.
 // expected-error {{kernel_larger_than_input<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::dilation_rate<3(, ?3)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::shape<5, ?5, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Two different layers named "conv": names identify layers and their weights, so this is an error.
 // expected-error {{duplicate_layer_name<ctnn::named<'c', ?'o', ?'n', ?'v'> ?, ?ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::Conv2D<8, ?ctnn::kernel_size<1(, ?1)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,6 +1,7 @@
 // A program expects its model's output to be 14×14×12, but the model gives 16×16×12 (FCN-8's
 // upsampled conv7 before its crop): expect_shape puts both shapes on the first error line.
 // expected-error {{shape_differs_from_expected<ctnn::shape<16, ?16, ?12>, ?ctnn::shape<14, ?14, ?12> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

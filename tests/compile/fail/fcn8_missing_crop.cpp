@@ -1,5 +1,6 @@
 // FCN-8 without its first Cropping2D: conv7 upsampled ×2 is 16×16×12, pool4's scores are 14×14×12.
 // expected-error {{add_inputs_have_different_shapes<ctnn::Add<ctnn::named<'a', ?'d', ?'d'> ?>, ?ctnn::shape<16, ?16, ?12>, ?ctnn::shape<14, ?14, ?12> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/models/fcn8.hpp>
 
 namespace {

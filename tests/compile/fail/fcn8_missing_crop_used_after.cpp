@@ -4,6 +4,7 @@
 // static_assert sentence; nothing after it adds another.
 // expected-error {{add_inputs_have_different_shapes<ctnn::Add<ctnn::named<'a', ?'d', ?'d'> ?>, ?ctnn::shape<16, ?16, ?12>, ?ctnn::shape<14, ?14, ?12> ?>}}
 // expected-error-count {{2}}
+// SPDX-License-Identifier: BSL-1.0
 #include <sstream>
 
 #include <ctnn/ctnn.hpp>

@@ -1,6 +1,7 @@
 // FCN-8 without the 1×1 conv that turns pool4's 512 channels into 12 class scores: the cropped
 // upsampled map (14×14×12) meets pool4 itself (14×14×512).
 // expected-error {{add_inputs_have_different_shapes<ctnn::Add<ctnn::named<'a', ?'d', ?'d'> ?>, ?ctnn::shape<14, ?14, ?12>, ?ctnn::shape<14, ?14, ?512> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/models/fcn8.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // An Input of height 0 holds no sample.
 // expected-error {{input_shape_must_be_positive<ctnn::shape<0, ?16, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -2,6 +2,7 @@
 // declare): the summary and the weight files would disagree, so applying it is an error naming
 // the layer and its input shape.
 // expected-error {{layer_params_differ_from_its_weights<.*Affine, ?ctnn::shape<8, ?8, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,6 +1,7 @@
 // A layer written outside ctnn that does not declare its weights: applying it names the layer and
 // the missing member, instead of failing later inside the graph.
 // expected-error {{layer_lacks_member<.*Scale.*ctnn::error::member::weights ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Conv2D has no default kernel size (Keras requires kernel_size).
 // expected-error {{option_required<ctnn::Conv2D<8, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::kernel_size<1(, ?1)?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Cropping removes rows; a negative amount is not a crop (ZeroPadding2D adds rows).
 // expected-error {{cropping_must_not_be_negative<ctnn::Cropping2D<ctnn::cropping<0, ?0, ?-1, ?1> ?, ?ctnn::named<'c', ?'r', ?'o', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

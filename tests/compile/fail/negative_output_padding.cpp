@@ -1,5 +1,6 @@
 // output_padding adds rows after the transposed convolution's output; it cannot be negative.
 // expected-error {{output_padding_must_not_be_negative<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::output_padding<-1, ?1> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

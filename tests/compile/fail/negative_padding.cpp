@@ -1,5 +1,6 @@
 // ZeroPadding2D adds rows; a negative amount is not padding (Cropping2D removes rows).
 // expected-error {{padding_must_not_be_negative<ctnn::ZeroPadding2D<ctnn::padding<-1, ?2> ?, ?ctnn::named<'p', ?'a', ?'d'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

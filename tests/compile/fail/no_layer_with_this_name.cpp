@@ -1,5 +1,6 @@
 // Looking up a layer FCN-8 does not have (its fully connected convs are conv6 and conv7).
 // expected-error {{no_layer_with_this_name<ctnn::named<'c', ?'o', ?'n', ?'v', ?'8'> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/models/fcn8.hpp>
 
 namespace {

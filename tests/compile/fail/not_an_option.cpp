@@ -1,5 +1,6 @@
 // An Activation layer where Conv2D's activation option belongs: it is not an option at all.
 // expected-error {{option_not_accepted_by_layer<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::Activation<ctnn::relu, ?ctnn::named<'r'> ?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::Activation<ctnn::relu, ?ctnn::named<'r'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

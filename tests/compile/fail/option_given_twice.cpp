@@ -1,5 +1,6 @@
 // Two paddings for one layer: which one was meant?
 // expected-error {{option_given_twice<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::same, ?ctnn::valid, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::(same|valid) ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // pool_size is MaxPooling2D's option, not Conv2D's.
 // expected-error {{option_not_accepted_by_layer<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::pool_size<2(, ?2)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::pool_size<2(, ?2)?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

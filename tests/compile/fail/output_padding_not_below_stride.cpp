@@ -1,5 +1,6 @@
 // output_padding must be less than strides (Keras: strides must be greater than output padding).
 // expected-error {{output_padding_must_be_less_than_strides<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::output_padding<2(, ?2)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // output_padding < strides holds per axis: 1 < 2 along the height, but not 1 < 1 along the width.
 // expected-error {{output_padding_must_be_less_than_strides<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2, ?1> ?, ?ctnn::output_padding<1(, ?1)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // padding<1> is ZeroPadding2D's amount; Conv2D's padding is `valid` or `same`.
 // expected-error {{option_not_accepted_by_layer<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::padding<1> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::padding<1> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // A 'valid' 4×4 pool does not fit a 3×3 map.
 // expected-error {{pool_larger_than_input<ctnn::MaxPooling2D<ctnn::pool_size<4(, ?4)?> ?, ?ctnn::named<'p', ?'o', ?'o', ?'l'> ?>, ?ctnn::shape<3, ?3, ?8> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // With 'same', an even kernel and output_padding 0, TensorFlow rejects the transposed conv (a same Conv2D of its output would not give back its input).
 // expected-error {{same_padding_with_even_kernel_needs_output_padding<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<4(, ?4)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::same, ?ctnn::output_padding<0(, ?0)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

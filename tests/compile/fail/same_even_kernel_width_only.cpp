@@ -1,6 +1,7 @@
 // TensorFlow's 'same' rule for transposed convolutions holds per axis: the 3-row kernel is odd,
 // but the 4-column kernel is even and its output_padding is 0.
 // expected-error {{same_padding_with_even_kernel_needs_output_padding<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3, ?4> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::same, ?ctnn::output_padding<0(, ?0)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Keras rejects a stride above 1 together with a dilation_rate above 1.
 // expected-error {{strides_and_dilation_rate_both_above_one<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::dilation_rate<2(, ?2)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

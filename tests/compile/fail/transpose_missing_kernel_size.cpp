@@ -1,5 +1,6 @@
 // Conv2DTranspose, like Conv2D, has no default kernel size.
 // expected-error {{option_required<ctnn::Conv2DTranspose<12, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::use_bias<false> ?, ?ctnn::named<'u', ?'p'> ?>, ?ctnn::kernel_size<1(, ?1)?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

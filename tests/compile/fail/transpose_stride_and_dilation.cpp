@@ -1,6 +1,7 @@
 // The stride/dilation rule holds for Conv2DTranspose too, and across axes: a stride above 1 along
 // the height and a dilation above 1 along the width.
 // expected-error {{strides_and_dilation_rate_both_above_one<ctnn::Conv2DTranspose<4, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<2, ?1> ?, ?ctnn::dilation_rate<1, ?2> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

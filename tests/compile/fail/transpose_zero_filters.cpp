@@ -1,5 +1,6 @@
 // A transposed convolution with no filters has no output.
 // expected-error {{filters_must_be_positive<ctnn::Conv2DTranspose<0, ?ctnn::kernel_size<4(, ?4)?> ?, ?ctnn::strides<2(, ?2)?> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Every layer needs a name: names tell layers apart and match them to their weights.
 // expected-error {{layer_needs_a_name<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

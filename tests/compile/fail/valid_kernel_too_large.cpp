@@ -1,5 +1,6 @@
 // A 'valid' 7×7 kernel does not fit a 5×5 input (Keras: one of the dimensions in the output is <= 0).
 // expected-error {{kernel_larger_than_input<ctnn::Conv2D<8, ?ctnn::kernel_size<7(, ?7)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?>, ?ctnn::shape<5, ?5, ?3> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // A dilation_rate of 0 would put every tap of the kernel on one pixel.
 // expected-error {{dilation_rate_must_be_positive<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::dilation_rate<1, ?0> ?, ?ctnn::same, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

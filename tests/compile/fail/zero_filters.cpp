@@ -1,5 +1,6 @@
 // A convolution with no filters has no output.
 // expected-error {{filters_must_be_positive<ctnn::Conv2D<0, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // A kernel of height 0 sees nothing (Keras: all kernel sizes must be ≥ 1).
 // expected-error {{kernel_size_must_be_positive<ctnn::Conv2D<8, ?ctnn::kernel_size<0, ?3> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,6 +1,7 @@
 // A pool of height 0 has nothing to reduce. Its strides default to pool_size, but only the pool is
 // reported: the user wrote no strides.
 // expected-error {{pool_size_must_be_positive<ctnn::MaxPooling2D<ctnn::pool_size<0, ?2> ?, ?ctnn::named<'p', ?'o', ?'o', ?'l'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // A stride of 0 never moves the window.
 // expected-error {{strides_must_be_positive<ctnn::Conv2D<8, ?ctnn::kernel_size<3(, ?3)?> ?, ?ctnn::strides<0, ?1> ?, ?ctnn::named<'c', ?'o', ?'n', ?'v'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,5 +1,6 @@
 // Upsampling by 0 would leave no rows.
 // expected-error {{size_must_be_positive<ctnn::UpSampling2D<ctnn::size<0, ?2> ?, ?ctnn::named<'u', ?'p'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
 namespace {

@@ -1,4 +1,5 @@
 // A user of the compile-time checks only: ctnn::core brings nothing but the standard library.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 #include <ctnn/version.hpp>
 

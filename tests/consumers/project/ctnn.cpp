@@ -1,4 +1,5 @@
 // A user who takes all of ctnn through the umbrella header and ctnn::ctnn.
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/npy.hpp>
 #include <ctnn/version.hpp>

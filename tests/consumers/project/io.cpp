@@ -1,4 +1,5 @@
 // A user who saves and loads weights: ctnn::io (runtime + libzip).
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 #include <ctnn/io/weights.hpp>
 

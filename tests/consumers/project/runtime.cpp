@@ -1,4 +1,5 @@
 // A user who runs models but reads no files: ctnn::runtime (core + Eigen).
+// SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 #include <ctnn/runtime/network.hpp>
 

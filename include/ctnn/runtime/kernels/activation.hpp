@@ -1,5 +1,6 @@
 // Activations, and the bias-plus-activation epilogue that convolutions apply to each finished
 // block of output while it is still in cache.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // Conv2D on the CPU: tiled im2col + GEMM, a plain GEMM for 1×1 convolutions, and a per-tap
 // GEMM over gathered pixels where `same` padding would make many multiply-adds hit zeros.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // Conv2DTranspose on the CPU: a GEMM that gives every input pixel's contribution to each
 // kernel tap, then a scatter-add (col2im) into the output window, as TF places it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

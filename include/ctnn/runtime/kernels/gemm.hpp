@@ -1,5 +1,6 @@
 // Matrix products through Eigen, split across threads by rows or, for short matrices (FCN-8's
 // conv6 and conv7 have 49 rows), by columns.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // MaxPooling2D and AveragePooling2D on the CPU. Windows that overhang the input under `same`
 // padding ignore the padding: max over the real cells, average over their count (as TF does).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

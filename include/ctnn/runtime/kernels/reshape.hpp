@@ -1,5 +1,6 @@
 // The layers that only move values: Cropping2D, ZeroPadding2D, UpSampling2D (nearest),
 // Concatenate; and the element-wise ones: Add, Activation.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>
