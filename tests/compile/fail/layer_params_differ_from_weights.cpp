@@ -26,9 +26,12 @@ struct Affine : layer_base<Affine> {
     template <dims In> static constexpr layer_cost cost{};
 };
 
+static_assert(accepts<Affine, shape<8, 8, 3>>);
+
 constexpr auto affine() {
     auto x = Input<shape<8, 8, 3>, name<"in">>{}();
     return Model{x, Affine{}(x)};
 }
-static_assert(decltype(affine())::total_params == 6);
+constexpr auto model = affine();
+static_assert(decltype(model)::total_params == 6);
 }  // namespace

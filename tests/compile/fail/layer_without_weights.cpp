@@ -23,10 +23,12 @@ struct Scale : layer_base<Scale> {
     template <dims In> static constexpr layer_cost cost{};
 };
 static_assert(layer<Scale>);
+static_assert(accepts<Scale, shape<8, 8, 3>>);
 
 constexpr auto scaled() {
     auto x = Input<shape<8, 8, 3>, name<"in">>{}();
     return Model{x, Scale{}(x)};
 }
-static_assert(decltype(scaled())::output_shape == shape<8, 8, 3>{});
+constexpr auto model = scaled();
+static_assert(decltype(model)::output_shape == shape<8, 8, 3>{});
 }  // namespace
