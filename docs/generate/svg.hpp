@@ -63,7 +63,7 @@ inline std::string fmt(double v) {
 inline std::size_t chars(const std::vector<part>& parts) {
     std::size_t n = 0;
     for (const auto& p : parts)
-        for (const unsigned char c : p.text) n += (c & 0xC0) != 0x80;
+        for (const char c : p.text) n += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
     return n;
 }
 
