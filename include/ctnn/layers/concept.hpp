@@ -63,39 +63,53 @@ constexpr std::int64_t total_size(const std::array<weight, N>& w) {
     return n;
 }
 
+namespace detail {
+// One concept per member, so that the `layer` concept and the check that names a missing
+// member state each requirement once.
+template <class L>
+concept has_kind = requires {
+    { L::kind } -> std::convertible_to<std::string_view>;
+};
+template <class L>
+concept has_layer_name = requires { typename L::layer_name; };
+template <class L>
+concept has_arity = requires {
+    { L::min_inputs } -> std::convertible_to<std::size_t>;
+    { L::max_inputs } -> std::convertible_to<std::size_t>;
+};
+template <class L>
+concept has_hyperparameter_check = requires {
+    { L::check_hyperparameters() } -> std::same_as<bool>;
+};
+}  // namespace detail
+
 /// A layer type, as the graph composes it. Members that depend on the input shapes
 /// (`output_shape<In...>`, `params<In...>`, `weights<In...>`, `cost<In...>`, `accepts<In...>`,
 /// `check_inputs<In...>()`) are checked when the layer is applied, with the shapes it gets.
 template <class L>
-concept layer = requires {
-    { L::kind } -> std::convertible_to<std::string_view>;
-    typename L::layer_name;
-    { L::min_inputs } -> std::convertible_to<std::size_t>;
-    { L::max_inputs } -> std::convertible_to<std::size_t>;
-    { L::check_hyperparameters() } -> std::same_as<bool>;
-};
+concept layer = detail::has_kind<L> && detail::has_layer_name<L> && detail::has_arity<L> &&
+                detail::has_hyperparameter_check<L>;
 
 namespace detail {
 /// Reports the first member `L` lacks, by name, on the first error line; true if none is missing.
 template <class L>
 constexpr bool check_layer_members() {
-    if constexpr (!requires { { L::kind } -> std::convertible_to<std::string_view>; }) {
+    if constexpr (!has_kind<L>) {
         CTNN_REPORT(error::layer_lacks_member<L, error::member::kind>);
         return false;
-    } else if constexpr (!requires { typename L::layer_name; }) {
+    } else if constexpr (!has_layer_name<L>) {
         CTNN_REPORT(error::layer_lacks_member<L, error::member::layer_name>);
         return false;
-    } else if constexpr (!requires { L::min_inputs + L::max_inputs; }) {
+    } else if constexpr (!has_arity<L>) {
         CTNN_REPORT(error::layer_lacks_member<L, error::member::min_inputs_and_max_inputs>);
         return false;
-    } else if constexpr (!requires { { L::check_hyperparameters() } -> std::same_as<bool>; }) {
+    } else if constexpr (!has_hyperparameter_check<L>) {
         CTNN_REPORT(error::layer_lacks_member<L, error::member::check_hyperparameters>);
         return false;
     } else {
         return true;
     }
 }
-
 
 /// The members that depend on the input shapes, checked with the shapes the layer got.
 template <class L, dims... In>
