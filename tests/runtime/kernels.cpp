@@ -63,7 +63,7 @@ void check_layer(Ref ref, std::uint32_t seed) {
         std::vector<float> fresh(v.size());
         reference::fill_random(fresh, seed + 7 * static_cast<std::uint32_t>(i) + 1, 0.5f);
         std::copy(fresh.begin(), fresh.end(), v.begin());
-        (decltype(net)::weights[i].kind == "kernel" ? kernel : bias) = fresh;
+        (decltype(net)::weights[i].name == "kernel" ? kernel : bias) = fresh;
     }
     const auto x = random_tensor<InShape>(Batch, seed + 100);
     const array4 want = ref(to_array(x), kernel, bias);

@@ -33,21 +33,13 @@
 
 namespace ctnn {
 
-/// One weight array of a model: `<layer>/<name>` (e.g. `block1_conv1/kernel`), in Keras' layout,
-/// as the layer declares it (layers/concept.hpp).
-struct weight_spec {
+/// One weight array of a model: a layer's declared weight (layers/concept.hpp: its Keras name,
+/// "kernel", "bias", "gamma", ..., shape in Keras' layout, trainable or not) and the layer it
+/// belongs to, so that its key is `<layer>/<name>` (e.g. `block1_conv1/kernel`).
+struct weight_spec : weight {
     std::string_view layer;
-    std::string_view kind;  // the weight's Keras name: "kernel", "bias", "gamma", ...
-    std::array<std::int64_t, 4> shape;
-    int rank;
-    bool trainable = true;
 
-    constexpr std::int64_t size() const {
-        std::int64_t n = 1;
-        for (int i = 0; i != rank; ++i) n *= shape[static_cast<std::size_t>(i)];
-        return n;
-    }
-    std::string key() const { return std::string(layer) + "/" + std::string(kind); }
+    std::string key() const { return std::string(layer) + "/" + std::string(name); }
 };
 
 namespace detail {
@@ -60,7 +52,7 @@ constexpr auto weight_specs_of(graph<Es...>) {
     std::array<weight_spec, total> out{};
     std::size_t next = 0;
     for (std::size_t i = 0; i != parts.size(); ++i)
-        for (const auto& w : parts[i]) out[next++] = {layers[i], w.name, w.shape, w.rank, w.trainable};
+        for (const auto& w : parts[i]) out[next++] = weight_spec{w, layers[i]};
     return out;
 }
 /// Position of each entry's first weight array in that list.
@@ -172,9 +164,9 @@ public:
             const std::size_t last = std::min(first + chunk, static_cast<std::size_t>(spec.size()));
             // Keras' default initialisers: Glorot-uniform for kernels, ones for scales and
             // variances, zeros for the rest (biases, offsets, means).
-            const bool glorot = spec.kind.ends_with("kernel");
+            const bool glorot = spec.name.ends_with("kernel");
             if (!glorot) {
-                const bool one = spec.kind == "gamma" || spec.kind == "moving_variance";
+                const bool one = spec.name == "gamma" || spec.name == "moving_variance";
                 std::fill(v + first, v + last, one ? 1.0f : 0.0f);
                 return;
             }
@@ -213,7 +205,7 @@ public:
 
     static std::size_t index(std::string_view layer, std::string_view kind) {
         for (std::size_t i = 0; i != weights.size(); ++i)
-            if (weights[i].layer == layer && weights[i].kind == kind) return i;
+            if (weights[i].layer == layer && weights[i].name == kind) return i;
         throw std::invalid_argument("the model has no weight array '" + std::string(layer) + "/" + std::string(kind) + "'");
     }
 
