@@ -75,10 +75,6 @@ template <class... Es>
 constexpr std::array<std::string_view, sizeof...(Es)> names_of(graph<Es...>) {
     return {Es::name...};
 }
-template <class... Es>
-constexpr std::array<std::size_t, sizeof...(Es)> input_counts_of(graph<Es...>) {
-    return {Es::input_count...};
-}
 // Sums over a model's entries are loops over braced lists: a fold expression nests one level per
 // entry, and Clang stops at 256.
 template <class T, std::size_t N>
@@ -233,6 +229,8 @@ struct Model {
 
     static constexpr auto ids = detail::ids_of(graph_type{});
     static constexpr auto names = detail::names_of(graph_type{});
+    /// Each layer's name, kind, shape, parameter count and where its inputs are in `edges`.
+    static constexpr std::array<detail::layer_info, layer_count> layers = detail::layer_infos_of(graph_type{});
 
     /// The entry at position `I` of `layers` (its name, kind, shapes, params, weights, cost).
     template <std::size_t I>
@@ -254,9 +252,8 @@ private:
         return unique;
     }
     static constexpr std::size_t first_other_input = [] {
-        constexpr auto counts = detail::input_counts_of(graph_type{});
         for (std::size_t i = 0; i != layer_count; ++i)
-            if (counts[i] == 0 && ids[i] != In::id) return i;
+            if (layers[i].input_count == 0 && ids[i] != In::id) return i;
         return layer_count;
     }();
     static constexpr bool check_inputs() {
@@ -297,14 +294,11 @@ public:
 
     /// Every input of every node, as positions in `layers`, grouped by node.
     static constexpr auto edges = [] {
-        auto out = detail::input_ids_of(graph_type{});
-        for (auto& e : out) e = by_id.find(e);
-        std::array<std::size_t, out.size()> positions{};
-        for (std::size_t i = 0; i != out.size(); ++i) positions[i] = static_cast<std::size_t>(out[i]);
+        constexpr auto input_ids = detail::input_ids_of(graph_type{});
+        std::array<std::size_t, input_ids.size()> positions{};
+        for (std::size_t i = 0; i != input_ids.size(); ++i) positions[i] = by_id.find(input_ids[i]);
         return positions;
     }();
-
-    static constexpr std::array<detail::layer_info, layer_count> layers = detail::layer_infos_of(graph_type{});
 };
 
 namespace detail {
