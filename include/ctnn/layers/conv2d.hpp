@@ -15,7 +15,7 @@
 
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
-#include <ctnn/rules/geometry.hpp>
+#include <ctnn/rules/placement.hpp>
 #include <ctnn/rules/rules.hpp>
 
 namespace ctnn {

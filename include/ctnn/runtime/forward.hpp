@@ -6,7 +6,6 @@
 #include <span>
 #include <type_traits>
 
-#include <ctnn/rules/geometry.hpp>
 #include <ctnn/layers.hpp>
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>

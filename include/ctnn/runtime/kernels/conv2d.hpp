@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ctnn/rules/geometry.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
