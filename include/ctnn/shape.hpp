@@ -4,8 +4,6 @@
 
 #include <cstdint>
 
-#include <ctnn/error.hpp>
-
 namespace ctnn {
 
 /// A shape as a value, for constexpr arithmetic. The batch size is not part of it: it is chosen
@@ -42,20 +40,5 @@ struct shape_type_of {
 template <dims D>
 using shape_of = typename detail::shape_type_of<D>::type;
 
-namespace detail {
-template <dims Actual, dims Expected>
-constexpr bool check_expected_shape() {
-    constexpr bool same = Actual == Expected;
-    CTNN_REQUIRE(same, "the shape is not the one the program expects (the line above shows both)",
-                 error::shape_differs_from_expected<shape_of<Actual>, shape_of<Expected>>);
-    return same;
-}
-}  // namespace detail
-
-/// A shape the program expects, checked so that a mismatch shows both shapes in numbers on the
-/// first error line, on GCC and Clang alike (a plain `static_assert(a == b)` shows neither on GCC):
-/// `static_assert(expect_shape<decltype(model)::output_shape, shape<14, 14, 12>{}>);`
-template <dims Actual, dims Expected>
-inline constexpr bool expect_shape = detail::check_expected_shape<Actual, Expected>();
 
 }  // namespace ctnn

@@ -210,6 +210,28 @@ struct Model<invalid_node, invalid_node> : detail::invalid_model_constants {
 template <class M>
 concept invalid_model = std::is_base_of_v<detail::invalid_model_constants, std::remove_cv_t<M>>;
 
+namespace detail {
+template <auto Actual, dims Expected>
+constexpr bool check_expected_shape() {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(Actual)>, unknown_value>) {
+        return true;  // a model that failed its checks: its diagnostic was given
+    } else {
+        constexpr dims actual = Actual;
+        constexpr bool same = actual == Expected;
+        CTNN_REQUIRE(same, "the shape is not the one the program expects (the line above shows both)",
+                     error::shape_differs_from_expected<shape_of<actual>, shape_of<Expected>>);
+        return same;
+    }
+}
+}  // namespace detail
+
+/// A shape the program expects, checked so that a mismatch shows both shapes in numbers on the
+/// first error line, on GCC and Clang alike (a plain `static_assert(a == b)` shows neither on GCC):
+/// `static_assert(expect_shape<decltype(model)::output_shape, shape<14, 14, 12>{}>);`. Of a model
+/// that already failed its checks it expects nothing, so the one mistake stays one diagnostic.
+template <auto Actual, dims Expected>
+inline constexpr bool expect_shape = detail::check_expected_shape<Actual, Expected>();
+
 template <class In, class Out>
 struct Model {
     static_assert(node_type<In> && node_type<Out>, "Model{input, output} takes two nodes");

@@ -1,5 +1,5 @@
 // FCN-8 without its first Cropping2D, in a program that goes on to use the model as if nothing
-// were wrong: its own static_asserts, node_named, summary, a network, a prediction and
+// were wrong: its own static_asserts and expect_shape, node_named, summary, a network, a prediction and
 // load_weights. One mistake gives one diagnostic: the error naming Add and both shapes, and its
 // static_assert sentence; nothing after it adds another.
 // expected-error {{add_inputs_have_different_shapes<ctnn::Add<ctnn::named<'a', ?'d', ?'d'> ?>, ?ctnn::shape<16, ?16, ?12>, ?ctnn::shape<14, ?14, ?12> ?>}}
@@ -31,6 +31,7 @@ constexpr auto model = decoder_head();
 using M = decltype(model);
 
 static_assert(M::output_shape == shape<14, 14, 12>{});
+static_assert(expect_shape<M::output_shape, shape<14, 14, 12>{}>);
 static_assert(M::total_params == 135'053'132);
 static_assert(node_named_t<M, "conv6">::params == 102'764'544);
 static_assert(node_named_t<M, "conv6">::output_shape == shape<7, 7, 4096>{});
