@@ -8,6 +8,7 @@
 #include <ctnn/graph/summary.hpp>
 #include <ctnn/layers.hpp>
 #include <ctnn/name.hpp>
+#include <ctnn/number.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/rules/rules.hpp>
 #include <ctnn/shape.hpp>
