@@ -11,6 +11,7 @@
 
 #include <ctnn/error.hpp>
 #include <ctnn/name.hpp>
+#include <ctnn/number.hpp>
 
 namespace ctnn {
 
@@ -63,6 +64,10 @@ struct padding {
     using option_kind = padding<0>;
     static constexpr margins value = detail::make_margins<V...>();
 };
+
+/// `scale`, as Keras spells two keywords: BatchNormalization's `scale<false>` (no gamma) and
+/// Rescaling's factor `scale<"1/255">`. One template, so that both read as in Keras.
+template <number V> struct scale { using option_kind = scale<0>; static constexpr number value = V; };
 
 template <bool B> struct use_bias { using option_kind = use_bias<true>; static constexpr bool value = B; };
 using no_bias = use_bias<false>;
