@@ -7,6 +7,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <type_traits>
+
 namespace ctnn::error {
 
 // Hyper-parameters that can never work.
@@ -46,6 +48,7 @@ struct output_shape;
 struct params;
 struct weights;
 struct cost;
+struct check_inputs_returning_a_verdict;
 }  // namespace member
 template <class Layer, class Member> struct layer_lacks_member;
 template <class Layer, class... Shapes> struct layer_params_differ_from_its_weights;
@@ -81,3 +84,38 @@ inline constexpr bool report = sizeof(Diagnostic) != 0;
 
 /// Reports a diagnostic type (see above) without a sentence.
 #define CTNN_REPORT(...) static_cast<void>(::ctnn::detail::report<__VA_ARGS__>)
+
+namespace ctnn {
+
+/// What a layer's `check_inputs` returns: whether it takes the shapes it was given. Only
+/// CTNN_CHECK makes a verdict that can be false, and it reports a diagnostic when it is, so a
+/// layer cannot reject its inputs without saying why (a bare `false` would leave the model
+/// silently invalid and the first error somewhere else).
+class verdict {
+public:
+    /// For layers that take any shape of the rank they accept.
+    static constexpr verdict accept() { return verdict{true}; }
+
+    /// CTNN_CHECK's implementation: `Diagnostic` is reported when `Ok` is false, then
+    /// `sentence_check` (a generic lambda, so that its static_assert is instantiated only here,
+    /// after the diagnostic) adds the sentence.
+    template <bool Ok, class Diagnostic, class SentenceCheck>
+    static constexpr verdict checked(SentenceCheck sentence_check) {
+        if constexpr (!Ok) CTNN_REPORT(Diagnostic);
+        sentence_check(std::bool_constant<Ok>{});
+        return verdict{Ok};
+    }
+
+    constexpr explicit operator bool() const { return ok_; }
+    friend constexpr verdict operator&&(verdict a, verdict b) { return verdict{a.ok_ && b.ok_}; }
+
+private:
+    constexpr explicit verdict(bool ok) : ok_{ok} {}
+    bool ok_;
+};
+
+}  // namespace ctnn
+
+/// CTNN_REQUIRE as an expression, for `check_inputs`: `return CTNN_CHECK(fits, "...", error::x<...>);`
+#define CTNN_CHECK(ok, sentence, ...) \
+    ::ctnn::verdict::checked<(ok), __VA_ARGS__>([](auto holds) { static_assert((ok) && decltype(holds)::value, sentence); })

@@ -33,6 +33,9 @@ static_assert(holder<"1/255">::value.as_float() == 1.0f / 255.0f);
 static_assert(number{"1/9"} < number{"0.1112"} && !(number{"0.1112"} < number{"1/9"}));
 static_assert(number{"-1/3"} < number{"0"});
 static_assert(number{"1/2"} == number{"0.5"});
+static_assert(number{"-1/2"} < number{"-1/3"} && !(number{"-1/3"} < number{"-1/2"}));
+static_assert(number{"999999999999999999/1000000000000000000"} < number{"1"});  // no overflow
+static_assert(!(number{"2/3"} < number{"2/3"}));
 }  // namespace
 
 int main() {}

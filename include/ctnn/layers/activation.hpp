@@ -27,8 +27,8 @@ struct Activation : layer_base<Activation<Options...>>, no_weights {
     static constexpr bool accepts = In.height > 0 && In.width > 0;
 
     template <dims In>
-    static constexpr bool check_inputs() {
-        return accepts<In>;
+    static constexpr verdict check_inputs() {
+        return verdict::accept();
     }
 
     template <dims In>

@@ -111,6 +111,16 @@ constexpr bool check_layer_members() {
     }
 }
 
+/// `check_inputs` must return a `verdict`, which can be false only with a diagnostic.
+template <class L, dims... In>
+constexpr bool check_inputs_member() {
+    constexpr bool returns_verdict = requires {
+        { L::template check_inputs<In...>() } -> std::same_as<verdict>;
+    };
+    if constexpr (!returns_verdict) CTNN_REPORT(error::layer_lacks_member<L, error::member::check_inputs_returning_a_verdict>);
+    return returns_verdict;
+}
+
 /// The members that depend on the input shapes, checked with the shapes the layer got.
 template <class L, dims... In>
 constexpr bool check_shape_members() {

@@ -51,12 +51,11 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     static constexpr bool accepts = detail::window_fits(In, kernel, dilation, padding);
 
     template <dims In>
-    static constexpr bool check_inputs() {
+    static constexpr verdict check_inputs() {
         constexpr bool fits = accepts<In>;
-        CTNN_REQUIRE(fits, "Conv2D: with padding 'valid' the input must be at least as large as the (dilated) kernel; "
-                           "use 'same' padding, a smaller kernel or a larger input",
-                     error::kernel_larger_than_input<Conv2D, shape_of<In>>);
-        return fits;
+        return CTNN_CHECK(fits, "Conv2D: with padding 'valid' the input must be at least as large as the (dilated) kernel; "
+                                "use 'same' padding, a smaller kernel or a larger input",
+                          error::kernel_larger_than_input<Conv2D, shape_of<In>>);
     }
 
     template <dims In>

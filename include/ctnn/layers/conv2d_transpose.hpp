@@ -103,8 +103,8 @@ struct Conv2DTranspose : layer_base<Conv2DTranspose<Filters, Options...>> {
     static constexpr bool accepts = In.height > 0 && In.width > 0;
 
     template <dims In>
-    static constexpr bool check_inputs() {
-        return accepts<In>;
+    static constexpr verdict check_inputs() {
+        return verdict::accept();
     }
 
     template <dims In>

@@ -42,11 +42,10 @@ struct Cropping2D : layer_base<Cropping2D<Options...>>, no_weights {
         rules::eval(rules::crop_requires, {.n = In.width, .before = crop.left, .after = crop.right});
 
     template <dims In>
-    static constexpr bool check_inputs() {
+    static constexpr verdict check_inputs() {
         constexpr bool ok = accepts<In>;
-        CTNN_REQUIRE(ok, "Cropping2D would remove the whole input: crop less, or crop a larger map",
-                     error::cropping_removes_whole_input<Cropping2D, shape_of<In>>);
-        return ok;
+        return CTNN_CHECK(ok, "Cropping2D would remove the whole input: crop less, or crop a larger map",
+                          error::cropping_removes_whole_input<Cropping2D, shape_of<In>>);
     }
 
     template <dims In>

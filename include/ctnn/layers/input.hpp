@@ -30,8 +30,8 @@ struct Input : layer_base<Input<Shape, Options...>>, no_weights {
     static constexpr bool accepts = sizeof...(None) == 0;
 
     template <dims... None>
-    static constexpr bool check_inputs() {
-        return true;
+    static constexpr verdict check_inputs() {
+        return verdict::accept();
     }
 
     template <dims... None>

@@ -6,7 +6,8 @@
 //   layer_name                 named<...>, from its name<"..."> option
 //   min_inputs, max_inputs     how many nodes it takes
 //   check_hyperparameters()    reports and returns false for settings that can never work
-//   check_inputs<dims...>()    reports and returns false for input shapes it cannot take
+//   check_inputs<dims...>()    its verdict on the input shapes: CTNN_CHECK(ok, sentence,
+//                              diagnostic), so that a rejection always says why
 //   accepts<dims...>           the same verdict, silently (for requires-expressions)
 //   output_shape<dims...>      its output shape
 //   params<dims...>            its parameter count (a rule of its own, printed in the docs)
@@ -92,6 +93,8 @@ struct layer_base {
                          error::wrong_number_of_inputs<Derived, std::integral_constant<std::size_t, Derived::min_inputs>,
                                                        std::integral_constant<std::size_t, n>>);
             if constexpr (!arity_ok) {
+                return invalid_node{};
+            } else if constexpr (!detail::check_inputs_member<Derived, Inputs::output_shape...>()) {
                 return invalid_node{};
             } else if constexpr (!Derived::template check_inputs<Inputs::output_shape...>()) {
                 return invalid_node{};

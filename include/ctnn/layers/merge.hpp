@@ -28,8 +28,8 @@ struct Add : layer_base<Add<Options...>>, no_weights {
     static constexpr bool accepts = ((First == Rest) && ...);
 
     template <dims First, dims... Rest>
-    static constexpr bool check_inputs() {
-        return (check_pair<First, Rest>() && ...);
+    static constexpr verdict check_inputs() {
+        return (verdict::accept() && ... && check_pair<First, Rest>());
     }
 
     template <dims First, dims... Rest>
@@ -40,11 +40,10 @@ struct Add : layer_base<Add<Options...>>, no_weights {
 
 private:
     template <dims First, dims Other>
-    static constexpr bool check_pair() {
+    static constexpr verdict check_pair() {
         constexpr bool ok = First == Other;
-        CTNN_REQUIRE(ok, "Add needs inputs of one shape: crop, pad or project one of them (e.g. with Cropping2D)",
-                     error::add_inputs_have_different_shapes<Add, shape_of<First>, shape_of<Other>>);
-        return ok;
+        return CTNN_CHECK(ok, "Add needs inputs of one shape: crop, pad or project one of them (e.g. with Cropping2D)",
+                          error::add_inputs_have_different_shapes<Add, shape_of<First>, shape_of<Other>>);
     }
 };
 
@@ -63,8 +62,8 @@ struct Concatenate : layer_base<Concatenate<Options...>>, no_weights {
     static constexpr bool accepts = ((First.height == Rest.height && First.width == Rest.width) && ...);
 
     template <dims First, dims... Rest>
-    static constexpr bool check_inputs() {
-        return (check_pair<First, Rest>() && ...);
+    static constexpr verdict check_inputs() {
+        return (verdict::accept() && ... && check_pair<First, Rest>());
     }
 
     template <dims First, dims... Rest>
@@ -75,11 +74,10 @@ struct Concatenate : layer_base<Concatenate<Options...>>, no_weights {
 
 private:
     template <dims First, dims Other>
-    static constexpr bool check_pair() {
+    static constexpr verdict check_pair() {
         constexpr bool ok = First.height == Other.height && First.width == Other.width;
-        CTNN_REQUIRE(ok, "Concatenate joins along channels: its inputs need equal height and width",
-                     error::concatenate_inputs_differ_in_height_or_width<Concatenate, shape_of<First>, shape_of<Other>>);
-        return ok;
+        return CTNN_CHECK(ok, "Concatenate joins along channels: its inputs need equal height and width",
+                          error::concatenate_inputs_differ_in_height_or_width<Concatenate, shape_of<First>, shape_of<Other>>);
     }
 };
 

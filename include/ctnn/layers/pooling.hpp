@@ -51,12 +51,11 @@ struct pooling : layer_base<Derived>, no_weights {
     static constexpr bool accepts = window_fits(In, kernel, dilation, padding);
 
     template <dims In>
-    static constexpr bool check_inputs() {
+    static constexpr verdict check_inputs() {
         constexpr bool fits = accepts<In>;
-        CTNN_REQUIRE(fits, "with padding 'valid' the input must be at least as large as the pool; "
-                           "use 'same' padding, a smaller pool or a larger input",
-                     error::pool_larger_than_input<Derived, shape_of<In>>);
-        return fits;
+        return CTNN_CHECK(fits, "with padding 'valid' the input must be at least as large as the pool; "
+                                "use 'same' padding, a smaller pool or a larger input",
+                          error::pool_larger_than_input<Derived, shape_of<In>>);
     }
 
     template <dims In>

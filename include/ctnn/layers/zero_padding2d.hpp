@@ -39,8 +39,8 @@ struct ZeroPadding2D : layer_base<ZeroPadding2D<Options...>>, no_weights {
     static constexpr bool accepts = In.height > 0 && In.width > 0;
 
     template <dims In>
-    static constexpr bool check_inputs() {
-        return accepts<In>;
+    static constexpr verdict check_inputs() {
+        return verdict::accept();
     }
 
     template <dims In>

@@ -15,7 +15,7 @@ struct Affine : layer_base<Affine> {
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
     static constexpr bool check_hyperparameters() { return true; }
     template <dims In> static constexpr bool accepts = true;
-    template <dims In> static constexpr bool check_inputs() { return true; }
+    template <dims In> static constexpr verdict check_inputs() { return verdict::accept(); }
     template <dims In> static constexpr dims output_shape = In;
     template <dims In> static constexpr std::int64_t params = 2 * In.channels;
 #ifdef CTNN_SHOULD_FAIL

@@ -14,7 +14,7 @@ struct Scale : layer_base<Scale> {
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
     static constexpr bool check_hyperparameters() { return true; }
     template <dims In> static constexpr bool accepts = true;
-    template <dims In> static constexpr bool check_inputs() { return true; }
+    template <dims In> static constexpr verdict check_inputs() { return verdict::accept(); }
     template <dims In> static constexpr dims output_shape = In;
     template <dims In> static constexpr std::int64_t params = 0;
 #ifndef CTNN_SHOULD_FAIL

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ctnn/layers/conv2d_transpose.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -72,6 +74,27 @@ struct conv2d_transpose_op {
     }
     bias_activate(y.data, cout, 0, out_pixels * y.batch, 0, cout, bias, op.activation);
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, out_pixels * y.batch, cout);
+}
+
+/// The glue from the layer types to this kernel: hyper-parameters are constants, shapes
+/// arrive at run time.
+template <int F, class... O>
+void forward(std::type_identity<Conv2DTranspose<F, O...>>, const node_io& io) {
+    using L = Conv2DTranspose<F, O...>;
+    const dims in = io.inputs[0].shape, out = io.output.shape;
+    auto cut = [](int n, int k, int s, int d, int length) {
+        const rules::args a{.n = n, .k = k, .s = s, .d = d, .out = length};
+        return static_cast<int>(rules::place_transpose(a, L::padding == padding_mode::same).cut_before);
+    };
+    const conv2d_transpose_op op{in,
+                                 out,
+                                 L::kernel,
+                                 L::stride,
+                                 L::dilation,
+                                 cut(in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
+                                 cut(in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
+                                 L::activation};
+    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
 }
 
 }  // namespace ctnn::detail

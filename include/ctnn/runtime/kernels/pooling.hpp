@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <limits>
 
+#include <ctnn/layers/pooling.hpp>
 #include <ctnn/options.hpp>  // hw
+#include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
@@ -48,6 +50,29 @@ struct pooling_op {
             }
         }
     });
+}
+
+/// The glue from the layer types to this kernel: hyper-parameters are constants, shapes
+/// arrive at run time.
+template <class L>
+void forward_pooling(const node_io& io, bool average) {
+    const dims in = io.inputs[0].shape, out = io.output.shape;
+    const pooling_op op{in,
+                        out,
+                        L::kernel,
+                        L::stride,
+                        same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, 1, out.height),
+                        same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, 1, out.width),
+                        average};
+    pool2d(op, io.inputs[0], io.output, io.ws.threads());
+}
+template <class... O>
+void forward(std::type_identity<MaxPooling2D<O...>>, const node_io& io) {
+    forward_pooling<MaxPooling2D<O...>>(io, false);
+}
+template <class... O>
+void forward(std::type_identity<AveragePooling2D<O...>>, const node_io& io) {
+    forward_pooling<AveragePooling2D<O...>>(io, true);
 }
 
 }  // namespace ctnn::detail

@@ -8,8 +8,14 @@
 #include <cstring>
 #include <span>
 
+#include <ctnn/layers/activation.hpp>
+#include <ctnn/layers/cropping2d.hpp>
+#include <ctnn/layers/merge.hpp>
+#include <ctnn/layers/up_sampling2d.hpp>
+#include <ctnn/layers/zero_padding2d.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
 namespace ctnn::detail {
@@ -72,6 +78,33 @@ namespace ctnn::detail {
         softmax_rows(y.data, count / y.shape.channels, y.shape.channels);
     else
         bias_activate(y.data, count, 0, 1, 0, count, nullptr, a);
+}
+
+/// The glue from the layer types to this kernel: hyper-parameters are constants, shapes
+/// arrive at run time.
+template <class... O>
+void forward(std::type_identity<Cropping2D<O...>>, const node_io& io) {
+    crop2d(io.inputs[0], io.output, Cropping2D<O...>::crop.top, Cropping2D<O...>::crop.left);
+}
+template <class... O>
+void forward(std::type_identity<ZeroPadding2D<O...>>, const node_io& io) {
+    pad2d(io.inputs[0], io.output, ZeroPadding2D<O...>::pad.top, ZeroPadding2D<O...>::pad.left);
+}
+template <class... O>
+void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
+    upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
+}
+template <class... O>
+void forward(std::type_identity<Add<O...>>, const node_io& io) {
+    add(io.inputs, io.output);
+}
+template <class... O>
+void forward(std::type_identity<Concatenate<O...>>, const node_io& io) {
+    concatenate(io.inputs, io.output);
+}
+template <class... O>
+void forward(std::type_identity<Activation<O...>>, const node_io& io) {
+    activation(io.inputs[0], io.output, Activation<O...>::activation);
 }
 
 }  // namespace ctnn::detail
