@@ -218,8 +218,8 @@ inline void write(std::ostream& o, error_lists& errors_of) {
          "and `node_named_t` accept it silently, so one mistake gives one diagnostic. To check a shape "
          "your program expects, `static_assert(expect_shape<decltype(model)::output_shape, shape<14, 14, 12>{}>)` "
          "shows both shapes on the first error line (a plain `static_assert(a == b)` shows neither on GCC).\n\n"
-      << errors_of({"duplicate_layer_name", "output_does_not_depend_on_model_input", "no_layer_with_this_name",
-                    "model_called_with_wrong_shape", "shape_differs_from_expected"});
+      << errors_of({"duplicate_layer_name", "model_lacks_an_input_its_outputs_need", "model_input_not_connected", "no_layer_with_this_name",
+                    "model_called_with_wrong_shape", "model_called_with_wrong_number_of_tensors", "shape_differs_from_expected"});
 
     // Checked by detail::check_window_hyperparameters, check_filters and require_kernel_size for both.
     const std::vector<std::string_view> convolution_errors{

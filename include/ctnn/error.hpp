@@ -55,9 +55,11 @@ template <class Layer, class... Shapes> struct layer_params_differ_from_its_weig
 
 // Graphs a model cannot be made of.
 template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;
-template <class ModelInput, class GraphInput> struct output_does_not_depend_on_model_input;
+template <class Input> struct model_lacks_an_input_its_outputs_need;
+template <class Input> struct model_input_not_connected;
 template <class Name> struct no_layer_with_this_name;
 template <class Expected, class Received> struct model_called_with_wrong_shape;
+template <class Expected, class Received> struct model_called_with_wrong_number_of_tensors;
 
 // A program's own expectations (ctnn::expect_shape).
 template <class Actual, class Expected> struct shape_differs_from_expected;

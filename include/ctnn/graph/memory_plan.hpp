@@ -14,8 +14,8 @@ namespace ctnn {
 
 template <class M, std::size_t N = M::layer_count>
 struct memory_plan_result {
-    /// Floats per sample before each node's output, in the arena (unused for the input and output
-    /// nodes, which live in the caller's tensors).
+    /// Floats per sample before each node's output, in the arena (unused for the model's inputs
+    /// and outputs, which live in the caller's tensors).
     std::array<std::int64_t, N> offset{};
     /// Index of the last node that reads each node's output.
     std::array<std::size_t, N> last_use{};
@@ -51,7 +51,6 @@ constexpr plan_state<M> start_plan() {
 /// Places the outputs of nodes [first, last): first fit among the live buffers.
 template <class M>
 constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_t last) {
-    constexpr std::size_t input = M::input_index, output = M::layer_count - 1;
     auto& plan = state.plan;
     auto& live = state.live;
     for (std::size_t i = first; i != last; ++i) {
@@ -59,7 +58,7 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
         for (std::size_t k = 0; k != state.live_count; ++k)
             if (plan.last_use[live[k]] >= i) live[kept++] = live[k];
         state.live_count = kept;
-        if (i == input || i == output) continue;
+        if (M::external[i]) continue;
         const std::int64_t size = aligned_floats_count(M::layers[i].output_shape.size());
         std::int64_t at = 0;
         std::size_t pos = 0;

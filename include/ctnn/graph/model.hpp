@@ -174,6 +174,73 @@ constexpr std::array<std::size_t, 2> first_duplicate(const std::array<std::strin
 }
 }  // namespace detail
 
+/// Several nodes given together, as Keras' lists: `Model{inputs(a, b), outputs(c, d)}`.
+template <class... Nodes>
+struct node_list {
+    static constexpr std::size_t size = sizeof...(Nodes);
+};
+template <node_type... Nodes>
+constexpr node_list<Nodes...> inputs(Nodes...) {
+    return {};
+}
+template <node_type... Nodes>
+constexpr node_list<Nodes...> outputs(Nodes...) {
+    return {};
+}
+
+namespace detail {
+/// A model's inputs or outputs as a node_list, whether given as one node or as a list.
+template <class T>
+struct as_node_list {
+    using type = node_list<T>;
+};
+template <class... Ns>
+struct as_node_list<node_list<Ns...>> {
+    using type = node_list<Ns...>;
+};
+template <class T>
+inline constexpr bool has_invalid_node = __is_same(T, invalid_node);
+template <class... Ns>
+inline constexpr bool has_invalid_node<node_list<Ns...>> = (__is_same(Ns, invalid_node) || ...);
+
+/// The chain holding every node the outputs depend on.
+template <class List>
+struct outputs_chain;
+template <class... Ns>
+struct outputs_chain<node_list<Ns...>> : inputs_chain<Ns...> {};
+
+template <class List>
+struct list_as_graph;
+template <class... Ns>
+struct list_as_graph<node_list<Ns...>> {
+    using type = graph<Ns...>;
+};
+template <class List>
+using list_as_graph_t = typename list_as_graph<List>::type;
+
+template <class... Ns>
+constexpr std::array<node_id, sizeof...(Ns)> node_ids(node_list<Ns...>) {
+    return {Ns::id...};
+}
+template <class... Ns>
+constexpr std::array<dims, sizeof...(Ns)> node_shapes(node_list<Ns...>) {
+    return {dims{Ns::output_shape}...};
+}
+
+/// `input_shape`, `output_shape`, `input_node` and `output_node`: the plain
+/// spellings of a model with one input and one output. A model with several has only the arrays
+/// (`input_shapes`, `output_shapes`, `input_indices`, `output_indices`).
+template <class In, class Out>
+struct single_io {};
+template <node_type In, node_type Out>
+struct single_io<In, Out> {
+    using input_node = In;
+    using output_node = Out;
+    static constexpr dims input_shape = In::output_shape;
+    static constexpr dims output_shape = Out::output_shape;
+};
+}  // namespace detail
+
 template <class In, class Out>
 struct Model;
 
@@ -190,20 +257,11 @@ struct invalid_model_constants {
 };
 }  // namespace detail
 
-template <class In>
-struct Model<In, invalid_node> : detail::invalid_model_constants {
+template <class In, class Out>
+    requires(detail::has_invalid_node<In> || detail::has_invalid_node<Out>)
+struct Model<In, Out> : detail::invalid_model_constants {
     constexpr Model() = default;
-    constexpr Model(In, invalid_node) {}
-};
-template <class Out>
-struct Model<invalid_node, Out> : detail::invalid_model_constants {
-    constexpr Model() = default;
-    constexpr Model(invalid_node, Out) {}
-};
-template <>
-struct Model<invalid_node, invalid_node> : detail::invalid_model_constants {
-    constexpr Model() = default;
-    constexpr Model(invalid_node, invalid_node) {}
+    constexpr Model(In, Out) {}
 };
 
 /// Whether `M` is a model that failed its checks.
@@ -233,21 +291,23 @@ template <auto Actual, dims Expected>
 inline constexpr bool expect_shape = detail::check_expected_shape<Actual, Expected>();
 
 template <class In, class Out>
-struct Model {
-    static_assert(node_type<In> && node_type<Out>, "Model{input, output} takes two nodes");
-    static_assert(In::input_count == 0, "the first argument of Model{input, output} must be an Input node");
-
+struct Model : detail::single_io<In, Out> {
     constexpr Model() = default;
     constexpr Model(In, Out) {}
 
-    using input_node = In;
-    using output_node = Out;
-    /// Every node the output depends on, inputs first: a graph<entry...>.
-    using graph_type = typename detail::flatten<typename Out::chain_type>::type;
+    /// The model's inputs and outputs, each as a node_list, in the order given.
+    using input_list = typename detail::as_node_list<In>::type;
+    using output_list = typename detail::as_node_list<Out>::type;
+    static constexpr std::size_t input_count = input_list::size;
+    static constexpr std::size_t output_count = output_list::size;
+    static_assert(input_count >= 1 && output_count >= 1, "a model needs at least one input and one output");
+
+    /// Every node the outputs depend on, inputs first: a graph<entry...>.
+    using graph_type = typename detail::flatten<typename detail::outputs_chain<output_list>::type>::type;
     static constexpr std::size_t layer_count = graph_type::size;
 
-    static constexpr dims input_shape = In::output_shape;
-    static constexpr dims output_shape = Out::output_shape;
+    static constexpr std::array<dims, input_count> input_shapes = detail::node_shapes(input_list{});
+    static constexpr std::array<dims, output_count> output_shapes = detail::node_shapes(output_list{});
 
     static constexpr auto ids = detail::ids_of(graph_type{});
     static constexpr auto names = detail::names_of(graph_type{});
@@ -273,22 +333,43 @@ private:
         }
         return unique;
     }
+    static constexpr auto input_ids = detail::node_ids(input_list{});
+    static constexpr auto output_ids = detail::node_ids(output_list{});
+    static constexpr bool is_model_input(node_id id) {
+        for (const node_id in : input_ids)
+            if (in == id) return true;
+        return false;
+    }
     static constexpr std::size_t first_other_input = [] {
         for (std::size_t i = 0; i != layer_count; ++i)
-            if (layers[i].input_count == 0 && ids[i] != In::id) return i;
+            if (layers[i].input_count == 0 && !is_model_input(ids[i])) return i;
         return layer_count;
+    }();
+    static constexpr std::size_t first_unconnected_input = [] {
+        for (std::size_t k = 0; k != input_count; ++k)
+            if (by_id.find(input_ids[k]) == layer_count) return k;
+        return input_count;
     }();
     static constexpr bool check_inputs() {
         constexpr bool ok = first_other_input == layer_count;
         if constexpr (!ok) {
             using other = node_at<first_other_input>;
-            CTNN_REQUIRE(ok, "the model's output depends on an Input other than the model's input",
-                         error::output_does_not_depend_on_model_input<typename In::layer_type, typename other::layer_type>);
+            CTNN_REQUIRE(ok, "the model's outputs depend on an Input that is not one of the model's inputs",
+                         error::model_lacks_an_input_its_outputs_need<typename other::layer_type>);
+        }
+        return ok;
+    }
+    static constexpr bool check_connected() {
+        constexpr bool ok = first_unconnected_input == input_count;
+        if constexpr (!ok) {
+            using unconnected = detail::type_at<first_unconnected_input, detail::list_as_graph_t<input_list>>;
+            CTNN_REQUIRE(ok, "no output of the model depends on this input",
+                         error::model_input_not_connected<typename unconnected::layer_type>);
         }
         return ok;
     }
     // Evaluated for their own diagnostics; a static_assert here would only repeat them.
-    using checked = std::bool_constant<check_names() && check_inputs()>;
+    using checked = std::bool_constant<check_names() && check_inputs() && check_connected()>;
 
 public:
     /// Position in `layers` of the node with id `id`, or layer_count.
@@ -298,8 +379,26 @@ public:
     template <class N>
     static constexpr std::size_t index_of = index_of_id(N::id);
 
-    /// Position of the model's input node.
-    static constexpr std::size_t input_index = index_of_id(In::id);
+    /// Positions in `layers` of the model's inputs and outputs, in the order given.
+    static constexpr auto input_indices = [] {
+        std::array<std::size_t, input_count> out{};
+        for (std::size_t k = 0; k != input_count; ++k) out[k] = by_id.find(input_ids[k]);
+        return out;
+    }();
+    static constexpr auto output_indices = [] {
+        std::array<std::size_t, output_count> out{};
+        for (std::size_t k = 0; k != output_count; ++k) out[k] = by_id.find(output_ids[k]);
+        return out;
+    }();
+    /// Whether a node's values live in the caller's tensors (a model input or output) rather than
+    /// in the network's arena.
+    static constexpr auto external = [] {
+        std::array<bool, layer_count> out{};
+        for (const std::size_t i : input_indices)
+            if (i != layer_count) out[i] = true;  // (not found: model_input_not_connected said so)
+        for (const std::size_t i : output_indices) out[i] = true;
+        return out;
+    }();
 
     /// Position of the layer named `name`, or layer_count.
     static constexpr std::size_t index_of_name(std::string_view name) {

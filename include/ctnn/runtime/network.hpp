@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,32 @@ constexpr std::array<layer_kernel, sizeof...(Es)> kernels_of(graph<Es...>) {
 
 /// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
 /// layer's name and i, so initialisation is the same in any order and on any thread count.
+/// `std::tuple<tensor<...>...>` of the shapes in `Shapes`, for models of several inputs or outputs.
+template <auto Shapes, class Seq = std::make_index_sequence<Shapes.size()>>
+struct tensor_tuple;
+template <auto Shapes, std::size_t... I>
+struct tensor_tuple<Shapes, std::index_sequence<I...>> {
+    using type = std::tuple<tensor<shape_of<Shapes[I]>>...>;
+    using refs = std::tuple<const tensor<shape_of<Shapes[I]>>&...>;
+    static type make(int batch) { return type{tensor<shape_of<Shapes[I]>>(((void)I, batch))...}; }
+    template <class Tuple>
+    static auto views(const Tuple& t) {
+        return std::array<tensor_view, sizeof...(I)>{std::get<I>(t).view()...};
+    }
+};
+
+/// For each node, its slot among `indices` (a model's inputs or outputs), or `npos`: the first
+/// slot where a node is listed twice.
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+template <std::size_t Nodes, std::size_t N>
+constexpr std::array<std::size_t, Nodes> slots_of(const std::array<std::size_t, N>& indices) {
+    std::array<std::size_t, Nodes> slot{};
+    for (auto& s : slot) s = npos;
+    for (std::size_t k = N; k-- != 0;)
+        if (indices[k] < Nodes) slot[indices[k]] = k;
+    return slot;
+}
+
 constexpr std::uint64_t mix(std::uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -91,8 +118,16 @@ template <class In, class Out>
 class network<Model<In, Out>> {
 public:
     using model_type = Model<In, Out>;
-    using input_tensor = tensor<shape_of<model_type::input_shape>>;
-    using output_tensor = tensor<shape_of<model_type::output_shape>>;
+    /// The tensors of the model's inputs and outputs, as a tuple in the order the model lists
+    /// them; a model of one input and one output is called with and returns plain tensors.
+    using input_tensors = typename detail::tensor_tuple<model_type::input_shapes>::type;
+    using output_tensors = typename detail::tensor_tuple<model_type::output_shapes>::type;
+    /// What `predict` takes for a model of several inputs: `net.predict(std::tie(x, mask))` (a
+    /// tuple of tensors converts to it too).
+    using input_refs = typename detail::tensor_tuple<model_type::input_shapes>::refs;
+    using input_tensor = std::tuple_element_t<0, input_tensors>;
+    using output_tensor = std::tuple_element_t<0, output_tensors>;
+    static constexpr bool single_io = model_type::input_count == 1 && model_type::output_count == 1;
 
     /// Every weight array, in model order and, within a layer, in the order it declares them.
     static constexpr auto weights = detail::weight_specs_of(typename model_type::graph_type{});
@@ -214,6 +249,7 @@ public:
     /// Any number of threads may predict at once: the weights are only read, and each call
     /// works in a context of its own.
     template <class Shape>
+        requires single_io
     output_tensor operator()(const tensor<Shape>& x, run_options options = {}) const {
         constexpr bool ok = Shape::value == model_type::input_shape;
         CTNN_REQUIRE(ok, "the model was called with a tensor of another shape than its input's",
@@ -225,35 +261,89 @@ public:
         }
     }
 
-    output_tensor predict(const input_tensor& x, run_options options = {}) const {
+    output_tensor predict(const input_tensor& x, run_options options = {}) const
+        requires single_io
+    {
         context ctx;
         return predict(x, ctx, options);
     }
 
-    /// The same, working in `ctx` (grown to the batch as needed, and kept for the next call).
-    output_tensor predict(const input_tensor& x, context& ctx, run_options options = {}) const {
-        if (options.threads < 1)
-            throw std::invalid_argument("ctnn: threads must be at least 1, got " + std::to_string(options.threads));
+    output_tensor predict(const input_tensor& x, context& ctx, run_options options = {}) const
+        requires single_io
+    {
         output_tensor y(x.batch());
-        if (ctx.batch_ != x.batch()) {
-            ctx.arena_ = allocate_activations(x.batch());
-            ctx.batch_ = x.batch();
-        }
-        if (ctx.workspace_.threads() != options.threads) ctx.workspace_ = detail::workspace(options.threads);
-        if (options.layer_seconds != nullptr) options.layer_seconds->assign(model_type::layer_count, 0.0);
-        run(x.view(), y.view(), *current_weights(), ctx, options.layer_seconds);
+        const std::array<tensor_view, 1> in{x.view()}, out{y.view()};
+        run(in, out, ctx, options);
         return y;
     }
 
-    /// Bytes of activation memory per sample, besides the input and output tensors.
+    /// A model of several inputs or outputs: `auto [a, b] = net(x, mask);`, each tensor checked
+    /// against its input's shape.
+    template <class... Shapes>
+        requires(!single_io)
+    output_tensors operator()(const tensor<Shapes>&... xs) const {
+        constexpr bool count_ok = sizeof...(Shapes) == model_type::input_count;
+        CTNN_REQUIRE(count_ok, "the model was called with another number of tensors than it has inputs",
+                     error::model_called_with_wrong_number_of_tensors<std::integral_constant<std::size_t, model_type::input_count>,
+                                                                      std::integral_constant<std::size_t, sizeof...(Shapes)>>);
+        if constexpr (!count_ok) {
+            return output_tensors{};
+        } else if constexpr (!check_shapes<Shapes...>(std::make_index_sequence<sizeof...(Shapes)>{})) {
+            return output_tensors{};
+        } else {
+            context ctx;
+            const int batch = first_batch(xs...);
+            output_tensors ys = detail::tensor_tuple<model_type::output_shapes>::make(batch);
+            run(std::array<tensor_view, sizeof...(Shapes)>{xs.view()...}, detail::tensor_tuple<model_type::output_shapes>::views(ys),
+                ctx, {});
+            return ys;
+        }
+    }
+
+    output_tensors predict(const input_refs& xs, run_options options = {}) const
+        requires(!single_io)
+    {
+        context ctx;
+        return predict(xs, ctx, options);
+    }
+
+    output_tensors predict(const input_refs& xs, context& ctx, run_options options = {}) const
+        requires(!single_io)
+    {
+        const auto in = detail::tensor_tuple<model_type::input_shapes>::views(xs);
+        output_tensors ys = detail::tensor_tuple<model_type::output_shapes>::make(in[0].batch);
+        run(in, detail::tensor_tuple<model_type::output_shapes>::views(ys), ctx, options);
+        return ys;
+    }
+
     static constexpr std::int64_t activation_bytes_per_sample = memory_plan<model_type>.peak * 4;
 
 private:
     static constexpr auto plan = memory_plan<model_type>;
-    static constexpr std::size_t input_index = model_type::input_index;
-    static constexpr std::size_t output_index = model_type::layer_count - 1;
+    static constexpr auto input_slot = detail::slots_of<model_type::layer_count>(model_type::input_indices);
+    static constexpr auto output_slot = detail::slots_of<model_type::layer_count>(model_type::output_indices);
 
-    /// Position in `weights` of each node's first weight array.
+    template <class... Shapes, std::size_t... K>
+    static constexpr bool check_shapes(std::index_sequence<K...>) {
+        return (check_shape<K, Shapes>() && ...);
+    }
+    template <std::size_t K, class Shape>
+    static constexpr bool check_shape() {
+        constexpr bool ok = Shape::value == model_type::input_shapes[K];
+        CTNN_REQUIRE(ok, "the model was called with a tensor of another shape than its input's",
+                     error::model_called_with_wrong_shape<shape_of<model_type::input_shapes[K]>, Shape>);
+        return ok;
+    }
+    template <class... Ts>
+    static int first_batch(const Ts&... xs) {
+        const std::array<int, sizeof...(Ts)> batches{xs.batch()...};
+        for (const int b : batches)
+            if (b != batches[0])
+                throw std::invalid_argument("ctnn: the model's inputs have different batch sizes (" + std::to_string(batches[0]) +
+                                            " and " + std::to_string(b) + ")");
+        return batches[0];
+    }
+
     static constexpr auto first_weight = detail::first_weights_of(typename model_type::graph_type{});
 
     /// The arena for a batch, or an exception saying how much was asked for: a batch too large
@@ -269,15 +359,13 @@ private:
         }
     }
 
-    static tensor_view buffer(std::size_t node, tensor_view in, tensor_view out, const context& ctx) {
-        if (node == input_index) return in;
-        if (node == output_index) return out;
+    static tensor_view buffer(std::size_t node, std::span<const tensor_view> in, std::span<const tensor_view> out,
+                              const context& ctx) {
+        if (input_slot[node] != detail::npos) return in[input_slot[node]];
+        if (output_slot[node] != detail::npos) return out[output_slot[node]];
         return {ctx.arena_.data.get() + plan.offset[node] * ctx.batch_, ctx.batch_, model_type::layers[node].output_shape};
     }
 
-    /// The kernel of every node, in the order of `layers`: one function per layer type, named by
-    /// that type alone. (Member functions per node would each be named after the whole model,
-    /// whose type spells every layer: a thousand names a thousand layers long.)
     static constexpr auto kernels = detail::kernels_of(typename model_type::graph_type{});
 
     /// Inputs of the node with the most.
@@ -288,31 +376,47 @@ private:
     }();
 
     // `storage` is held by the caller's shared_ptr for the whole run, whatever replaces it meanwhile.
-    void run(tensor_view in, tensor_view out, const weight_storage& storage, context& ctx,
-             std::vector<double>* layer_seconds) const {
-        if constexpr (model_type::layer_count == 1) {
-            std::memcpy(out.data, in.data, sizeof(float) * static_cast<std::size_t>(in.sample_size() * in.batch));
-        } else {
-            std::array<const float*, weights.size()> weight_data{};
-            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = storage[k].data.get();
-            std::array<tensor_view, max_inputs> inputs{};
-            for (std::size_t i = 0; i != model_type::layer_count; ++i) {
-                if (i == input_index) continue;
-                const auto& info = model_type::layers[i];
-                for (std::size_t e = 0; e != info.input_count; ++e)
-                    inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
-                const auto start =
-                    layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-                const std::size_t first = first_weight[i], last = i + 1 < first_weight.size() ? first_weight[i + 1] : weights.size();
-                kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
-                                           std::span<const float* const>(weight_data.data() + first, last - first), ctx.workspace_});
-                if (layer_seconds != nullptr)
-                    (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            }
+    /// Runs the graph from the caller's input tensors into its output tensors (same batch).
+    void run(std::span<const tensor_view> in, std::span<const tensor_view> out, context& ctx, run_options options) const {
+        if (options.threads < 1)
+            throw std::invalid_argument("ctnn: threads must be at least 1, got " + std::to_string(options.threads));
+        const int batch = in[0].batch;
+        for (const tensor_view& x : in)
+            if (x.batch != batch)
+                throw std::invalid_argument("ctnn: the model's inputs have different batch sizes (" + std::to_string(batch) +
+                                            " and " + std::to_string(x.batch) + ")");
+        if (ctx.batch_ != batch) {
+            ctx.arena_ = allocate_activations(batch);
+            ctx.batch_ = batch;
+        }
+        if (ctx.workspace_.threads() != options.threads) ctx.workspace_ = detail::workspace(options.threads);
+        std::vector<double>* layer_seconds = options.layer_seconds;
+        if (layer_seconds != nullptr) layer_seconds->assign(model_type::layer_count, 0.0);
+
+        const std::shared_ptr<weight_storage> held = current_weights();
+        std::array<const float*, weights.size()> weight_data{};
+        for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        std::array<tensor_view, max_inputs> inputs{};
+        for (std::size_t i = 0; i != model_type::layer_count; ++i) {
+            if (kernels[i] == nullptr) continue;  // an Input: the caller's tensor
+            const auto& info = model_type::layers[i];
+            for (std::size_t e = 0; e != info.input_count; ++e) inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
+            const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+            const std::size_t first = first_weight[i], last = i + 1 < first_weight.size() ? first_weight[i + 1] : weights.size();
+            kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
+                                       std::span<const float* const>(weight_data.data() + first, last - first), ctx.workspace_});
+            if (layer_seconds != nullptr)
+                (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
+        // An output whose values are elsewhere (it is also an input, or listed twice) is a copy.
+        for (std::size_t k = 0; k != model_type::output_count; ++k) {
+            const std::size_t node = model_type::output_indices[k];
+            const tensor_view from = buffer(node, in, out, ctx);
+            if (from.data != out[k].data)
+                std::memcpy(out[k].data, from.data, sizeof(float) * static_cast<std::size_t>(from.sample_size() * from.batch));
         }
     }
 
-    /// The weights now, held for as long as the caller keeps the pointer.
     std::shared_ptr<weight_storage> current_weights() const {
         const std::lock_guard lock(*values_mutex_);
         return values_;
@@ -341,6 +445,10 @@ public:
     void initialize(std::uint64_t) {}
     template <class Tensor>
     unknown_value operator()(const Tensor&, run_options = {}) const {
+        return {};
+    }
+    template <class First, class Second, class... More>
+    unknown_value operator()(const First&, const Second&, const More&...) const {
         return {};
     }
     template <class Tensor>

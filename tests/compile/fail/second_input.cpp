@@ -1,6 +1,6 @@
-// A model has one Input: an output that also depends on another Input could not be run from the
-// model's input alone.
-// expected-error {{output_does_not_depend_on_model_input<ctnn::Input<ctnn::shape<16, ?16, ?3>, ?ctnn::named<'i', ?'n', ?'p', ?'u', ?'t'> ?>, ?ctnn::Input<ctnn::shape<16, ?16, ?3>, ?ctnn::named<'m', ?'a', ?'s', ?'k'> ?> ?>}}
+// An output that depends on an Input the model was not given could not be run from the model's
+// inputs alone (with both inputs listed, `Model{inputs(in, mask), out}`, it is a model of two).
+// expected-error {{model_lacks_an_input_its_outputs_need<ctnn::Input<ctnn::shape<16, ?16, ?3>, ?ctnn::named<'m', ?'a', ?'s', ?'k'> ?> ?>}}
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
