@@ -211,14 +211,18 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << errors_of({"input_shape_must_be_positive"});
 
     o << "## Model\n\n`Model{input, output}` collects the layers between them, in Keras' summary order, and runs "
-         "every layer's checks. A model has one Input, and every layer's name is unique in it; "
-         "`node_named_t<M, \"...\">` finds a layer by its name. A `network<M>` runs it, on tensors of the Input's "
-         "shape only: passing any other tensor type is a compile error. A model that failed a check says "
+         "every layer's checks; `Model{inputs(a, b), outputs(c, d)}` takes several, and its network takes and "
+         "returns tuples of tensors. Every Input the outputs depend on must be one of the model's inputs, and every "
+         "input must reach an output. A name is one layer: the same layer type applied to several nodes is one "
+         "shared layer (one set of weights, counted once, as a Keras layer object called twice); two different "
+         "layers under one name are an error, and so is a shared layer applied to inputs that would need other "
+         "weights. `node_named_t<M, \"...\">` finds a layer by its name. A `network<M>` runs it, on tensors of the "
+         "inputs' shapes only: passing any other tensor type is a compile error. A model that failed a check says "
          "nothing more: its constants compare equal to anything, and `summary`, `network`, `load_weights` "
          "and `node_named_t` accept it silently, so one mistake gives one diagnostic. To check a shape "
          "your program expects, `static_assert(expect_shape<decltype(model)::output_shape, shape<14, 14, 12>{}>)` "
          "shows both shapes on the first error line (a plain `static_assert(a == b)` shows neither on GCC).\n\n"
-      << errors_of({"duplicate_layer_name", "model_lacks_an_input_its_outputs_need", "model_input_not_connected", "no_layer_with_this_name",
+      << errors_of({"duplicate_layer_name", "shared_layer_applied_to_another_shape", "model_lacks_an_input_its_outputs_need", "model_input_not_connected", "no_layer_with_this_name",
                     "model_called_with_wrong_shape", "model_called_with_wrong_number_of_tensors", "shape_differs_from_expected"});
 
     // Checked by detail::check_window_hyperparameters, check_filters and require_kernel_size for both.

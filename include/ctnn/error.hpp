@@ -55,6 +55,7 @@ template <class Layer, class... Shapes> struct layer_params_differ_from_its_weig
 
 // Graphs a model cannot be made of.
 template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;
+template <class Layer, class Shape, class OtherShape> struct shared_layer_applied_to_another_shape;
 template <class Input> struct model_lacks_an_input_its_outputs_need;
 template <class Input> struct model_input_not_connected;
 template <class Name> struct no_layer_with_this_name;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -74,4 +75,51 @@ TEST_CASE("inputs of different batch sizes are refused with an exception") {
     tensor<shape<9, 7, 3>> image(2);
     tensor<shape<9, 7, 4>> hint(3);
     CHECK_THROWS_WITH_AS(net(image, hint), "ctnn: the model's inputs have different batch sizes (2 and 3)", std::invalid_argument);
+}
+
+namespace {
+// One Conv2D applied to two inputs of different sizes, as a Keras layer object called twice.
+constexpr auto siamese() {
+    auto left = Input<shape<8, 8, 3>, name<"left">>{}();
+    auto right = Input<shape<6, 5, 3>, name<"right">>{}();
+    constexpr Conv2D<4, kernel_size<3>, same, relu, name<"shared">> shared;
+    auto a = shared(left);
+    auto b = shared(right);
+    auto mixed = Conv2D<2, kernel_size<1>, name<"mix">>{}(b);
+    return Model{inputs(left, right), outputs(a, mixed)};
+}
+constexpr auto shared_model = siamese();
+using S = decltype(shared_model);
+static_assert(S::layer_count == 5);
+static_assert(S::total_params == (3 * 3 * 3 * 4 + 4) + (4 * 2 + 2));  // the shared layer counted once
+
+}  // namespace
+
+TEST_CASE("a layer applied to two inputs shares one set of weights, stored, counted and listed once") {
+    const network net{shared_model, 3};
+    REQUIRE(net.weights.size() == 4);  // shared/kernel, shared/bias, mix/kernel, mix/bias
+    CHECK(net.weights[0].key() == "shared/kernel");
+
+    tensor<shape<8, 8, 3>> left(1);
+    tensor<shape<6, 5, 3>> right(1);
+    std::vector<float> l(static_cast<std::size_t>(left.size())), r(static_cast<std::size_t>(right.size()));
+    reference::fill_random(l, 3), reference::fill_random(r, 4);
+    std::copy(l.begin(), l.end(), left.data()), std::copy(r.begin(), r.end(), right.data());
+
+    const auto k = net.values("shared", "kernel"), b = net.values("shared", "bias");
+    const std::vector<float> kernel(k.begin(), k.end()), bias(b.begin(), b.end());
+    const auto want_a = reference::conv2d(from(left.data(), 1, {8, 8, 3}), kernel, bias, 3, 3, 4, 1, 1, 1, 1, true, 1);
+    const auto want_b = reference::conv2d(from(right.data(), 1, {6, 5, 3}), kernel, bias, 3, 3, 4, 1, 1, 1, 1, true, 1);
+    const auto mk = net.values("mix", "kernel"), mb = net.values("mix", "bias");
+    const auto want_mixed = reference::conv2d(want_b, {mk.begin(), mk.end()}, {mb.begin(), mb.end()}, 1, 1, 2, 1, 1, 1, 1, false, 0);
+
+    const auto [a, mixed] = net(left, right);
+    check_close(a.data(), want_a);
+    check_close(mixed.data(), want_mixed);
+
+    std::ostringstream text;
+    summary(shared_model, text);
+    CHECK(text.str().find("shared (Conv2D)      multiple") != std::string::npos);
+    CHECK(text.str().find("shared[1][0]") != std::string::npos);
+    CHECK(text.str().find("Total params: 122") != std::string::npos);
 }

@@ -84,8 +84,8 @@ constexpr T sum(const std::array<T, N>& values) {
     return total;
 }
 template <class... Es>
-constexpr std::int64_t params_of(graph<Es...>) {
-    return sum(std::array<std::int64_t, sizeof...(Es)>{Es::params...});
+constexpr std::array<std::int64_t, sizeof...(Es)> params_array_of(graph<Es...>) {
+    return {Es::params...};
 }
 template <std::size_t N>
 constexpr std::int64_t non_trainable_size(const std::array<weight, N>& weights) {
@@ -94,9 +94,37 @@ constexpr std::int64_t non_trainable_size(const std::array<weight, N>& weights) 
     return n;
 }
 template <class... Es>
-constexpr std::int64_t non_trainable_params_of(graph<Es...>) {
-    return sum(std::array<std::int64_t, sizeof...(Es)>{non_trainable_size(Es::weights)...});
+constexpr std::array<std::int64_t, sizeof...(Es)> non_trainable_array_of(graph<Es...>) {
+    return {non_trainable_size(Es::weights)...};
 }
+/// The sum over the layers, each counted once however often it is applied (`owner[i] == i` for
+/// a layer's first application).
+template <std::size_t N>
+constexpr std::int64_t sum_over_layers(const std::array<std::int64_t, N>& values, const std::array<std::size_t, N>& owner) {
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i != N; ++i) total += owner[i] == i ? values[i] : 0;
+    return total;
+}
+
+/// An address per layer type, so that constant evaluations can tell whether two entries apply
+/// the same layer (equality of addresses is a constant expression; of types, no value is).
+template <class Layer>
+inline constexpr char layer_tag = 0;
+template <class... Es>
+constexpr std::array<const char*, sizeof...(Es)> layer_tags_of(graph<Es...>) {
+    return {&layer_tag<typename Es::layer_type>...};
+}
+template <class... Es>
+constexpr std::array<std::span<const weight>, sizeof...(Es)> weight_lists_of(graph<Es...>) {
+    return {std::span<const weight>(Es::weights)...};
+}
+constexpr bool same_weights(std::span<const weight> a, std::span<const weight> b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i != a.size(); ++i)
+        if (a[i].name != b[i].name || a[i].shape != b[i].shape || a[i].rank != b[i].rank) return false;
+    return true;
+}
+
 template <class... Es>
 constexpr std::array<layer_info, sizeof...(Es)> layer_infos_of(graph<Es...>) {
     std::array<layer_info, sizeof...(Es)> out{layer_info{Es::name, Es::kind, Es::output_shape, Es::params, 0, Es::input_count}...};
@@ -152,10 +180,11 @@ struct id_index {
     }
 };
 
-/// The first two positions whose names are equal, in graph order ({N, N} if none). Names are
+/// For each position, the first position with the same name: where a shared layer (one layer
+/// applied to several nodes, as a Keras layer object called twice) was first applied. Names are
 /// sorted by a hash, so that equal names sit side by side and only those are compared as text.
 template <std::size_t N>
-constexpr std::array<std::size_t, 2> first_duplicate(const std::array<std::string_view, N>& names) {
+constexpr std::array<std::size_t, N> owners_by_name(const std::array<std::string_view, N>& names) {
     std::array<std::uint64_t, N> hashes{};
     for (std::size_t i = 0; i != N; ++i) {
         std::uint64_t h = 0xCBF29CE484222325ull;  // FNV-1a
@@ -164,13 +193,19 @@ constexpr std::array<std::size_t, 2> first_duplicate(const std::array<std::strin
     }
     std::array<std::size_t, N> positions{};
     sort_by_key(hashes, positions);
-    std::array<std::size_t, 2> found{N, N};
+    std::array<std::size_t, N> owner{};
+    for (std::size_t i = 0; i != N; ++i) owner[i] = i;
     for (std::size_t i = 1; i < N; ++i)
         for (std::size_t j = i; j > 0 && hashes[j - 1] == hashes[i]; --j) {
-            const std::size_t a = std::min(positions[j - 1], positions[i]), b = std::max(positions[j - 1], positions[i]);
-            if (names[a] == names[b] && b < found[1]) found = {a, b};
+            const std::size_t a = positions[j - 1], b = positions[i];
+            if (names[a] == names[b]) {
+                const std::size_t first = std::min(owner[a], owner[b]);
+                owner[a] = owner[b] = first;
+            }
         }
-    return found;
+    // Every member of a group now points at a member no later than itself; resolve to the first.
+    for (std::size_t i = 0; i != N; ++i) owner[i] = owner[owner[i]];
+    return owner;
 }
 }  // namespace detail
 
@@ -320,18 +355,57 @@ struct Model : detail::single_io<In, Out> {
 
 private:
     static constexpr detail::id_index<layer_count> by_id{ids};
-    static constexpr auto duplicate = detail::first_duplicate(names);
+
+public:
+    /// For each node, the position of its layer's first application: itself, except where one
+    /// layer (the same type, so the same name and weights) is applied to several nodes, as a
+    /// Keras layer object called twice. Its weights are stored and counted once.
+    static constexpr auto owner = detail::owners_by_name(names);
+    /// For each node, which application of its layer it is (0 for the first): Keras' node index,
+    /// as in "conv[1][0]".
+    static constexpr auto application = [] {
+        std::array<std::size_t, layer_count> count{}, out{};
+        for (std::size_t i = 0; i != layer_count; ++i) out[i] = count[owner[i]]++;
+        return out;
+    }();
+
+private:
+    static constexpr auto tags = detail::layer_tags_of(graph_type{});
+    /// The first application of two layers of different types under one name ({N, N} if none),
+    /// and the first of one layer whose applications would need different weights.
+    static constexpr std::array<std::size_t, 2> name_clash = [] {
+        for (std::size_t i = 0; i != layer_count; ++i)
+            if (owner[i] != i && tags[i] != tags[owner[i]]) return std::array<std::size_t, 2>{owner[i], i};
+        return std::array<std::size_t, 2>{layer_count, layer_count};
+    }();
+    static constexpr std::array<std::size_t, 2> weight_clash = [] {
+        constexpr auto lists = detail::weight_lists_of(graph_type{});
+        for (std::size_t i = 0; i != layer_count; ++i)
+            if (owner[i] != i && !detail::same_weights(lists[i], lists[owner[i]])) return std::array<std::size_t, 2>{owner[i], i};
+        return std::array<std::size_t, 2>{layer_count, layer_count};
+    }();
 
     static constexpr bool check_names() {
-        constexpr bool unique = duplicate[0] == layer_count;
+        constexpr bool unique = name_clash[0] == layer_count;
         if constexpr (!unique) {
-            using first = node_at<duplicate[0]>;
-            using second = node_at<duplicate[1]>;
+            using first = node_at<name_clash[0]>;
+            using second = node_at<name_clash[1]>;
             CTNN_REQUIRE(unique, "two different layers of this model have the same name; names identify layers and their weights",
                          error::duplicate_layer_name<typename first::name_type, typename first::layer_type,
                                                      typename second::layer_type>);
         }
         return unique;
+    }
+    static constexpr bool check_shared() {
+        constexpr bool ok = weight_clash[0] == layer_count;
+        if constexpr (!ok) {
+            using first = node_at<weight_clash[0]>;
+            using second = node_at<weight_clash[1]>;
+            CTNN_REQUIRE(ok, "a shared layer was applied to an input that would need other weights (another number of channels)",
+                         error::shared_layer_applied_to_another_shape<typename first::layer_type, shape_of<first::input_shapes[0]>,
+                                                                      shape_of<second::input_shapes[0]>>);
+        }
+        return ok;
     }
     static constexpr auto input_ids = detail::node_ids(input_list{});
     static constexpr auto output_ids = detail::node_ids(output_list{});
@@ -369,7 +443,7 @@ private:
         return ok;
     }
     // Evaluated for their own diagnostics; a static_assert here would only repeat them.
-    using checked = std::bool_constant<check_names() && check_inputs() && check_connected()>;
+    using checked = std::bool_constant<check_names() && check_shared() && check_inputs() && check_connected()>;
 
 public:
     /// Position in `layers` of the node with id `id`, or layer_count.
@@ -407,10 +481,12 @@ public:
         return layer_count;
     }
 
-    static constexpr std::int64_t total_params = detail::params_of(graph_type{});
+    /// Each layer counted once, however many nodes it is applied to (as Keras counts).
+    static constexpr std::int64_t total_params = detail::sum_over_layers(detail::params_array_of(graph_type{}), owner);
     /// As Keras splits the total: weights a training step would not change (BatchNormalization's
     /// moving statistics) are non-trainable.
-    static constexpr std::int64_t non_trainable_params = detail::non_trainable_params_of(graph_type{});
+    static constexpr std::int64_t non_trainable_params =
+        detail::sum_over_layers(detail::non_trainable_array_of(graph_type{}), owner);
     static constexpr std::int64_t trainable_params = total_params - non_trainable_params;
 
     /// Every input of every node, as positions in `layers`, grouped by node.

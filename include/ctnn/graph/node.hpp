@@ -64,6 +64,7 @@ struct entry {
 
     static constexpr std::size_t input_count = sizeof...(Inputs);
     static constexpr std::array<node_id, sizeof...(Inputs)> input_ids{Inputs::id...};
+    static constexpr std::array<dims, sizeof...(Inputs)> input_shapes{Inputs::shape...};
     static constexpr node_id id = detail::make_id(name, input_ids);
 
     /// What the layer makes of its inputs' shapes; `shape` is the same as a type.

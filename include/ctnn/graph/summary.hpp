@@ -46,13 +46,24 @@ void summary_of(std::ostream& os, std::string_view title) {
         std::string layer, shape, params;
         std::vector<std::string> inputs;
     };
+    // One row per layer: a layer applied to several nodes (shared) lists every connection, and
+    // shows "multiple" where its applications' shapes differ, as Keras does.
     std::vector<row> rows;
-    for (const auto& l : M::layers) {
-        row r{std::string(l.name) + " (" + std::string(l.kind) + ")", detail::keras_shape(l.output_shape),
-              std::to_string(l.params), {}};
-        for (std::size_t e = 0; e != l.input_count; ++e)
-            r.inputs.push_back(std::string(M::layers[M::edges[l.first_input + e]].name) + "[0][0]");
-        rows.push_back(std::move(r));
+    std::vector<std::size_t> row_of(M::layer_count);
+    for (std::size_t i = 0; i != M::layer_count; ++i) {
+        const auto& l = M::layers[i];
+        if (M::owner[i] == i) {
+            row_of[i] = rows.size();
+            rows.push_back({std::string(l.name) + " (" + std::string(l.kind) + ")", detail::keras_shape(l.output_shape),
+                            std::to_string(l.params), {}});
+        } else {
+            row_of[i] = row_of[M::owner[i]];
+            if (!(l.output_shape == M::layers[M::owner[i]].output_shape)) rows[row_of[i]].shape = "multiple";
+        }
+        for (std::size_t e = 0; e != l.input_count; ++e) {
+            const std::size_t from = M::edges[l.first_input + e];
+            rows[row_of[i]].inputs.push_back(std::string(M::layers[from].name) + "[" + std::to_string(M::application[from]) + "][0]");
+        }
     }
     std::size_t w0 = 12, w1 = 12, w2 = 7, w3 = 12;
     for (const auto& r : rows) {

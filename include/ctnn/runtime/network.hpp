@@ -45,25 +45,41 @@ struct weight_spec : weight {
 
 namespace detail {
 /// Every weight array of a graph's entries, in order.
-template <class... Es>
+/// The model's weight arrays, layer by layer in graph order; a layer applied to several nodes
+/// (a shared layer) has its arrays once, at its first application.
+template <class M, class... Es>
 constexpr auto weight_specs_of(graph<Es...>) {
     const std::array<std::span<const weight>, sizeof...(Es)> parts{std::span<const weight>(Es::weights)...};
     const std::array<std::string_view, sizeof...(Es)> layers{Es::name...};
-    constexpr std::size_t total = detail::sum(std::array<std::size_t, sizeof...(Es)>{Es::weights.size()...});
+    constexpr std::size_t total = [] {
+        const std::array<std::size_t, sizeof...(Es)> counts{Es::weights.size()...};
+        std::size_t n = 0;
+        for (std::size_t i = 0; i != counts.size(); ++i) n += M::owner[i] == i ? counts[i] : 0;
+        return n;
+    }();
     std::array<weight_spec, total> out{};
     std::size_t next = 0;
     for (std::size_t i = 0; i != parts.size(); ++i)
-        for (const auto& w : parts[i]) out[next++] = weight_spec{w, layers[i]};
+        if (M::owner[i] == i)
+            for (const auto& w : parts[i]) out[next++] = weight_spec{w, layers[i]};
     return out;
 }
-/// Position of each entry's first weight array in that list.
-template <class... Es>
+/// Where each node's weight arrays start in the list above (a shared layer's applications all
+/// at its first's).
+template <class M, class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) {
     std::array<std::size_t, sizeof...(Es)> first{};
     const std::array<std::size_t, sizeof...(Es)> counts{Es::weights.size()...};
     std::size_t next = 0;
-    for (std::size_t i = 0; i != counts.size(); ++i) first[i] = next, next += counts[i];
+    for (std::size_t i = 0; i != counts.size(); ++i) {
+        if (M::owner[i] == i) first[i] = next, next += counts[i];
+        else first[i] = first[M::owner[i]];
+    }
     return first;
+}
+template <class... Es>
+constexpr std::array<std::size_t, sizeof...(Es)> weight_counts_of(graph<Es...>) {
+    return {Es::weights.size()...};
 }
 template <class... Es>
 constexpr std::array<layer_kernel, sizeof...(Es)> kernels_of(graph<Es...>) {
@@ -130,7 +146,7 @@ public:
     static constexpr bool single_io = model_type::input_count == 1 && model_type::output_count == 1;
 
     /// Every weight array, in model order and, within a layer, in the order it declares them.
-    static constexpr auto weights = detail::weight_specs_of(typename model_type::graph_type{});
+    static constexpr auto weights = detail::weight_specs_of<model_type>(typename model_type::graph_type{});
 
     /// Memory for every weight array, allocated and not yet written (so not yet resident).
     using weight_storage = std::array<detail::aligned_floats, weights.size()>;
@@ -344,7 +360,7 @@ private:
         return batches[0];
     }
 
-    static constexpr auto first_weight = detail::first_weights_of(typename model_type::graph_type{});
+    static constexpr auto first_weight = detail::first_weights_of<model_type>(typename model_type::graph_type{});
 
     /// The arena for a batch, or an exception saying how much was asked for: a batch too large
     /// for the machine's memory is a request to refuse, not a crash.
@@ -367,6 +383,7 @@ private:
     }
 
     static constexpr auto kernels = detail::kernels_of(typename model_type::graph_type{});
+    static constexpr auto weight_counts = detail::weight_counts_of(typename model_type::graph_type{});
 
     /// Inputs of the node with the most.
     static constexpr std::size_t max_inputs = [] {
@@ -402,9 +419,9 @@ private:
             const auto& info = model_type::layers[i];
             for (std::size_t e = 0; e != info.input_count; ++e) inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            const std::size_t first = first_weight[i], last = i + 1 < first_weight.size() ? first_weight[i + 1] : weights.size();
+            const std::size_t first = first_weight[i];
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
-                                       std::span<const float* const>(weight_data.data() + first, last - first), ctx.workspace_});
+                                       std::span<const float* const>(weight_data.data() + first, weight_counts[i]), ctx.workspace_});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
