@@ -14,6 +14,11 @@
 #include <ctnn/runtime/kernels/reshape.hpp>
 #include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/workspace.hpp>
+// Kernels that end with their layers' forward glue (issue 9, part B).
+#include <ctnn/runtime/kernels/batch_normalization.hpp>
+#include <ctnn/runtime/kernels/bilinear.hpp>
+#include <ctnn/runtime/kernels/depthwise_conv2d.hpp>
+#include <ctnn/runtime/kernels/merge.hpp>
 
 namespace ctnn::detail {
 
@@ -29,7 +34,8 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
                        same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                        same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                        L::activation};
-    conv2d(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
+    if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
 template <int F, class... O>
@@ -82,7 +88,10 @@ void forward(std::type_identity<ZeroPadding2D<O...>>, const node_io& io) {
 }
 template <class... O>
 void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
-    upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
+    if constexpr (UpSampling2D<O...>::interpolation == interpolation_mode::bilinear)
+        upsample2d_bilinear(io.inputs[0], io.output);
+    else
+        upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
 }
 template <class... O>
 void forward(std::type_identity<Add<O...>>, const node_io& io) {
