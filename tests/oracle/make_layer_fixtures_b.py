@@ -8,6 +8,12 @@ UpSampling2D, computed by PyTorch on random data. Per case, as make_fixtures.py 
 PyTorch shares no code with ctnn. Where its conventions differ from Keras', the conversion is
 written here: depthwise kernels (Cin·m, 1, kh, kw) -> (kh, kw, Cin, m); grouped kernels
 (F, Cin/g, kh, kw) -> (kh, kw, Cin/g, F); TF's `same` placement by explicit padding.
+Bilinear UpSampling2D: Keras on TF 2 and Keras 3 resize with tf.image.resize (half-pixel centres),
+which PyTorch's interpolate(align_corners=False) matches for integer factors. TF.js was checked
+too (@tensorflow/tfjs 4, upSampling2d({size: [2, 2], interpolation: 'bilinear'}) on [0, 1]):
+its layer gives 0, .5, 1, 1, TF 1.x's legacy mapping, while its
+tf.image.resizeBilinear(..., halfPixelCenters=true) gives PyTorch's 0, .25, .75, 1; so TF.js'
+layer is not the oracle for this case.
 Run with Debian's python3-torch: /usr/bin/python3 tests/oracle/make_layer_fixtures_b.py
 CI uses the committed fixtures and needs no Python."""
 import pathlib
