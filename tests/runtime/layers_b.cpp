@@ -138,6 +138,16 @@ constexpr auto activated_conv() {
     return Model{x, BatchNormalization<name<"bn">>{}(c)};
 }
 
+/// Folded into a SeparableConv2D without bias (its pointwise kernel) and a grouped Conv2D.
+constexpr auto folded_separable_grouped() {
+    auto x = Input<shape<6, 7, 4>, name<"x">>{}();
+    auto s = SeparableConv2D<6, kernel_size<3>, same, depth_multiplier<2>, no_bias, name<"sep">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(s);
+    auto g = Conv2D<9, kernel_size<3>, groups<3>, name<"grouped">>{}(b);
+    return Model{x, BatchNormalization<epsilon<"1/64">, name<"bn2">>{}(g)};
+}
+
+static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
 static_assert(folding<decltype(folded_inside())>.count == 2);
@@ -175,6 +185,18 @@ TEST_CASE("folding: the folded network equals a naive Conv2D then BatchNormaliza
         const array4 conv = reference::conv2d(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 3, 3, 1, 1, 1, 1, false, 1);
         require_close(net(x).data(), batch_norm(conv, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3));
     }
+}
+
+TEST_CASE("folding into SeparableConv2D's pointwise kernel and a grouped Conv2D's kernel equals the naive layers") {
+    network net{folded_separable_grouped()};
+    auto w = randomize(net, 14);
+    const auto x = random_tensor<shape<6, 7, 4>>(2, 15);
+    array4 t = grouped_conv(to_array(x), w["sep/depthwise_kernel"], {}, 3, 3, 8, 4, 1, 1, 1, 1, true, 0);
+    t = reference::conv2d(t, w["sep/pointwise_kernel"], {}, 1, 1, 6, 1, 1, 1, 1, false, 0);
+    t = batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+    t = grouped_conv(t, w["grouped/kernel"], w["grouped/bias"], 3, 3, 9, 3, 1, 1, 1, 1, false, 0);
+    t = batch_norm(t, w["bn2/gamma"], w["bn2/beta"], w["bn2/moving_mean"], w["bn2/moving_variance"], 1.0 / 64);
+    for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
 }
 
 TEST_CASE("folding: the unfolded path (the convolution read twice) gives the folded path's numbers") {
