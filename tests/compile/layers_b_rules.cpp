@@ -1,8 +1,9 @@
 // Static facts of BatchNormalization, DepthwiseConv2D, SeparableConv2D, grouped Conv2D, the
 // broadcasting merges and bilinear UpSampling2D, and of folding; expected values from Keras'
 // definitions written out here (ctnn's rules/ are not consulted), and Keras' own totals for
-// ResNet50 (keras.applications, include_top=False): 23,587,712 parameters of which 53,120 are
-// BatchNormalization's moving statistics. "It builds" is the test.
+// ResNet50 and MobileNetV2 (keras.applications, include_top=False): 23,587,712 parameters of which
+// 53,120 are BatchNormalization's moving statistics, and 2,257,984 of which 34,112. "It builds" is
+// the test.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
@@ -162,6 +163,82 @@ static_assert(R::trainable_params == 23'534'560 + 32);
 static_assert(R::index_of_name("conv4_block6_3_bn") != R::layer_count);
 // Every one of its 53 BatchNormalizations follows a convolution nothing else reads: all fold.
 static_assert(folding<R>.count == 53);
+
+// --- MobileNetV2 as keras.applications builds it (alpha 1, 224×224, include_top=False) -----------------
+// Keras' summary: 2,257,984 parameters, 34,112 non-trainable. ReLU(6.) is layers-a's; Activation<relu>
+// stands in for it here, which changes no shape or parameter.
+template <int Id>
+constexpr auto block_prefix() {
+    if constexpr (Id == 0) {
+        return fixed_string("expanded_conv_");
+    } else if constexpr (Id < 10) {
+        char text[] = "block_0_";
+        text[6] = static_cast<char>('0' + Id);
+        return fixed_string<sizeof(text)>(text);
+    } else {
+        char text[] = "block_00_";
+        text[6] = static_cast<char>('0' + Id / 10), text[7] = static_cast<char>('0' + Id % 10);
+        return fixed_string<sizeof(text)>(text);
+    }
+}
+using mobilenet_relu = relu;  // ReLU(6.) in Keras
+
+template <int Id>
+inline constexpr auto prefix = block_prefix<Id>();
+
+template <int Id, int Filters, int Stride, int Expansion, class X>
+constexpr auto inverted_res_block(X inputs) {
+    constexpr int in_channels = X::output_shape.channels;
+    auto expanded = [inputs] {
+        if constexpr (Id != 0) {
+            auto e = Conv2D<Expansion * X::output_shape.channels, kernel_size<1>, same, no_bias, name<cat(prefix<Id>, "expand")>>{}(inputs);
+            auto e_bn = BatchNormalization<momentum<"0.999">, name<cat(prefix<Id>, "expand_BN")>>{}(e);
+            return Activation<mobilenet_relu, name<cat(prefix<Id>, "expand_relu")>>{}(e_bn);
+        } else {
+            return inputs;
+        }
+    }();
+    auto padded = [expanded] {
+        // imagenet_utils.correct_pad on an even map: ((0, 1), (0, 1)).
+        if constexpr (Stride == 2) return ZeroPadding2D<padding<0, 1, 0, 1>, name<cat(prefix<Id>, "pad")>>{}(expanded);
+        else return expanded;
+    }();
+    using depthwise_padding = std::conditional_t<Stride == 1, same, valid>;
+    auto d = DepthwiseConv2D<kernel_size<3>, strides<Stride>, no_bias, depthwise_padding, name<cat(prefix<Id>, "depthwise")>>{}(padded);
+    auto d_bn = BatchNormalization<momentum<"0.999">, name<cat(prefix<Id>, "depthwise_BN")>>{}(d);
+    auto d_relu = Activation<mobilenet_relu, name<cat(prefix<Id>, "depthwise_relu")>>{}(d_bn);
+    auto p = Conv2D<Filters, kernel_size<1>, same, no_bias, name<cat(prefix<Id>, "project")>>{}(d_relu);
+    auto p_bn = BatchNormalization<momentum<"0.999">, name<cat(prefix<Id>, "project_BN")>>{}(p);
+    if constexpr (in_channels == Filters && Stride == 1) return Add<name<cat(prefix<Id>, "add")>>{}(inputs, p_bn);
+    else return p_bn;
+}
+constexpr auto mobilenet_v2() {
+    auto input = Input<shape<224, 224, 3>, name<"input_1">>{}();
+    auto c1 = Conv2D<32, kernel_size<3>, strides<2>, same, no_bias, name<"Conv1">>{}(input);
+    auto c1_bn = BatchNormalization<momentum<"0.999">, name<"bn_Conv1">>{}(c1);
+    auto x0 = Activation<mobilenet_relu, name<"Conv1_relu">>{}(c1_bn);
+    auto x1 = inverted_res_block<0, 16, 1, 1>(x0);
+    auto x2 = inverted_res_block<2, 24, 1, 6>(inverted_res_block<1, 24, 2, 6>(x1));
+    auto x3 = inverted_res_block<5, 32, 1, 6>(inverted_res_block<4, 32, 1, 6>(inverted_res_block<3, 32, 2, 6>(x2)));
+    auto x4 = inverted_res_block<9, 64, 1, 6>(
+        inverted_res_block<8, 64, 1, 6>(inverted_res_block<7, 64, 1, 6>(inverted_res_block<6, 64, 2, 6>(x3))));
+    auto x5 = inverted_res_block<12, 96, 1, 6>(inverted_res_block<11, 96, 1, 6>(inverted_res_block<10, 96, 1, 6>(x4)));
+    auto x6 = inverted_res_block<15, 160, 1, 6>(inverted_res_block<14, 160, 1, 6>(inverted_res_block<13, 160, 2, 6>(x5)));
+    auto x7 = inverted_res_block<16, 320, 1, 6>(x6);
+    auto last = Conv2D<1280, kernel_size<1>, no_bias, name<"Conv_1">>{}(x7);
+    auto last_bn = BatchNormalization<momentum<"0.999">, name<"Conv_1_bn">>{}(last);
+    return Model{input, Activation<mobilenet_relu, name<"out_relu">>{}(last_bn)};
+}
+constexpr auto mobilenet_v2_model = mobilenet_v2();
+using V2 = std::remove_const_t<decltype(mobilenet_v2_model)>;
+static_assert(V2::output_shape == dims{7, 7, 1280});
+static_assert(node_named_t<V2, "block_1_pad">::output_shape == dims{113, 113, 96});
+static_assert(node_named_t<V2, "block_1_depthwise">::output_shape == dims{56, 56, 96});
+static_assert(V2::total_params == 2'257'984);
+static_assert(V2::non_trainable_params == 34'112);
+static_assert(V2::trainable_params == 2'223'872);
+// Its 52 BatchNormalizations all follow a convolution, depthwise or not, that nothing else reads.
+static_assert(folding<V2>.count == 52);
 }  // namespace
 
 int main() {}
