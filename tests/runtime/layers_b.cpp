@@ -278,6 +278,16 @@ TEST_CASE("DepthwiseConv2D, grouped Conv2D and SeparableConv2D equal naive loops
         for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
     }
     {
+        // 8 input channels per group: the matrix-product path.
+        using L = Conv2D<12, kernel_size<3, 2>, strides<2>, same, groups<3>, ctnn::tanh, name<"conv">>;
+        auto in = Input<shape<9, 7, 24>, name<"x">>{}();
+        network net{Model{in, L{}(in)}};
+        auto w = randomize(net, 47);
+        const auto x = random_tensor<shape<9, 7, 24>>(2, 48);
+        const array4 want = grouped_conv(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 2, 12, 3, 2, 2, 1, 1, true, 3);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
         using L = SeparableConv2D<7, kernel_size<3>, strides<2>, depth_multiplier<2>, name<"sep">>;
         auto in = Input<shape<9, 8, 3>, name<"x">>{}();
         network net{Model{in, L{}(in)}};

@@ -35,6 +35,8 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
                        same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                        L::activation};
     if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    else if (in.channels / L::group_count >= 8)
+        grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 

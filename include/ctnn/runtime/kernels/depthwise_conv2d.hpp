@@ -5,10 +5,12 @@
 // contiguous run of channels in the input, the kernel and the output alike, so the inner loop
 // runs over channels and vectorises. DepthwiseConv2D is the grouped convolution with one input
 // channel per group, and Keras lays out both kernels alike ((kh, kw, Cin, m) and
-// (kh, kw, Cin/g, Cout) flatten to the same order), so one kernel serves both.
+// (kh, kw, Cin/g, Cout) flatten to the same order), so one kernel serves both. Groups of 8 or
+// more input channels have enough arithmetic per value for matrix products: grouped_conv2d_gemm.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -74,6 +76,52 @@ namespace ctnn::detail {
         bias_activate(row, cout, 0, op.out.width, 0, cout, nullptr, op.activation);
     });
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout);
+}
+
+/// Writes im2col rows [row0, row0 + rows) of sample `x` for the input channels
+/// [c0, c0 + count): each row is kh·kw·count values, zeros where the window reads padding.
+inline void im2col_channels(const conv2d_op& op, const float* x, int c0, int count, std::int64_t row0, std::int64_t rows,
+                            float* out) {
+    const int cin = op.in.channels;
+    for (std::int64_t r = 0; r != rows; ++r) {
+        const auto pixel = row0 + r;
+        const int oh = static_cast<int>(pixel / op.out.width), ow = static_cast<int>(pixel % op.out.width);
+        for (int kh = 0; kh != op.kernel.height; ++kh) {
+            const auto ih = rules::window_tap_position(oh, kh, op.stride.height, op.dilation.height, op.pad_top);
+            for (int kw = 0; kw != op.kernel.width; ++kw, out += count) {
+                const auto iw = rules::window_tap_position(ow, kw, op.stride.width, op.dilation.width, op.pad_left);
+                if (ih < 0 || ih >= op.in.height || iw < 0 || iw >= op.in.width)
+                    std::memset(out, 0, sizeof(float) * static_cast<std::size_t>(count));
+                else
+                    std::memcpy(out, x + (ih * op.in.width + iw) * cin + c0, sizeof(float) * static_cast<std::size_t>(count));
+            }
+        }
+    }
+}
+
+/// A grouped convolution whose groups are wide enough for matrix products: per group, im2col of
+/// its input channels times its columns of the kernel ((kh·kw·Cin/g) × Cout with leading
+/// dimension Cout, so a group's columns need no copy), written into its columns of the output.
+inline void grouped_conv2d_gemm(const conv2d_op& op, int groups, tensor_view x, tensor_view y, const float* kernel,
+                                const float* bias, workspace& ws) {
+    const int cout = op.out.channels, per_group_in = op.in.channels / groups, per_group_out = cout / groups;
+    const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
+    const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * per_group_in;
+    const std::int64_t tile = std::clamp<std::int64_t>(static_cast<std::int64_t>(workspace::budget) / row_len, 1, pixels);
+    const std::int64_t tiles = (pixels + tile - 1) / tile;
+    parallel_for(static_cast<std::size_t>(tiles * y.batch), ws.threads(), [&](std::size_t t, int worker) {
+        const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles);
+        const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles) * tile, rows = std::min(tile, pixels - row0);
+        float* cols = ws.scratch(worker, static_cast<std::size_t>(rows * row_len));
+        float* out = y.sample(n) + row0 * cout;
+        for (int g = 0; g != groups; ++g) {
+            im2col_channels(op, x.sample(n), g * per_group_in, per_group_in, row0, rows, cols);
+            gemm({cols, row_len}, {kernel + std::int64_t{g} * per_group_out, cout}, {out + std::int64_t{g} * per_group_out, cout},
+                 rows, per_group_out, row_len, false);
+        }
+        bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
 }
 
 template <class L>
