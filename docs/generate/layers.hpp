@@ -69,6 +69,17 @@ inline std::string margins_text(margins m) {
     return "((" + std::to_string(m.top) + ", " + std::to_string(m.bottom) + "), (" + std::to_string(m.left) + ", " +
            std::to_string(m.right) + "))";
 }
+/// An exact number as written in Keras: a decimal where the denominator is a power of ten.
+inline std::string number_text(ctnn::number v) {
+    int places = 0;
+    std::int64_t den = v.den;
+    while (den % 10 == 0) den /= 10, ++places;
+    if (den != 1) return std::to_string(v.num) + "/" + std::to_string(v.den);
+    std::string digits = std::to_string(v.num < 0 ? -v.num : v.num);
+    if (static_cast<int>(digits.size()) <= places) digits.insert(0, static_cast<std::size_t>(places + 1) - digits.size(), '0');
+    if (places > 0) digits.insert(digits.size() - static_cast<std::size_t>(places), ".");
+    return (v.num < 0 ? "-" : "") + digits;
+}
 inline std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
 inline std::string option_row(std::string_view option, std::string_view meaning, const std::string& default_text) {
     return "| `" + std::string(option) + "` | " + std::string(meaning) + " | " + default_text + " |\n";
@@ -237,6 +248,7 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << option_row("strides<sh, sw = sh>", "stride", pair_text(conv::stride))
       << option_row("valid` / `same", "padding (TF's `same`: ⌊P/2⌋ before, the rest after)", code(to_string(conv::padding)))
       << convolution_rows<conv>()
+      << option_row("groups<g>", "grouped convolution (see [Conv2D groups](#conv2d-groups))", std::to_string(conv::group_count))
       << "\nOutput length: `valid` " << checked_text(r::window_valid_length) << ", `same` "
       << checked_text(r::window_same_length) << ", where " << keff_definition()
       << ". Requires, with `valid`: " << checked_text(r::window_valid_requires) << ". `same` pads "
@@ -341,10 +353,15 @@ inline void write(std::ostream& o, error_lists& errors_of) {
 
     o << "## UpSampling2D\n\nRepeats rows and columns (nearest neighbour), as Keras' `UpSampling2D`: `size<fh, fw = fh>`, "
          "default " << pair_text(UpSampling2D<name<"doc">>::factor) << ". Output length " << checked_text(r::upsample_length)
-      << ". No parameters.\n\n"
+      << ". With `bilinear` (default " << code(to_string(UpSampling2D<name<"doc">>::interpolation))
+      << ") it interpolates as Keras does on TensorFlow 2 and in Keras 3 (`tf.image.resize`, half-pixel centres, no "
+         "antialiasing): output row `o` reads input row `(o + ½)/f − ½`, clamped to the edges, blending its two "
+         "neighbours; PyTorch's `interpolate(mode=\"bilinear\", align_corners=False)` agrees. (TF.js and TF 1.x Keras "
+         "use the older `o/f` mapping, which ctnn does not.) No parameters.\n\n"
       << errors_of({"size_must_be_positive"}) << example_header
       << DOCS_EXAMPLE((UpSampling2D<>), (shape<7, 7, 8>), "")
-      << DOCS_EXAMPLE((UpSampling2D<size<3, 1>>), (shape<7, 7, 8>), "") << "\n";
+      << DOCS_EXAMPLE((UpSampling2D<size<3, 1>>), (shape<7, 7, 8>), "")
+      << DOCS_EXAMPLE((UpSampling2D<size<2>, bilinear>), (shape<7, 7, 8>), "interpolated") << "\n";
 
     o << "## Add\n\nElement-wise sum of two or more inputs of one shape. Keras would broadcast axes of size 1; ctnn does "
          "not, so that a misaligned skip connection is a compile error rather than a silent broadcast. No parameters.\n\n"
@@ -362,6 +379,89 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << "); softmax is taken over the channels of each pixel, after subtracting their maximum (finite for any logits). "
          "No parameters.\n\n"
       << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer") << "\n";
+
+    // ---- Issue 9, part B: BatchNormalization, depthwise and separable convolutions, groups,
+    // broadcasting merges -----------------------------------------------------------------------
+    using batch_norm = BatchNormalization<name<"doc">>;
+    o << "## BatchNormalization\n\nNormalises each channel (the last axis) with its moving statistics, as Keras' "
+         "`BatchNormalization` does at inference: `y = gamma·(x − moving_mean)/√(moving_variance + epsilon) + beta`.\n\n"
+      << option_header << option_row("epsilon<\"...\">", "added to the variance (an exact decimal or fraction)",
+                                      code(number_text(batch_norm::eps)))
+      << option_row("scale<bool>", "multiply by gamma", code(batch_norm::has_gamma ? "true" : "false"))
+      << option_row("center<bool>", "add beta", code(batch_norm::has_beta ? "true" : "false"))
+      << option_row("momentum<...>", "a training setting: accepted, and ignored at inference", "—")
+      << "\nkeras.applications' ResNet and DenseNet pass `epsilon<\"1.001e-5\">`; MobileNetV2 keeps the default. "
+         "Requires epsilon > 0. Parameters: C·(2 + [scale] + [center]). Weights (Keras order): gamma (C,), beta (C,), "
+         "moving_mean (C,), moving_variance (C,); the moving statistics are non-trainable, so the summary splits "
+         "trainable from non-trainable parameters as Keras does (ResNet50: 53,120 non-trainable).\n\n"
+         "**Folding.** When a BatchNormalization reads a `Conv2D`, `DepthwiseConv2D` or `SeparableConv2D` whose activation "
+         "is linear and whose output nothing else reads, the model knows it at compile time (`ctnn::folding<M>`): the "
+         "network scales that layer's kernel by `gamma/√(moving_variance + epsilon)` per output channel and shifts its "
+         "bias (adding one if the layer has none) whenever weights are set or loaded, and skips the BatchNormalization "
+         "at run time; the layer writes the BatchNormalization's buffer. The weights as set are kept, and are what "
+         "`save_weights` writes.\n\n"
+      << errors_of({"epsilon_must_be_positive"}) << example_header
+      << DOCS_EXAMPLE((BatchNormalization<epsilon<"1.001e-5">>), (shape<112, 112, 64>), "ResNet50's conv1_bn")
+      << DOCS_EXAMPLE((BatchNormalization<scale<false>>), (shape<7, 7, 32>), "no gamma") << "\n";
+
+    using depthwise = DepthwiseConv2D<kernel_size<3>, name<"doc">>;
+    o << "## DepthwiseConv2D\n\nOne kh×kw filter per input channel and per `depth_multiplier`, as Keras' "
+         "`DepthwiseConv2D`: output channel `c·m + j` filters input channel `c`.\n\n"
+      << option_header << option_row("kernel_size<kh, kw = kh>", "kernel", "required")
+      << option_row("strides<sh, sw = sh>", "stride", pair_text(depthwise::stride))
+      << option_row("valid` / `same", "padding (TF's placement, as Conv2D)", code(to_string(depthwise::padding)))
+      << option_row("depth_multiplier<m>", "output channels per input channel", std::to_string(depthwise::multiplier))
+      << convolution_rows<depthwise>()
+      << "\nOutput length as Conv2D's; output channels Cin·m. Parameters: " << checked_text(r::depthwise_params)
+      << " with `Cout = Cin·m`. Weights (Keras order): depthwise_kernel (kh, kw, Cin, m), bias (Cin·m,).\n\n"
+      << errors_of({"kernel_size_must_be_positive", "strides_must_be_positive", "dilation_rate_must_be_positive",
+                    "strides_and_dilation_rate_both_above_one", "option_required", "kernel_larger_than_input",
+                    "depth_multiplier_must_be_positive"})
+      << example_header
+      << DOCS_EXAMPLE((DepthwiseConv2D<kernel_size<3>, strides<2>, no_bias>), (shape<113, 113, 96>),
+                      "MobileNetV2's block_1_depthwise, after its ZeroPadding2D")
+      << DOCS_EXAMPLE((DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<2>>), (shape<14, 14, 8>), "m = 2") << "\n";
+
+    using separable = SeparableConv2D<1, kernel_size<3>, name<"doc">>;
+    o << "## SeparableConv2D\n\nA depthwise step (as DepthwiseConv2D, without bias) then a 1×1 convolution to `filters` "
+         "channels, as Keras' `SeparableConv2D`; the bias and the activation come after the pointwise step.\n\n"
+      << option_header << option_row("SeparableConv2D<filters, ...>", "output channels", "required")
+      << option_row("kernel_size<kh, kw = kh>", "kernel", "required")
+      << option_row("strides<sh, sw = sh>", "stride", pair_text(separable::stride))
+      << option_row("valid` / `same", "padding", code(to_string(separable::padding)))
+      << option_row("depth_multiplier<m>", "channels of the depthwise step per input channel", std::to_string(separable::multiplier))
+      << convolution_rows<separable>()
+      << "\nOutput length as Conv2D's. Parameters: the depthwise step's " << checked_text(r::depthwise_params)
+      << " without bias (`Cout = Cin·m`), plus the pointwise step's " << checked_text(r::conv_params)
+      << " with `kh = kw = 1`, `Cin` the depthwise step's Cin·m and `Cout` the filters. Weights (Keras order): "
+         "depthwise_kernel (kh, kw, Cin, m), pointwise_kernel (1, 1, Cin·m, filters), bias (filters,).\n\n"
+      << errors_of({"filters_must_be_positive", "depth_multiplier_must_be_positive", "kernel_larger_than_input"})
+      << example_header
+      << DOCS_EXAMPLE((SeparableConv2D<128, kernel_size<3>, same, no_bias>), (shape<147, 147, 64>),
+                      "Xception's block2_sepconv1") << "\n";
+
+    o << "## Conv2D groups\n\n`Conv2D<F, ..., groups<g>>` is Keras' grouped convolution: the input channels and the "
+         "filters split into g groups, and output channel `o` reads only the input channels of its group "
+         "`⌊o/(F/g)⌋`. Both the filters and the input channels must be divisible by g. Parameters: Conv2D's "
+      << checked_text(r::conv_params) << " with `Cin` the channels of one group (Cin/g). Weights (Keras order): "
+         "kernel (kh, kw, Cin/g, F), bias (F,).\n\n"
+      << errors_of({"groups_must_be_positive", "filters_not_divisible_by_groups", "input_channels_not_divisible_by_groups"})
+      << example_header
+      << DOCS_EXAMPLE((Conv2D<128, kernel_size<3>, same, groups<32>, no_bias>), (shape<56, 56, 128>),
+                      "ResNeXt's cardinality 32") << "\n";
+
+    o << "## Multiply, Subtract, Average, Maximum, Minimum\n\nElement-wise product, difference (exactly two inputs: the "
+         "first minus the second), mean, maximum and minimum of two or more inputs, as Keras' merge layers, which "
+         "broadcast as NumPy does: along each axis (H, W, C) the lengths are equal or one of them is 1, and the output "
+         "takes the longer. So a squeeze-and-excitation gate 1×1×C scales an H×W×C map, and an H×W×1 mask one of any "
+         "depth. Each input is checked against the broadcast of the inputs before it; a pair that cannot broadcast is "
+         "a compile error naming the layer and both shapes. (`Add` does not broadcast: see Add.) No parameters.\n\n"
+      << errors_of({"inputs_cannot_broadcast", "wrong_number_of_inputs"}) << example_header
+      << DOCS_EXAMPLE((Multiply<>), (shape<14, 14, 64>, shape<1, 1, 64>), "squeeze-and-excitation")
+      << DOCS_EXAMPLE((Subtract<>), (shape<14, 14, 64>, shape<14, 14, 1>), "")
+      << DOCS_EXAMPLE((Average<>), (shape<8, 1, 4>, shape<1, 8, 1>, shape<8, 8, 4>), "every axis broadcast")
+      << DOCS_EXAMPLE((Maximum<>), (shape<7, 7, 3>, shape<7, 7, 3>), "")
+      << DOCS_EXAMPLE((Minimum<>), (shape<7, 7, 3>, shape<1, 1, 1>), "") << "\n";
 
     errors_of.check_all_listed();
     o << "---\n\n" << checked << " evaluations of the printed formulas agreed with the rules when this page was generated.\n";

@@ -38,6 +38,14 @@ template <class Layer, class Expected, class Received> struct wrong_number_of_in
 template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
 template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
 
+// BatchNormalization, DepthwiseConv2D, SeparableConv2D, Conv2D groups, broadcasting merges.
+template <class Layer> struct epsilon_must_be_positive;
+template <class Layer> struct depth_multiplier_must_be_positive;
+template <class Layer> struct groups_must_be_positive;
+template <class Layer, class Filters, class Groups> struct filters_not_divisible_by_groups;
+template <class Layer, class Shape, class Groups> struct input_channels_not_divisible_by_groups;
+template <class Layer, class Shape, class OtherShape> struct inputs_cannot_broadcast;
+
 // Layer types that do not declare what the `layer` concept asks (layers/concept.hpp).
 namespace member {
 struct kind;

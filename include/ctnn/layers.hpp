@@ -11,3 +11,6 @@
 #include <ctnn/layers/pooling.hpp>
 #include <ctnn/layers/up_sampling2d.hpp>
 #include <ctnn/layers/zero_padding2d.hpp>
+#include <ctnn/layers/batch_normalization.hpp>
+#include <ctnn/layers/depthwise_conv2d.hpp>
+#include <ctnn/layers/separable_conv2d.hpp>

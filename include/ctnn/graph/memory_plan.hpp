@@ -1,5 +1,8 @@
 // Activation memory planned at compile time from the static shapes: each intermediate node gets
 // an offset in one arena, reused as soon as no later node reads it.
+//
+// A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
+// writes straight into the folded node's buffer, which is therefore placed when that layer runs.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -8,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/graph/model.hpp>
 
 namespace ctnn {
@@ -58,8 +62,13 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
         for (std::size_t k = 0; k != state.live_count; ++k)
             if (plan.last_use[live[k]] >= i) live[kept++] = live[k];
         state.live_count = kept;
-        if (M::external[i]) continue;
-        const std::int64_t size = aligned_floats_count(M::layers[i].output_shape.size());
+        // A folded node's buffer was placed with the layer that writes it; that layer's own is
+        // the folded node's (in the caller's tensor if the folded node is a model output).
+        constexpr auto& fold = folding<M>;
+        if (M::external[i] || fold.folded_into[i] != fold.none) continue;
+        const std::size_t target = fold.absorbs[i] == fold.none ? i : fold.absorbs[i];
+        if (M::external[target]) continue;
+        const std::int64_t size = aligned_floats_count(M::layers[target].output_shape.size());
         std::int64_t at = 0;
         std::size_t pos = 0;
         for (; pos != state.live_count; ++pos) {
@@ -67,9 +76,9 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
             if (plan.offset[other] - at >= size) break;
             at = plan.offset[other] + aligned_floats_count(M::layers[other].output_shape.size());
         }
-        plan.offset[i] = at;
+        plan.offset[target] = plan.offset[i] = at;
         for (std::size_t k = state.live_count; k != pos; --k) live[k] = live[k - 1];
-        live[pos] = i;
+        live[pos] = target;
         ++state.live_count;
         if (at + size > plan.peak) plan.peak = at + size;
     }

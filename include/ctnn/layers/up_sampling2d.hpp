@@ -1,8 +1,12 @@
-// UpSampling2D: repeats rows and columns (nearest neighbour), Keras semantics.
+// UpSampling2D: repeats rows and columns (nearest neighbour) or interpolates them (bilinear),
+// Keras semantics.
 //
 // Contract
-//   UpSampling2D<[size<fh, fw>], name<"...">>
-//   default    size<2>
+//   UpSampling2D<[size<fh, fw>], [nearest | bilinear], name<"...">>
+//   default    size<2>, nearest
+//   bilinear   as Keras on TensorFlow 2 and Keras 3 (tf.image.resize, half-pixel centres, no
+//              antialiasing): output row o samples input row (o + ½)/f − ½, clamped to the
+//              edges; the same as PyTorch's interpolate(mode="bilinear", align_corners=False).
 //   requires   size ≥ 1
 //   output     n·f per axis; channels unchanged
 //   params     0
@@ -14,15 +18,22 @@
 
 namespace ctnn {
 
+/// UpSampling2D's `interpolation`.
+enum class interpolation_mode { nearest, bilinear };
+struct nearest { using option_kind = nearest; static constexpr interpolation_mode value = interpolation_mode::nearest; };
+struct bilinear { using option_kind = nearest; static constexpr interpolation_mode value = interpolation_mode::bilinear; };
+constexpr std::string_view to_string(interpolation_mode m) { return m == interpolation_mode::bilinear ? "bilinear" : "nearest"; }
+
 template <class... Options>
 struct UpSampling2D : layer_base<UpSampling2D<Options...>>, no_weights {
     static constexpr std::string_view kind = "UpSampling2D";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
     static constexpr hw factor = detail::option_or<size<1>, size<2>, Options...>::value;
+    static constexpr interpolation_mode interpolation = detail::option_or<nearest, nearest, Options...>::value;
 
     static constexpr bool check_hyperparameters() {
-        constexpr bool options_ok = detail::check_options<UpSampling2D, void(size<1>), Options...>::value &&
+        constexpr bool options_ok = detail::check_options<UpSampling2D, void(size<1>, nearest), Options...>::value &&
                                     detail::check_name<UpSampling2D, Options...>();
         if constexpr (!options_ok) {
             return false;

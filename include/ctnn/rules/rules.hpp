@@ -58,6 +58,10 @@ inline constexpr auto upsample_length = n * f;
 inline constexpr auto conv_params = kh * kw * cin * cout + bias * cout;
 inline constexpr auto conv_transpose_params = kh * kw * cout * cin + bias * cout;
 
+// --- DepthwiseConv2D (and SeparableConv2D's depthwise step) ----------------------------------
+/// Cout = Cin·depth_multiplier: one kh×kw filter per output channel, plus its bias.
+inline constexpr auto depthwise_params = kh * kw * cout + bias * cout;
+
 /// Evaluates a rule: `rules::eval(window_valid_length, {.n = 7, .k = 3, .s = 2})`.
 template <expression E>
 constexpr auto eval(E, const args& a) {

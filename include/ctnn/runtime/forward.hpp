@@ -6,8 +6,11 @@
 #include <type_traits>
 
 // One line per kernel header; each ends with the `forward` overloads of its layers.
+#include <ctnn/runtime/kernels/batch_normalization.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/conv2d_transpose.hpp>
+#include <ctnn/runtime/kernels/depthwise_conv2d.hpp>
+#include <ctnn/runtime/kernels/merge.hpp>
 #include <ctnn/runtime/kernels/pooling.hpp>
 #include <ctnn/runtime/kernels/reshape.hpp>
 #include <ctnn/runtime/node_io.hpp>

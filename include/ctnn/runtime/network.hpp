@@ -3,6 +3,11 @@
 // There is no second, run-time description of the graph: the executor unrolls the Model's
 // topological order at compile time, each node reading its inputs from the buffers the
 // compile-time memory plan gave them.
+//
+// A BatchNormalization that follows a convolution nothing else reads is folded into that
+// convolution (graph/folding.hpp): the network keeps a scaled copy of the convolution's kernel and
+// a shifted bias beside the weights as set, made whenever the weights change, and skips the
+// BatchNormalization node. The weights as set (and as saved) stay the unfolded ones.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -25,6 +30,7 @@
 #include <vector>
 
 #include <ctnn/error.hpp>
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
 #include <ctnn/runtime/forward.hpp>
@@ -85,6 +91,42 @@ template <class... Es>
 constexpr std::array<layer_kernel, sizeof...(Es)> kernels_of(graph<Es...>) {
     return {kernel_of<Es>()...};
 }
+
+/// How a channel-affine layer (BatchNormalization) computes its per-channel scale and shift from
+/// its weight arrays; the network folds them into the layer before it.
+using scale_shift_fn = void (*)(std::span<const float* const> weights, int channels, float* scale, float* shift);
+template <class L>
+void run_scale_shift(std::span<const float* const> weights, int channels, float* scale, float* shift) {
+    scale_shift(std::type_identity<L>{}, weights, channels, scale, shift);
+}
+template <class E>
+constexpr scale_shift_fn scale_shift_of() {
+    if constexpr (fold_role_of<typename E::layer_type>() == fold_role::channel_affine) return &run_scale_shift<typename E::layer_type>;
+    else return nullptr;
+}
+template <class... Es>
+constexpr std::array<scale_shift_fn, sizeof...(Es)> scale_shifts_of(graph<Es...>) {
+    return {scale_shift_of<Es>()...};
+}
+
+template <class L>
+constexpr std::size_t output_kernel_of() {
+    if constexpr (fold_role_of<L>() == fold_role::absorbs) return L::output_kernel;
+    else return 0;
+}
+template <class... Es>
+constexpr std::array<std::size_t, sizeof...(Es)> output_kernels_of(graph<Es...>) {
+    return {output_kernel_of<typename Es::layer_type>()...};
+}
+
+/// One fold of a channel-affine node into the layer before it, as positions: in `layers`
+/// (absorber, folded) and in the network's list of weights (the absorber's output kernel and its
+/// bias or `none`, the folded node's first array and count).
+struct fold_spec {
+    std::size_t absorber = 0, folded = 0, kernel = 0, bias = 0, first = 0, count = 0;
+    int channels = 0;
+    scale_shift_fn scale_shift = nullptr;
+};
 
 /// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
 /// layer's name and i, so initialisation is the same in any order and on any thread count.
@@ -158,6 +200,9 @@ public:
         return storage;
     }
 
+    /// Which nodes fold into which (graph/folding.hpp).
+    static constexpr auto folding = ctnn::folding<model_type>;
+
     /// What one prediction works in: its activations (the memory plan's arena, for its batch
     /// size) and the kernels' per-thread scratch. `predict` makes one per call; a thread that
     /// predicts often can keep its own and pass it, to allocate once. Never share one between
@@ -176,12 +221,13 @@ public:
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
     explicit network(model_type = {}, std::uint64_t seed = 0)
-        : values_(std::make_shared<weight_storage>(allocate_weights())) {
+        : values_(std::make_shared<weight_storage>(allocate_weights())), folded_(std::make_shared<folded_set>()) {
         initialize(seed);
     }
 
     /// Takes weights filled by the caller (see io/weights.hpp, which checks them first).
-    network(model_type, weight_storage&& values) : values_(std::make_shared<weight_storage>(std::move(values))) {}
+    network(model_type, weight_storage&& values)
+        : values_(std::make_shared<weight_storage>(std::move(values))), folded_(make_folded(*values_)) {}
 
     /// Networks move (their weights with them) but do not copy: 500 MB should not be copied by
     /// accident. Moving is not safe while another thread uses the network.
@@ -190,15 +236,18 @@ public:
     /// the weights it started with (kept alive until it ends), the next ones see the new weights.
     void replace_weights(weight_storage&& values) {
         auto fresh = std::make_shared<weight_storage>(std::move(values));
+        auto fresh_folded = make_folded(*fresh);
         const std::lock_guard lock(*values_mutex_);
         // The old weights are freed outside the lock: by `fresh`, or by the last prediction using them.
         values_.swap(fresh);
+        folded_.swap(fresh_folded);
     }
 
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
     /// the kernel's shape) and zero biases.
     void initialize(std::uint64_t seed) {
         if constexpr (!weights.empty()) initialize_kernels(seed);
+        mark_folded_stale();
     }
     // split out so that a model without weights never instantiates it
     void initialize_kernels(std::uint64_t seed) {
@@ -239,9 +288,12 @@ public:
 
     /// The values of weight array `i` of `weights` (Keras layout, row-major). Writing through
     /// them while another thread predicts is a data race: replace weights with replace_weights
-    /// or io::load_weights instead.
+    /// or io::load_weights instead. Folded copies (see above) are made again at the next
+    /// prediction after this call, so write before predicting, not through a span kept from
+    /// before an earlier prediction.
     std::span<float> values(std::size_t i) {
         const auto& a = current_weights()->at(i);
+        mark_folded_stale();
         return {a.data.get(), a.size};
     }
     std::span<const float> values(std::size_t i) const {
@@ -377,6 +429,8 @@ private:
 
     static tensor_view buffer(std::size_t node, std::span<const tensor_view> in, std::span<const tensor_view> out,
                               const context& ctx) {
+        // A layer that absorbs a fold writes the folded node's buffer (memory_plan.hpp).
+        if (folding.absorbs[node] != folding.none) node = folding.absorbs[node];
         if (input_slot[node] != detail::npos) return in[input_slot[node]];
         if (output_slot[node] != detail::npos) return out[output_slot[node]];
         return {ctx.arena_.data.get() + plan.offset[node] * ctx.batch_, ctx.batch_, model_type::layers[node].output_shape};
@@ -391,6 +445,73 @@ private:
         for (const auto& l : model_type::layers) n = std::max(n, l.input_count);
         return n;
     }();
+
+    // ---- Folding (graph/folding.hpp) -----------------------------------------------------------
+    static constexpr std::size_t fold_count = folding.count;
+    /// Per node, the position among its weights of the kernel a fold scales.
+    static constexpr auto output_kernels = detail::output_kernels_of(typename model_type::graph_type{});
+    static constexpr std::array<detail::fold_spec, fold_count> folds = [] {
+        constexpr auto scale_shifts = detail::scale_shifts_of(typename model_type::graph_type{});
+        std::array<detail::fold_spec, fold_count> out{};
+        std::size_t f = 0;
+        for (std::size_t i = 0; i != model_type::layer_count; ++i) {
+            const std::size_t p = folding.folded_into[i];
+            if (p == folding.none) continue;
+            auto& spec = out[f++];
+            const std::size_t p_first = first_weight[p], p_last = p_first + weight_counts[p];
+            spec.absorber = p, spec.folded = i, spec.bias = folding.none;
+            spec.kernel = p_first + output_kernels[p];
+            for (std::size_t k = p_first; k != p_last; ++k)
+                if (weights[k].name == "bias") spec.bias = k;
+            spec.first = first_weight[i];
+            spec.count = weight_counts[i];
+            spec.channels = model_type::layers[i].output_shape.channels;
+            spec.scale_shift = scale_shifts[i];
+        }
+        return out;
+    }();
+    /// Position in `folds` of the fold each node absorbs, or none.
+    static constexpr std::array<std::size_t, model_type::layer_count> fold_of = [] {
+        std::array<std::size_t, model_type::layer_count> out{};
+        out.fill(folding.none);
+        for (std::size_t f = 0; f != fold_count; ++f) out[folds[f].absorber] = f;
+        return out;
+    }();
+
+    /// Per fold: the absorber's scaled output kernel, then its shifted bias.
+    struct folded_set {
+        std::array<detail::aligned_floats, 2 * fold_count> arrays;
+        bool stale = true;
+    };
+
+    static void fold(const weight_storage& w, folded_set& out) {
+        for (std::size_t f = 0; f != fold_count; ++f) {
+            const auto& spec = folds[f];
+            const auto channels = static_cast<std::size_t>(spec.channels);
+            std::vector<float> scale(channels), shift(channels);
+            std::array<const float*, 8> arrays{};
+            for (std::size_t k = 0; k != spec.count; ++k) arrays[k] = w[spec.first + k].data.get();
+            spec.scale_shift(std::span<const float* const>(arrays.data(), spec.count), spec.channels, scale.data(), shift.data());
+            const auto& kernel = w[spec.kernel];
+            auto& scaled = out.arrays[2 * f];
+            if (scaled.size != kernel.size) scaled = detail::aligned_floats(kernel.size);
+            for (std::size_t k = 0; k != kernel.size; ++k) scaled.data[k] = kernel.data[k] * scale[k % channels];
+            auto& bias = out.arrays[2 * f + 1];
+            if (bias.size != channels) bias = detail::aligned_floats(channels);
+            for (std::size_t c = 0; c != channels; ++c)
+                bias.data[c] = (spec.bias == folding.none ? 0.0f : w[spec.bias].data[c]) * scale[c] + shift[c];
+        }
+        out.stale = false;
+    }
+    static std::shared_ptr<folded_set> make_folded(const weight_storage& w) {
+        auto out = std::make_shared<folded_set>();
+        if constexpr (fold_count != 0) fold(w, *out);
+        return out;
+    }
+    void mark_folded_stale() {
+        const std::lock_guard lock(*values_mutex_);
+        folded_->stale = fold_count != 0;
+    }
 
     // `storage` is held by the caller's shared_ptr for the whole run, whatever replaces it meanwhile.
     /// Runs the graph from the caller's input tensors into its output tensors (same batch).
@@ -410,18 +531,21 @@ private:
         std::vector<double>* layer_seconds = options.layer_seconds;
         if (layer_seconds != nullptr) layer_seconds->assign(model_type::layer_count, 0.0);
 
-        const std::shared_ptr<weight_storage> held = current_weights();
+        const auto [held, folded] = current_state();
         std::array<const float*, weights.size()> weight_data{};
         for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
         std::array<tensor_view, max_inputs> inputs{};
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
-            if (kernels[i] == nullptr) continue;  // an Input: the caller's tensor
+            // An Input (the caller's tensor), or a node folded into the layer before it.
+            if (kernels[i] == nullptr || folding.folded_into[i] != folding.none) continue;
             const auto& info = model_type::layers[i];
             for (std::size_t e = 0; e != info.input_count; ++e) inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            const std::size_t first = first_weight[i];
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
-                                       std::span<const float* const>(weight_data.data() + first, weight_counts[i]), ctx.workspace_});
+                                       std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
+                                       ctx.workspace_,
+                                       fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get()});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
@@ -438,6 +562,13 @@ private:
         const std::lock_guard lock(*values_mutex_);
         return values_;
     }
+    /// The weights and their folded copies now, folded again first if the weights were written.
+    std::pair<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>> current_state() const {
+        const std::lock_guard lock(*values_mutex_);
+        if constexpr (fold_count != 0)
+            if (folded_->stale) fold(*values_, *folded_);
+        return {values_, folded_};
+    }
 
     // Swapped whole by replace_weights; each prediction holds the set it started with. The mutex
     // guards only the copy or swap of the pointer, so nothing waits for a prediction. (A
@@ -445,6 +576,8 @@ private:
     // stream of predictions starve a weight update forever.) Behind a pointer so that networks
     // stay movable.
     std::shared_ptr<weight_storage> values_;
+    // The folded copies of `values_`, swapped with it (see fold).
+    std::shared_ptr<folded_set> folded_;
     std::unique_ptr<std::mutex> values_mutex_ = std::make_unique<std::mutex>();
 };
 

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <cstddef>
 #include <span>
 
 #include <ctnn/runtime/tensor.hpp>
@@ -18,6 +19,15 @@ struct node_io {
     /// The node's weight arrays, in the order its layer declares them.
     std::span<const float* const> weights;
     workspace& ws;
+    /// Where a BatchNormalization was folded into this node (graph/folding.hpp), the folded
+    /// shift: it replaces the layer's own bias, or is added where the layer declares none. (The
+    /// folded kernel stands in `weights` in place of the layer's own.)
+    const float* folded_bias = nullptr;
+
+    /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
+    const float* bias(bool declared, std::size_t index) const {
+        return folded_bias != nullptr ? folded_bias : declared ? weights[index] : nullptr;
+    }
 };
 
 }  // namespace ctnn::detail

@@ -7,12 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ctnn/layers/conv2d.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
-#include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -169,23 +167,6 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
         }
     }
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
-}
-
-/// The glue from the layer types to this kernel: hyper-parameters are constants, shapes
-/// arrive at run time.
-template <int F, class... O>
-void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
-    using L = Conv2D<F, O...>;
-    const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op{in,
-                       out,
-                       L::kernel,
-                       L::stride,
-                       L::dilation,
-                       same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
-                       same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
-                       L::activation};
-    conv2d(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
 }
 
 }  // namespace ctnn::detail

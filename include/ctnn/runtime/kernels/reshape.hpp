@@ -15,6 +15,7 @@
 #include <ctnn/layers/zero_padding2d.hpp>
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/bilinear.hpp>
 #include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
@@ -92,7 +93,10 @@ void forward(std::type_identity<ZeroPadding2D<O...>>, const node_io& io) {
 }
 template <class... O>
 void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
-    upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
+    if constexpr (UpSampling2D<O...>::interpolation == interpolation_mode::bilinear)
+        upsample2d_bilinear(io.inputs[0], io.output);
+    else
+        upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
 }
 template <class... O>
 void forward(std::type_identity<Add<O...>>, const node_io& io) {

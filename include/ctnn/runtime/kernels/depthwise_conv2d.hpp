@@ -1,0 +1,189 @@
+// Depthwise, grouped and separable convolutions on the CPU: a direct loop over output pixels.
+//
+// A depthwise convolution does kh·kw multiply-adds per output value, so it is bound by memory,
+// not arithmetic: im2col would multiply the traffic by kh·kw for nothing. In NHWC each tap is a
+// contiguous run of channels in the input, the kernel and the output alike, so the inner loop
+// runs over channels and vectorises. DepthwiseConv2D is the grouped convolution with one input
+// channel per group, and Keras lays out both kernels alike ((kh, kw, Cin, m) and
+// (kh, kw, Cin/g, Cout) flatten to the same order), so one kernel serves both. Groups of 8 or
+// more input channels have enough arithmetic per value for matrix products: grouped_conv2d_gemm.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <ctnn/layers/conv2d.hpp>
+#include <ctnn/layers/depthwise_conv2d.hpp>
+#include <ctnn/layers/separable_conv2d.hpp>
+#include <ctnn/rules/placement.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/conv2d.hpp>
+#include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
+
+namespace ctnn::detail {
+
+/// y = grouped conv(x) + bias, activated: output channel o of group j = o / (Cout/g) reads input
+/// channels [j·Cin/g, (j+1)·Cin/g). `kernel` is (kh, kw, Cin/g, Cout).
+[[gnu::noinline]] inline void grouped_conv2d(const conv2d_op& op, int groups, tensor_view x, tensor_view y, const float* kernel,
+                                             const float* bias, int threads) {
+    const int cin = op.in.channels, cout = op.out.channels;
+    const int per_group_in = cin / groups, per_group_out = cout / groups;
+    const std::int64_t tap_size = std::int64_t{per_group_in} * cout;
+    const std::int64_t rows = std::int64_t{y.batch} * op.out.height;
+    parallel_for(static_cast<std::size_t>(rows), threads, [&](std::size_t r, int) {
+        const int n = static_cast<int>(static_cast<std::int64_t>(r) / op.out.height);
+        const int oh = static_cast<int>(static_cast<std::int64_t>(r) % op.out.height);
+        float* row = y.sample(n) + std::int64_t{oh} * op.out.width * cout;
+        for (int ow = 0; ow != op.out.width; ++ow) {
+            float* dst = row + std::int64_t{ow} * cout;
+            if (bias != nullptr) std::memcpy(dst, bias, sizeof(float) * static_cast<std::size_t>(cout));
+            else std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(cout));
+            for (int kh = 0; kh != op.kernel.height; ++kh) {
+                const auto ih = rules::window_tap_position(oh, kh, op.stride.height, op.dilation.height, op.pad_top);
+                if (ih < 0 || ih >= op.in.height) continue;
+                for (int kw = 0; kw != op.kernel.width; ++kw) {
+                    const auto iw = rules::window_tap_position(ow, kw, op.stride.width, op.dilation.width, op.pad_left);
+                    if (iw < 0 || iw >= op.in.width) continue;
+                    const float* src = x.sample(n) + (ih * op.in.width + iw) * cin;
+                    const float* k = kernel + (std::int64_t{kh} * op.kernel.width + kw) * tap_size;
+                    if (per_group_in == 1 && per_group_out == 1) {
+                        for (int c = 0; c != cout; ++c) dst[c] += src[c] * k[c];  // depthwise, multiplier 1
+                    } else if (per_group_in == 1) {
+                        for (int c = 0; c != cin; ++c) {  // depthwise, multiplier m: outputs c·m + j
+                            const float v = src[c];
+                            float* d = dst + std::int64_t{c} * per_group_out;
+                            const float* kc = k + std::int64_t{c} * per_group_out;
+                            for (int j = 0; j != per_group_out; ++j) d[j] += v * kc[j];
+                        }
+                    } else {
+                        for (int g = 0; g != groups; ++g) {
+                            float* d = dst + std::int64_t{g} * per_group_out;
+                            for (int ci = 0; ci != per_group_in; ++ci) {
+                                const float v = src[g * per_group_in + ci];
+                                const float* kc = k + std::int64_t{ci} * cout + std::int64_t{g} * per_group_out;
+                                for (int j = 0; j != per_group_out; ++j) d[j] += v * kc[j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        bias_activate(row, cout, 0, op.out.width, 0, cout, nullptr, op.activation);
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout);
+}
+
+/// Writes im2col rows [row0, row0 + rows) of sample `x` for the input channels
+/// [c0, c0 + count): each row is kh·kw·count values, zeros where the window reads padding.
+inline void im2col_channels(const conv2d_op& op, const float* x, int c0, int count, std::int64_t row0, std::int64_t rows,
+                            float* out) {
+    const int cin = op.in.channels;
+    for (std::int64_t r = 0; r != rows; ++r) {
+        const auto pixel = row0 + r;
+        const int oh = static_cast<int>(pixel / op.out.width), ow = static_cast<int>(pixel % op.out.width);
+        for (int kh = 0; kh != op.kernel.height; ++kh) {
+            const auto ih = rules::window_tap_position(oh, kh, op.stride.height, op.dilation.height, op.pad_top);
+            for (int kw = 0; kw != op.kernel.width; ++kw, out += count) {
+                const auto iw = rules::window_tap_position(ow, kw, op.stride.width, op.dilation.width, op.pad_left);
+                if (ih < 0 || ih >= op.in.height || iw < 0 || iw >= op.in.width)
+                    std::memset(out, 0, sizeof(float) * static_cast<std::size_t>(count));
+                else
+                    std::memcpy(out, x + (ih * op.in.width + iw) * cin + c0, sizeof(float) * static_cast<std::size_t>(count));
+            }
+        }
+    }
+}
+
+/// A grouped convolution whose groups are wide enough for matrix products: per group, im2col of
+/// its input channels times its columns of the kernel ((kh·kw·Cin/g) × Cout with leading
+/// dimension Cout, so a group's columns need no copy), written into its columns of the output.
+inline void grouped_conv2d_gemm(const conv2d_op& op, int groups, tensor_view x, tensor_view y, const float* kernel,
+                                const float* bias, workspace& ws) {
+    const int cout = op.out.channels, per_group_in = op.in.channels / groups, per_group_out = cout / groups;
+    const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
+    const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * per_group_in;
+    const std::int64_t tile = std::clamp<std::int64_t>(static_cast<std::int64_t>(workspace::budget) / row_len, 1, pixels);
+    const std::int64_t tiles = (pixels + tile - 1) / tile;
+    parallel_for(static_cast<std::size_t>(tiles * y.batch), ws.threads(), [&](std::size_t t, int worker) {
+        const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles);
+        const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles) * tile, rows = std::min(tile, pixels - row0);
+        float* cols = ws.scratch(worker, static_cast<std::size_t>(rows * row_len));
+        float* out = y.sample(n) + row0 * cout;
+        for (int g = 0; g != groups; ++g) {
+            im2col_channels(op, x.sample(n), g * per_group_in, per_group_in, row0, rows, cols);
+            gemm({cols, row_len}, {kernel + std::int64_t{g} * per_group_out, cout}, {out + std::int64_t{g} * per_group_out, cout},
+                 rows, per_group_out, row_len, false);
+        }
+        bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
+}
+
+template <class L>
+conv2d_op window_op_of(dims in, dims out, activation_kind activation) {
+    return {in,
+            out,
+            L::kernel,
+            L::stride,
+            L::dilation,
+            same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
+            same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
+            activation};
+}
+
+}  // namespace ctnn::detail
+
+// ---- How the layers run ------------------------------------------------------------------------
+#include <ctnn/runtime/node_io.hpp>
+
+namespace ctnn::detail {
+template <class... O>
+void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
+    using L = DepthwiseConv2D<O...>;
+    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, L::activation);
+    grouped_conv2d(op, op.in.channels, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+}
+
+/// The depthwise step into scratch memory, then the pointwise step as one matrix product.
+template <int F, class... O>
+void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
+    using L = SeparableConv2D<F, O...>;
+    const tensor_view x = io.inputs[0], y = io.output;
+    const dims middle{y.shape.height, y.shape.width, x.shape.channels * L::multiplier};
+    const conv2d_op op = window_op_of<L>(x.shape, middle, activation_kind::linear);
+    const tensor_view t{io.ws.scratch(0, static_cast<std::size_t>(middle.size() * x.batch)), x.batch, middle};
+    grouped_conv2d(op, x.shape.channels, x, t, io.weights[0], nullptr, io.ws.threads());
+    const float* bias = io.bias(L::bias, 2);
+    const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
+    parallel_gemm({t.data, middle.channels}, {io.weights[1], F}, {y.data, F}, pixels, F, middle.channels, io.ws.threads(),
+                  [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
+                      bias_activate(y.data, F, r0, r1, c0, c1, bias, L::activation);
+                  });
+    if (L::activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
+}
+/// Conv2D's glue is here rather than in conv2d.hpp: with `groups` it is a grouped convolution,
+/// and these kernels build on conv2d.hpp's.
+template <int F, class... O>
+void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
+    using L = Conv2D<F, O...>;
+    const dims in = io.inputs[0].shape, out = io.output.shape;
+    const conv2d_op op{in,
+                       out,
+                       L::kernel,
+                       L::stride,
+                       L::dilation,
+                       same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
+                       same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
+                       L::activation};
+    if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    else if (in.channels / L::group_count >= 8)
+        grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+}
+
+}  // namespace ctnn::detail

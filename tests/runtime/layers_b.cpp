@@ -1,0 +1,385 @@
+// BatchNormalization folding, DepthwiseConv2D / SeparableConv2D / grouped Conv2D and the
+// broadcasting merges against naive loops written here from Keras' definitions (not from ctnn's
+// kernels), on 1 and 3 threads, with batches > 1; and the folding's promises: the folded and the
+// unfolded paths give the same numbers, the weights as set are what is saved, and writing weights
+// after a prediction is seen by the next one.
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/weights.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "reference.hpp"
+
+namespace {
+using namespace ctnn;
+using reference::array4;
+using reference::flat;
+
+template <class Shape>
+array4 to_array(const tensor<Shape>& t) {
+    array4 a(t.batch(), Shape::value.height, Shape::value.width, Shape::value.channels);
+    std::copy(t.begin(), t.end(), a.v.begin());
+    return a;
+}
+
+template <class Shape>
+tensor<Shape> random_tensor(int batch, std::uint32_t seed) {
+    tensor<Shape> t(batch);
+    std::vector<float> v(t.size());
+    reference::fill_random(v, seed);
+    std::copy(v.begin(), v.end(), t.begin());
+    return t;
+}
+
+/// |got − want| ≤ 1e-4·(1 + |want|) everywhere.
+void require_close(const float* got, const array4& want) {
+    std::size_t bad = 0, first = 0;
+    for (std::size_t i = 0; i != want.v.size(); ++i)
+        if (!(std::abs(got[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])))) {
+            if (bad++ == 0) first = i;
+        }
+    INFO("first mismatch at " << first << ": got " << got[first] << ", want " << want.v[first]);
+    CHECK(bad == 0);
+}
+
+/// Random weights for every array of `net` (variances positive), returned by key.
+template <class Net>
+std::map<std::string, std::vector<float>> randomize(Net& net, std::uint32_t seed) {
+    std::map<std::string, std::vector<float>> out;
+    for (std::size_t i = 0; i != Net::weights.size(); ++i) {
+        std::vector<float> v(net.values(i).size());
+        reference::fill_random(v, seed + 13 * static_cast<std::uint32_t>(i), 0.7f);
+        if (Net::weights[i].name == "moving_variance")
+            for (auto& x : v) x = 0.3f + std::abs(x);
+        std::copy(v.begin(), v.end(), net.values(i).begin());
+        out[Net::weights[i].key()] = v;
+    }
+    return out;
+}
+
+// --- Naive references, from Keras' definitions ----------------------------------------------------
+
+/// Keras' grouped convolution: output channel o (group o / (F/g)) sums input channels of its group;
+/// kernel (kh, kw, Cin/g, F). DepthwiseConv2D is the case g = Cin with kernel (kh, kw, Cin, m).
+array4 grouped_conv(const array4& x, const std::vector<float>& kernel, const std::vector<float>& bias, int kh, int kw, int cout,
+                    int groups, int sh, int sw, int dh, int dw, bool same, int act) {
+    const int oh_n = reference::conv_length(x.h, kh, sh, dh, same), ow_n = reference::conv_length(x.w, kw, sw, dw, same);
+    const int pt = same ? reference::same_pad_before(x.h, kh, sh, dh) : 0;
+    const int pl = same ? reference::same_pad_before(x.w, kw, sw, dw) : 0;
+    const int cg = x.c / groups, fg = cout / groups;
+    array4 y(x.n, oh_n, ow_n, cout);
+    for (int n = 0; n < x.n; ++n)
+        for (int oh = 0; oh < oh_n; ++oh)
+            for (int ow = 0; ow < ow_n; ++ow)
+                for (int co = 0; co < cout; ++co) {
+                    const int g = co / fg;
+                    double acc = bias.empty() ? 0.0 : bias[static_cast<std::size_t>(co)];
+                    for (int i = 0; i < kh; ++i)
+                        for (int j = 0; j < kw; ++j) {
+                            const int ih = oh * sh + i * dh - pt, iw = ow * sw + j * dw - pl;
+                            if (ih < 0 || ih >= x.h || iw < 0 || iw >= x.w) continue;
+                            for (int ci = 0; ci < cg; ++ci)
+                                acc += double(x(n, ih, iw, g * cg + ci)) * kernel[flat(i, j, ci, co, kw, cg, cout)];
+                        }
+                    y(n, oh, ow, co) = reference::activate(static_cast<float>(acc), act);
+                }
+    return y;
+}
+
+/// Inference BatchNormalization in double: γ(x − μ)/√(σ² + ε) + β.
+array4 batch_norm(const array4& x, const std::vector<float>& gamma, const std::vector<float>& beta, const std::vector<float>& mean,
+                  const std::vector<float>& variance, double eps) {
+    array4 y = x;
+    for (std::size_t i = 0; i != x.v.size(); ++i) {
+        const auto c = i % static_cast<std::size_t>(x.c);
+        const double g = gamma.empty() ? 1.0 : gamma[c], b = beta.empty() ? 0.0 : beta[c];
+        y.v[i] = static_cast<float>(g * (x.v[i] - double(mean[c])) / std::sqrt(double(variance[c]) + eps) + b);
+    }
+    return y;
+}
+
+// --- Folding ------------------------------------------------------------------------------------------
+
+/// Conv2D (no bias) → BatchNormalization as the model's output: folded, and the convolution
+/// writes straight into the caller's output tensor.
+constexpr auto folded_at_output() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<5, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    return Model{x, BatchNormalization<epsilon<"1.001e-5">, name<"bn">>{}(c)};
+}
+/// The same, but the convolution's output is also read by the Concatenate: not folded.
+constexpr auto not_folded() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<5, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    auto b = BatchNormalization<epsilon<"1.001e-5">, name<"bn">>{}(c);
+    return Model{x, Concatenate<name<"both">>{}(b, c)};
+}
+/// Folded in the middle of a chain, into a convolution with a bias and into a depthwise one.
+constexpr auto folded_inside() {
+    auto x = Input<shape<8, 7, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<scale<false>, name<"bn">>{}(c);
+    auto r = Activation<relu, name<"relu">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, depth_multiplier<2>, no_bias, name<"dw">>{}(r);
+    auto e = BatchNormalization<center<false>, name<"bn2">>{}(d);
+    return Model{x, Activation<ctnn::tanh, name<"out">>{}(e)};
+}
+/// A convolution with a non-linear activation does not absorb the BatchNormalization after it.
+constexpr auto activated_conv() {
+    auto x = Input<shape<5, 5, 2>, name<"x">>{}();
+    auto c = Conv2D<3, kernel_size<3>, relu, name<"conv">>{}(x);
+    return Model{x, BatchNormalization<name<"bn">>{}(c)};
+}
+
+/// Folded into a SeparableConv2D without bias (its pointwise kernel) and a grouped Conv2D.
+constexpr auto folded_separable_grouped() {
+    auto x = Input<shape<6, 7, 4>, name<"x">>{}();
+    auto s = SeparableConv2D<6, kernel_size<3>, same, depth_multiplier<2>, no_bias, name<"sep">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(s);
+    auto g = Conv2D<9, kernel_size<3>, groups<3>, name<"grouped">>{}(b);
+    return Model{x, BatchNormalization<epsilon<"1/64">, name<"bn2">>{}(g)};
+}
+
+static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
+static_assert(folding<decltype(folded_at_output())>.count == 1);
+static_assert(folding<decltype(not_folded())>.count == 0);
+static_assert(folding<decltype(folded_inside())>.count == 2);
+static_assert(folding<decltype(activated_conv())>.count == 0);
+// The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
+static_assert(decltype(folded_at_output())::non_trainable_params == 10);
+static_assert(decltype(folded_at_output())::trainable_params == 3 * 3 * 3 * 5 + 10);
+}  // namespace
+
+TEST_CASE("folding: the folded network equals a naive Conv2D then BatchNormalization, at the output and inside") {
+    {
+        network net{folded_at_output()};
+        auto w = randomize(net, 11);
+        const auto x = random_tensor<shape<7, 6, 3>>(2, 5);
+        const array4 conv = reference::conv2d(to_array(x), w["conv/kernel"], {}, 3, 3, 5, 2, 2, 1, 1, true, 0);
+        const array4 want = batch_norm(conv, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1.001e-5);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
+        network net{folded_inside()};
+        auto w = randomize(net, 12);
+        const auto x = random_tensor<shape<8, 7, 4>>(3, 6);
+        array4 t = reference::conv2d(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 3, 6, 1, 1, 1, 1, true, 0);
+        t = batch_norm(t, {}, w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+        for (auto& v : t.v) v = std::max(v, 0.0f);
+        t = grouped_conv(t, w["dw/depthwise_kernel"], {}, 3, 3, 12, 6, 1, 1, 1, 1, false, 0);
+        t = batch_norm(t, w["bn2/gamma"], {}, w["bn2/moving_mean"], w["bn2/moving_variance"], 1e-3);
+        for (auto& v : t.v) v = std::tanh(v);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
+    }
+    {
+        network net{activated_conv()};
+        auto w = randomize(net, 13);
+        const auto x = random_tensor<shape<5, 5, 2>>(2, 7);
+        const array4 conv = reference::conv2d(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 3, 3, 1, 1, 1, 1, false, 1);
+        require_close(net(x).data(), batch_norm(conv, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3));
+    }
+}
+
+TEST_CASE("folding into SeparableConv2D's pointwise kernel and a grouped Conv2D's kernel equals the naive layers") {
+    network net{folded_separable_grouped()};
+    auto w = randomize(net, 14);
+    const auto x = random_tensor<shape<6, 7, 4>>(2, 15);
+    array4 t = grouped_conv(to_array(x), w["sep/depthwise_kernel"], {}, 3, 3, 8, 4, 1, 1, 1, 1, true, 0);
+    t = reference::conv2d(t, w["sep/pointwise_kernel"], {}, 1, 1, 6, 1, 1, 1, 1, false, 0);
+    t = batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+    t = grouped_conv(t, w["grouped/kernel"], w["grouped/bias"], 3, 3, 9, 3, 1, 1, 1, 1, false, 0);
+    t = batch_norm(t, w["bn2/gamma"], w["bn2/beta"], w["bn2/moving_mean"], w["bn2/moving_variance"], 1.0 / 64);
+    for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
+}
+
+TEST_CASE("folding: the unfolded path (the convolution read twice) gives the folded path's numbers") {
+    network folded{folded_at_output()};
+    network unfolded{not_folded()};
+    const auto w = randomize(folded, 21);
+    for (std::size_t i = 0; i != decltype(unfolded)::weights.size(); ++i) {
+        const auto& v = w.at(decltype(unfolded)::weights[i].key());
+        std::copy(v.begin(), v.end(), unfolded.values(i).begin());
+    }
+    const auto x = random_tensor<shape<7, 6, 3>>(2, 22);
+    const auto a = folded(x);
+    const auto b = unfolded(x);
+    std::size_t bad = 0;
+    for (int n = 0; n != 2; ++n)
+        for (int h = 0; h != 4; ++h)
+            for (int ww = 0; ww != 3; ++ww)
+                for (int c = 0; c != 5; ++c) {
+                    const float want = b(n, h, ww, c), got = a(n, h, ww, c);
+                    bad += !(std::abs(got - want) <= 1e-5f * (1.0f + std::abs(want)));
+                }
+    CHECK(bad == 0);
+}
+
+TEST_CASE("folding: save_weights writes the weights as set, and a write after a prediction is seen by the next") {
+    namespace fs = std::filesystem;
+    network net{folded_at_output()};
+    auto w = randomize(net, 31);
+    const auto x = random_tensor<shape<7, 6, 3>>(1, 32);
+    const auto before = net(x);
+
+    const auto dir = fs::temp_directory_path() / "ctnn_layers_b_folding";
+    fs::create_directories(dir);
+    io::save_weights(net, dir / "w.npz");
+    const io::npz_reader file(dir / "w.npz");
+    for (const auto& entry : w) {
+        std::vector<float> saved(entry.second.size());
+        file.read(entry.first, saved);
+        CHECK_MESSAGE(saved == entry.second, entry.first);
+    }
+    // The file loads into a network that predicts what the first did.
+    auto loaded = io::load_network(folded_at_output(), dir / "w.npz");
+    const auto again = loaded(x);
+    CHECK(std::equal(before.begin(), before.end(), again.begin()));
+    fs::remove_all(dir);
+
+    // Doubling gamma doubles the output's distance from beta.
+    auto gamma = net.values("bn", "gamma");
+    for (auto& g : gamma) g *= 2.0f;
+    const auto after = net(x);
+    const auto beta = w["bn/beta"];
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i != after.size(); ++i) {
+        const float b = beta[i % 5], want = 2.0f * (before.data()[i] - b) + b;
+        bad += !(std::abs(after.data()[i] - want) <= 1e-4f * (1.0f + std::abs(want)));
+    }
+    CHECK(bad == 0);
+}
+
+// --- Depthwise, grouped, separable -------------------------------------------------------------------
+
+TEST_CASE("DepthwiseConv2D, grouped Conv2D and SeparableConv2D equal naive loops") {
+    {
+        using L = DepthwiseConv2D<kernel_size<3, 2>, strides<2, 1>, same, depth_multiplier<3>, sigmoid, name<"dw">>;
+        auto in = Input<shape<9, 6, 4>, name<"x">>{}();
+        network net{Model{in, L{}(in)}};
+        auto w = randomize(net, 41);
+        const auto x = random_tensor<shape<9, 6, 4>>(2, 42);
+        const array4 want = grouped_conv(to_array(x), w["dw/depthwise_kernel"], w["dw/bias"], 3, 2, 12, 4, 2, 1, 1, 1, true, 2);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
+        using L = Conv2D<8, kernel_size<3>, dilation_rate<2>, same, groups<4>, relu, name<"conv">>;
+        auto in = Input<shape<7, 9, 12>, name<"x">>{}();
+        network net{Model{in, L{}(in)}};
+        auto w = randomize(net, 43);
+        const auto x = random_tensor<shape<7, 9, 12>>(2, 44);
+        const array4 want = grouped_conv(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 3, 8, 4, 1, 1, 2, 2, true, 1);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
+        // 8 input channels per group: the matrix-product path.
+        using L = Conv2D<12, kernel_size<3, 2>, strides<2>, same, groups<3>, ctnn::tanh, name<"conv">>;
+        auto in = Input<shape<9, 7, 24>, name<"x">>{}();
+        network net{Model{in, L{}(in)}};
+        auto w = randomize(net, 47);
+        const auto x = random_tensor<shape<9, 7, 24>>(2, 48);
+        const array4 want = grouped_conv(to_array(x), w["conv/kernel"], w["conv/bias"], 3, 2, 12, 3, 2, 2, 1, 1, true, 3);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
+        using L = SeparableConv2D<7, kernel_size<3>, strides<2>, depth_multiplier<2>, name<"sep">>;
+        auto in = Input<shape<9, 8, 3>, name<"x">>{}();
+        network net{Model{in, L{}(in)}};
+        auto w = randomize(net, 45);
+        const auto x = random_tensor<shape<9, 8, 3>>(3, 46);
+        const array4 mid = grouped_conv(to_array(x), w["sep/depthwise_kernel"], {}, 3, 3, 6, 3, 2, 2, 1, 1, false, 0);
+        const array4 want = reference::conv2d(mid, w["sep/pointwise_kernel"], w["sep/bias"], 1, 1, 7, 1, 1, 1, 1, false, 0);
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+}
+
+// --- Broadcasting merges -------------------------------------------------------------------------------
+
+TEST_CASE("broadcasting merges equal NumPy's broadcasting rule, written out") {
+    // H×1×C times 1×W×1 and H×W×C: every axis broadcast somewhere.
+    auto x = Input<shape<4, 5, 3>, name<"x">>{}();
+    auto rows = AveragePooling2D<pool_size<1, 5>, name<"rows">>{}(x);                                          // 4×1×3
+    auto cols = Conv2D<1, kernel_size<4, 1>, name<"cols">>{}(x);                                                // 1×5×1
+    auto product = Multiply<name<"product">>{}(rows, cols, x);                                                   // 4×5×3
+    auto difference = Subtract<name<"difference">>{}(cols, rows);                                               // 4×5×3
+    auto high = Maximum<name<"high">>{}(rows, cols);
+    auto low = Minimum<name<"low">>{}(rows, cols, x);
+    auto mean = Average<name<"mean">>{}(cols, x);
+    network net{Model{x, Concatenate<name<"all">>{}(product, difference, high, low, mean)}};
+    auto w = randomize(net, 51);
+    const auto in = random_tensor<shape<4, 5, 3>>(2, 52);
+    const array4 a = to_array(in);
+    array4 want(2, 4, 5, 15);
+    for (int n = 0; n != 2; ++n)
+        for (int h = 0; h != 4; ++h)
+            for (int ww = 0; ww != 5; ++ww)
+                for (int c = 0; c != 3; ++c) {
+                    double r = 0, k = w["cols/bias"][0];
+                    for (int j = 0; j != 5; ++j) r += a(n, h, j, c) / 5.0;
+                    for (int i = 0; i != 4; ++i)
+                        for (int ci = 0; ci != 3; ++ci) k += double(a(n, i, ww, ci)) * w["cols/kernel"][flat(i, 0, ci, 0, 1, 3, 1)];
+                    const double v = a(n, h, ww, c);
+                    want(n, h, ww, c) = static_cast<float>(r * k * v);
+                    want(n, h, ww, 3 + c) = static_cast<float>(k - r);
+                    want(n, h, ww, 6 + c) = static_cast<float>(std::max(r, k));
+                    want(n, h, ww, 9 + c) = static_cast<float>(std::min({r, k, v}));
+                    want(n, h, ww, 12 + c) = static_cast<float>((k + v) / 2);
+                }
+    for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), want);
+}
+
+TEST_CASE("folding: weights replaced while other threads predict are seen whole, folded copies with them") {
+    using net_type = network<std::remove_const_t<decltype(folded_inside())>>;
+    net_type net{folded_inside(), 1};
+    const net_type other{folded_inside(), 2};
+    randomize(net, 61);
+    const auto x = random_tensor<shape<8, 7, 4>>(2, 62);
+    const auto with_first = net(x, {.threads = 1});
+    auto copy_of = [](const net_type& source) {
+        auto storage = net_type::allocate_weights();
+        for (std::size_t i = 0; i != net_type::weights.size(); ++i) {
+            const auto values = source.values(i);
+            std::copy(values.begin(), values.end(), storage[i].data.get());
+        }
+        return storage;
+    };
+    const auto first = copy_of(net);
+    const auto with_second = other(x, {.threads = 1});
+    auto same = [](const auto& a, const auto& b) { return std::equal(a.begin(), a.end(), b.begin()); };
+    REQUIRE_FALSE(same(with_first, with_second));
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> torn{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t != 3; ++t)
+        readers.emplace_back([&] {
+            net_type::context context;
+            while (!stop) {
+                const auto y = net.predict(x, context, {.threads = 1});
+                if (!same(y, with_first) && !same(y, with_second)) ++torn;
+            }
+        });
+    for (int swap = 0; swap != 20; ++swap) {
+        if (swap % 2 == 0) {
+            net.replace_weights(copy_of(other));
+        } else {
+            auto storage = net_type::allocate_weights();
+            for (std::size_t i = 0; i != first.size(); ++i) std::copy_n(first[i].data.get(), first[i].size, storage[i].data.get());
+            net.replace_weights(std::move(storage));
+        }
+    }
+    stop = true;
+    for (auto& t : readers) t.join();
+    CHECK(torn == 0);
+    CHECK(same(net(x, {.threads = 1}), with_first));
+}
