@@ -21,6 +21,9 @@ namespace detail {
 inline bool number_literal_is_malformed() { return false; }
 inline bool number_literal_is_too_long() { return false; }
 
+// A GNU extension on both compilers; `__extension__` keeps -Wpedantic quiet about it.
+__extension__ typedef __int128 wide_int;
+
 constexpr std::int64_t gcd(std::int64_t a, std::int64_t b) {
     while (b != 0) {
         const std::int64_t t = a % b;
@@ -97,7 +100,7 @@ struct number {
     friend constexpr bool operator==(const number&, const number&) = default;
     friend constexpr bool operator<(const number& a, const number& b) {
         // Denominators are positive; 128-bit products of 64-bit values cannot overflow.
-        return static_cast<__int128>(a.num) * b.den < static_cast<__int128>(b.num) * a.den;
+        return static_cast<detail::wide_int>(a.num) * b.den < static_cast<detail::wide_int>(b.num) * a.den;
     }
 };
 
