@@ -49,6 +49,8 @@ struct cost;
 }  // namespace member
 template <class Layer, class Member> struct layer_lacks_member;
 template <class Layer, class... Shapes> struct layer_params_differ_from_its_weights;
+/// `Ranks` is the layer's `ranks<...>`: those it does take.
+template <class Layer, class Shape, class Ranks> struct layer_does_not_take_this_rank;
 
 // Graphs a model cannot be made of.
 template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;

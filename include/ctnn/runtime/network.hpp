@@ -299,7 +299,9 @@ private:
             for (std::size_t i = 0; i != model_type::layer_count; ++i) {
                 if (i == input_index) continue;
                 const auto& info = model_type::layers[i];
-                for (std::size_t e = 0; e != info.input_count; ++e)
+                // `e < max_inputs` always holds; stated so that GCC 12 sees the bound (else it warns
+                // -Wstringop-overflow of writes past `inputs` that cannot happen).
+                for (std::size_t e = 0; e != info.input_count && e < max_inputs; ++e)
                     inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
                 const auto start =
                     layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
