@@ -11,3 +11,14 @@
 #include <ctnn/layers/pooling.hpp>
 #include <ctnn/layers/up_sampling2d.hpp>
 #include <ctnn/layers/zero_padding2d.hpp>
+// The classic-CNN layers of issue 9, part A: vectors, classifier heads, activation and
+// regularisation layers.
+#include <ctnn/layers/dense.hpp>
+#include <ctnn/layers/dropout.hpp>
+#include <ctnn/layers/elu.hpp>
+#include <ctnn/layers/flatten.hpp>
+#include <ctnn/layers/global_pooling.hpp>
+#include <ctnn/layers/relu.hpp>
+#include <ctnn/layers/rescaling.hpp>
+#include <ctnn/layers/reshape.hpp>
+#include <ctnn/layers/softmax.hpp>

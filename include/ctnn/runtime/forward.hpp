@@ -12,18 +12,18 @@
 #include <ctnn/runtime/kernels/conv2d_transpose.hpp>
 #include <ctnn/runtime/kernels/pooling.hpp>
 #include <ctnn/runtime/kernels/reshape.hpp>
+#include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/workspace.hpp>
+// Kernels that end with their layers' forward glue (issue 9, part A).
+#include <ctnn/runtime/kernels/dense.hpp>
+#include <ctnn/runtime/kernels/elu.hpp>
+#include <ctnn/runtime/kernels/global_pooling.hpp>
+#include <ctnn/runtime/kernels/identity.hpp>
+#include <ctnn/runtime/kernels/relu.hpp>
+#include <ctnn/runtime/kernels/rescaling.hpp>
+#include <ctnn/runtime/kernels/softmax.hpp>
 
 namespace ctnn::detail {
-
-/// What one node reads and writes.
-struct node_io {
-    std::span<const tensor_view> inputs;
-    tensor_view output;
-    /// The node's weight arrays, in the order its layer declares them.
-    std::span<const float* const> weights;
-    workspace& ws;
-};
 
 template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
