@@ -36,7 +36,7 @@ template <class Layer, class Expected, class Received> struct wrong_number_of_in
 template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
 template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
 
-// Settings and shapes of the classic-CNN layers (Dense, Reshape, Softmax, ReLU, LeakyReLU,
+// Settings and shapes of the classic-CNN layers (Dense, Reshape, Softmax, ReLU, LeakyReLU, PReLU,
 // Dropout, SpatialDropout2D, GaussianNoise; issue 9).
 template <class Layer> struct units_must_be_positive;
 template <class Layer> struct max_value_must_not_be_negative;
@@ -48,6 +48,7 @@ template <class Layer> struct reshape_target_has_more_than_one_unknown_axis;
 template <class Layer> struct reshape_target_axes_must_be_positive;
 template <class Layer, class Shape, class Target> struct reshape_changes_the_element_count;
 template <class Layer, class Shape, class Axis> struct softmax_axis_is_not_the_last;
+template <class Layer, class Shape, class SharedAxes> struct shared_axes_outside_the_input;
 
 // Layer types that do not declare what the `layer` concept asks (layers/concept.hpp).
 namespace member {

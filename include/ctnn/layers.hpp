@@ -18,6 +18,7 @@
 #include <ctnn/layers/elu.hpp>
 #include <ctnn/layers/flatten.hpp>
 #include <ctnn/layers/global_pooling.hpp>
+#include <ctnn/layers/prelu.hpp>
 #include <ctnn/layers/relu.hpp>
 #include <ctnn/layers/rescaling.hpp>
 #include <ctnn/layers/reshape.hpp>

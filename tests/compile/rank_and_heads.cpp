@@ -90,6 +90,15 @@ static_assert(out<Activation<gelu, name<"a">>, shape<10>> == shape<10>::value);
 static_assert(std::is_same_v<swish, silu> && std::is_same_v<hard_swish, hard_silu>);
 static_assert(to_string(activation_kind::hard_sigmoid) == "hard_sigmoid" && to_string(swish::value) == "silu");
 
+// --- PReLU: alpha of the input's shape, shared axes of length 1 (Keras: PReLU(shared_axes=[1, 2]) on
+// (None, 8, 8, 16) has 16 params; without, 1,024) ---------------------------------------------------
+static_assert(PReLU<shared_axes<1, 2>, name<"p">>::params<shape<8, 8, 16>::value> == 16);
+static_assert(PReLU<name<"p">>::params<shape<8, 8, 16>::value> == 8 * 8 * 16);
+static_assert(PReLU<shared_axes<1>, name<"p">>::params<shape<5, 6>::value> == 6);
+static_assert(PReLU<name<"p">>::weights<shape<5, 6>::value>[0].rank == 2);
+static_assert(PReLU<shared_axes<3>, name<"p">>::weights<shape<8, 8, 16>::value>[0].shape[2] == 1);
+static_assert(!accepts<PReLU<shared_axes<2>, name<"p">>, shape<16>>);
+
 // --- A classifier head as VGG16's: 7×7×512 → Flatten → fc1 → fc2 → predictions ---------------------------
 constexpr auto vgg_head() {
     auto x = Input<shape<7, 7, 512>, name<"block5_pool">>{}();

@@ -109,9 +109,18 @@ def main():
     x = torch.rand(2, 4, 4, 3) * 255
     save("rescaling", x, x * (2 / 255) - 1)
 
-    # Reshape (row-major) vector -> map, then Dropout (identity at inference), then Flatten.
+    # Reshape (row-major) vector -> map, then Dropout (identity at inference), then Reshape to rank 2.
     x = rand(2, 24)
     save("reshape_dropout", x, x.reshape(2, 2, 4, 3).reshape(2, 2, 12))
+
+    # PReLU: alpha shared over H and W (one per channel, as Keras' shared_axes=[1, 2]), and one alpha
+    # per element of a rank-2 sample. Keras: x for x > 0, alpha * x otherwise.
+    x = rand(2, 3, 4, 5, scale=4.0)
+    alpha = rand(1, 1, 5)
+    save("prelu_shared_hw", x, torch.where(x > 0, x, alpha * x), {"prelu/alpha": alpha.numpy()})
+    x = rand(3, 4, 6, scale=4.0)
+    alpha = rand(4, 6)
+    save("prelu_rank2", x, torch.where(x > 0, x, alpha * x), {"prelu/alpha": alpha.numpy()})
 
 
 if __name__ == "__main__":

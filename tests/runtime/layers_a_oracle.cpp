@@ -97,6 +97,11 @@ TEST_CASE("ReLU, LeakyReLU and ELU layers match Keras' formulas computed by PyTo
     check_against_torch_a(one_layer<ELU<alpha<"0.5">, name<"e">>, S>(), "a_elu_alpha");
 }
 
+TEST_CASE("PReLU matches Keras' formula computed by PyTorch: alpha shared over H and W, and per element") {
+    check_against_torch_a(one_layer<PReLU<shared_axes<1, 2>, name<"prelu">>, shape<3, 4, 5>>(), "a_prelu_shared_hw");
+    check_against_torch_a(one_layer<PReLU<name<"prelu">>, shape<4, 6>>(), "a_prelu_rank2");
+}
+
 TEST_CASE("Softmax, Rescaling, Reshape and Dropout match PyTorch") {
     check_against_torch_a(one_layer<Softmax<name<"s">>, shape<10>>(), "a_softmax_vector");
     check_against_torch_a(one_layer<Rescaling<scale<"2/255">, offset<-1>, name<"r">>, shape<4, 4, 3>>(), "a_rescaling");

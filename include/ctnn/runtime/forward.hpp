@@ -19,6 +19,7 @@
 #include <ctnn/runtime/kernels/elu.hpp>
 #include <ctnn/runtime/kernels/global_pooling.hpp>
 #include <ctnn/runtime/kernels/identity.hpp>
+#include <ctnn/runtime/kernels/prelu.hpp>
 #include <ctnn/runtime/kernels/relu.hpp>
 #include <ctnn/runtime/kernels/rescaling.hpp>
 #include <ctnn/runtime/kernels/softmax.hpp>
