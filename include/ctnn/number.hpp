@@ -21,9 +21,6 @@ namespace detail {
 inline bool number_literal_is_malformed() { return false; }
 inline bool number_literal_is_too_long() { return false; }
 
-// A GNU extension on both compilers; `__extension__` keeps -Wpedantic quiet about it.
-__extension__ typedef __int128 wide_int;
-
 constexpr std::int64_t gcd(std::int64_t a, std::int64_t b) {
     while (b != 0) {
         const std::int64_t t = a % b;
@@ -98,9 +95,17 @@ struct number {
     constexpr explicit operator bool() const { return num != 0; }
 
     friend constexpr bool operator==(const number&, const number&) = default;
-    friend constexpr bool operator<(const number& a, const number& b) {
-        // Denominators are positive; 128-bit products of 64-bit values cannot overflow.
-        return static_cast<detail::wide_int>(a.num) * b.den < static_cast<detail::wide_int>(b.num) * a.den;
+    friend constexpr bool operator<(const number& a, const number& b) { return less(a.num, a.den, b.num, b.den); }
+
+private:
+    // a/b < c/d for b, d > 0, without the products that could overflow: compare the integer
+    // parts, then the reciprocals of the fractional parts (Euclid's steps, so it ends).
+    static constexpr bool less(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+        const std::int64_t q1 = a / b - (a % b < 0 ? 1 : 0), q2 = c / d - (c % d < 0 ? 1 : 0);
+        if (q1 != q2) return q1 < q2;
+        const std::int64_t r1 = a - q1 * b, r2 = c - q2 * d;
+        if (r1 == 0 || r2 == 0) return r1 == 0 && r2 != 0;
+        return less(d, r2, b, r1);
     }
 };
 

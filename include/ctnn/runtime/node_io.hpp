@@ -1,5 +1,6 @@
-// What one node of a running network reads and writes: the argument of every layer's `forward`.
-// A header of its own so that a kernel header can end with its layer's `forward` glue.
+// What a layer's kernel is handed for one node: its inputs, its output, its weights, its scratch.
+// Each kernel header ends with the `forward` overload that unpacks this for its layers, so that
+// a layer's run-time story is in one file; runtime/forward.hpp gathers them.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
