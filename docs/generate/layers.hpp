@@ -54,8 +54,12 @@ inline std::string checked_text(Rule rule) {
 
 inline std::string keff_definition() { return "`k′ = " + decltype(r::k_eff)::definition::text() + "` (the dilated kernel)"; }
 
+/// H×W×C for a map, W×C for rank 2, n for a vector.
 inline std::string shape_text(dims d) {
-    return std::to_string(d.height) + "×" + std::to_string(d.width) + "×" + std::to_string(d.channels);
+    std::string s;
+    if (d.rank >= 3) s += std::to_string(d.height) + "×";
+    if (d.rank >= 2) s += std::to_string(d.width) + "×";
+    return s + std::to_string(d.channels);
 }
 
 // ---- Defaults, read from a layer given only its required options -------------------------
@@ -91,7 +95,7 @@ template <class Layer>
 inline std::string convolution_rows() {
     return option_row("dilation_rate<dh, dw = dh>", "dilation", pair_text(Layer::dilation)) +
            option_row("use_bias<bool>` / `no_bias", "bias vector", code(Layer::bias ? "true" : "false")) +
-           option_row("linear` / `relu` / `sigmoid` / `tanh` / `softmax", "activation", code(to_string(Layer::activation)));
+           option_row("linear` / `relu` / … / `gelu", "activation (any of Activation's)", code(to_string(Layer::activation)));
 }
 
 // ---- Worked examples, computed by the layer type ---------------------------------------------
@@ -210,15 +214,19 @@ inline void write(std::ostream& o, error_lists& errors_of) {
          "from a layer given only its required options. Formulas are per spatial "
          "axis: `n` is the input length along the axis, `k` the kernel (or pool), `s` the stride, "
          "`d` the dilation, `op` the output padding, `t`/`b` the amounts before/after (top/bottom, "
-         "or left/right along the width), `f` the upsampling factor. Shapes are H×W×C of one sample; "
-         "the batch is chosen at run time. Options are types and may come in any order; every layer "
+         "or left/right along the width), `f` the upsampling factor. Shapes are of one sample, the batch "
+         "chosen at run time: H×W×C maps (`shape<H, W, C>`), rank-2 samples W×C (`shape<W, C>`) and vectors n "
+         "(`shape<n>`, which the summary prints as Keras does, `(None, n)`). A vector lies in memory as a 1×1×n map "
+         "but is another shape. A layer takes H×W×C maps only unless its section says otherwise; any other rank is "
+         "`error::layer_does_not_take_this_rank`, which names the ranks the layer takes. Options are types and may come in any order; every layer "
          "takes `name<\"...\">`, which is required (the examples leave it out). Each compile error links to "
          "the cases of the [error gallery](errors.md) that raise it, with what GCC and Clang print.\n\n"
       << errors_of({"layer_needs_a_name", "option_not_accepted_by_layer", "option_given_twice", "layer_lacks_member",
-                    "layer_params_differ_from_its_weights"},
+                    "layer_params_differ_from_its_weights", "layer_does_not_take_this_rank"},
                    "Compile errors of every layer");
 
-    o << "## Input\n\nWhere a model starts: `Input<shape<H, W, C>, name<\"...\">>{}()`. H, W, C ≥ 1. No parameters.\n\n"
+    o << "## Input\n\nWhere a model starts: `Input<shape<H, W, C>, name<\"...\">>{}()` (or `shape<W, C>`, `shape<n>`). "
+         "Every axis ≥ 1. No parameters.\n\n"
       << errors_of({"input_shape_must_be_positive"});
 
     o << "## Model\n\n`Model{input, output}` collects the layers between them, in Keras' summary order, and runs "
@@ -374,11 +382,107 @@ inline void write(std::ostream& o, error_lists& errors_of) {
       << errors_of({"concatenate_inputs_differ_in_height_or_width", "wrong_number_of_inputs"}) << example_header
       << DOCS_EXAMPLE((Concatenate<>), (shape<28, 28, 256>, shape<28, 28, 12>), "") << "\n";
 
-    o << "## Activation\n\nApplies `linear`, `relu`, `sigmoid`, `tanh` or `softmax` on its own (default "
+    o << "## Activation\n\nApplies an activation function on its own (default "
       << code(to_string(Activation<name<"doc">>::activation))
-      << "); softmax is taken over the channels of each pixel, after subtracting their maximum (finite for any logits). "
+      << "); takes any rank. The same functions are the `activation` option of Conv2D, Conv2DTranspose and Dense. "
+         "Keras 3's definitions:\n\n"
+         "| option | computes |\n|---|---|\n"
+         "| `linear` | x |\n| `relu` | max(x, 0) |\n| `relu6` | min(max(x, 0), 6) |\n"
+         "| `sigmoid` | 1 / (1 + e^−x) |\n| `tanh` | tanh x |\n"
+         "| `hard_sigmoid` | relu6(x + 3) / 6 — Keras 3's and PyTorch's; Keras 2's was clip(0.2·x + 0.5, 0, 1) |\n"
+         "| `silu` (alias `swish`) | x·sigmoid(x) |\n| `hard_silu` (alias `hard_swish`) | x·relu6(x + 3) / 6 |\n"
+         "| `gelu` | x·(1 + erf(x/√2)) / 2, the exact form (Keras' `approximate=False`), not the tanh approximation |\n"
+         "| `softplus` | log(1 + eˣ) |\n| `elu` | x for x > 0, eˣ − 1 otherwise (α = 1; the ELU layer takes others) |\n"
+         "| `softmax` | over the last axis (a map's channels, per pixel), after subtracting the maximum (finite for any logits) |\n\n"
          "No parameters.\n\n"
-      << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer") << "\n";
+      << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer")
+      << DOCS_EXAMPLE((Activation<hard_swish>), (shape<1000>), "") << "\n";
+
+    // ---- The classic-CNN layers of issue 9, part A -------------------------------------------
+    using dense = Dense<1, name<"doc">>;
+    o << "## Dense\n\nA fully connected layer on the last axis, as Keras' `Dense`: on a vector, or on every position of a "
+         "W×C or H×W×C sample alone (where it is a 1×1 convolution). Takes any rank; the output is the input's shape with "
+         "its last axis replaced by `units`.\n\n"
+      << option_header << option_row("Dense<units, ...>", "output length of the last axis", "required")
+      << option_row("use_bias<bool>` / `no_bias", "bias vector", code(dense::bias ? "true" : "false"))
+      << option_row("linear` / `relu` / … / `gelu", "activation (any of Activation's)", code(to_string(dense::activation)))
+      << "\nParameters: " << checked_text(r::dense_params)
+      << " (`Cin` the input's last axis, `Cout` the units, `bias` 1 with a bias vector). Weights (Keras order): kernel "
+         "(Cin, Cout), bias (Cout,). PyTorch's `Linear` stores its weight as (Cout, Cin): transpose it when importing.\n\n"
+      << errors_of({"units_must_be_positive"}) << example_header
+      << DOCS_EXAMPLE((Dense<4096, relu>), (shape<25088>), "VGG16's fc1")
+      << DOCS_EXAMPLE((Dense<1000, softmax>), (shape<2048>), "ResNet50's predictions")
+      << DOCS_EXAMPLE((Dense<8, no_bias>), (shape<7, 7, 32>), "per pixel") << "\n";
+
+    o << "## Flatten\n\nA sample as one vector, row-major over (H, W, C) as Keras' `Flatten` on NHWC (PyTorch flattens "
+         "NCHW as (C, H, W): a PyTorch classifier's first `Linear` needs its columns permuted when imported). Takes any "
+         "rank. No parameters.\n\n"
+      << example_header << DOCS_EXAMPLE((Flatten<>), (shape<7, 7, 512>), "VGG16's flatten")
+      << DOCS_EXAMPLE((Flatten<>), (shape<5, 3>), "") << "\n";
+
+    o << "## Reshape\n\nThe same values, row-major, under `target_shape<...>` (required): one to three axes as Keras' "
+         "tuple without the batch axis, one of which may be -1 (the length that makes the counts agree). Takes any rank. "
+         "No parameters.\n\n"
+      << errors_of({"reshape_target_has_more_than_one_unknown_axis", "reshape_target_axes_must_be_positive",
+                    "reshape_changes_the_element_count", "option_required"})
+      << example_header << DOCS_EXAMPLE((Reshape<target_shape<1, 1, 1024>>), (shape<1024>), "MobileNet's head")
+      << DOCS_EXAMPLE((Reshape<target_shape<-1, 16>>), (shape<8, 8, 4>), "") << "\n";
+
+    o << "## GlobalAveragePooling2D, GlobalMaxPooling2D\n\nThe mean or maximum of each channel over the whole map, as "
+         "Keras' global pooling layers. `keepdims<bool>` (default "
+      << code(GlobalAveragePooling2D<name<"doc">>::keep_dims ? "true" : "false")
+      << ") keeps the reduced axes as 1×1×C instead of a vector of C. Takes H×W×C maps. No parameters.\n\n"
+      << example_header << DOCS_EXAMPLE((GlobalAveragePooling2D<>), (shape<7, 7, 2048>), "ResNet50's avg_pool")
+      << DOCS_EXAMPLE((GlobalMaxPooling2D<keepdims<true>>), (shape<7, 7, 1280>), "") << "\n";
+
+    o << "## ReLU, LeakyReLU\n\nRectifiers as layers, with Keras' settings; options are numbers (`max_value<6>`, "
+         "`negative_slope<\"0.1\">`). `ReLU<[max_value<N>], [negative_slope<N>], [threshold<N>]>`: no cap unless "
+         "max_value is given; negative_slope and threshold default to "
+      << ReLU<name<"doc">>::slope.as_double() << " and " << ReLU<name<"doc">>::from.as_double()
+      << "; it computes Keras' f(x) = max_value for x ≥ max_value, x for threshold ≤ x < max_value, "
+         "negative_slope·(x − threshold) otherwise — except at x = threshold ≠ 0 exactly, where Keras' code (a strict "
+         "x > threshold) gives 0, and so does ctnn. `LeakyReLU<[negative_slope<N>]>`: x for x > 0, negative_slope·x "
+         "otherwise, default negative_slope "
+      << LeakyReLU<name<"doc">>::slope.as_double()
+      << " (Keras 2 and 3; PyTorch's and ONNX's 0.01 differ). Keras refuses negative settings, and so does ctnn. Both "
+         "take any rank. No parameters.\n\n"
+      << errors_of({"max_value_must_not_be_negative", "negative_slope_must_not_be_negative", "threshold_must_not_be_negative"})
+      << example_header << DOCS_EXAMPLE((ReLU<max_value<6>>), (shape<112, 112, 32>), "MobileNetV2's ReLU(6.)")
+      << DOCS_EXAMPLE((LeakyReLU<negative_slope<"0.1">>), (shape<13, 13, 256>), "YOLO's") << "\n";
+
+    o << "## PReLU\n\nA rectifier with a learnt slope, as Keras' `PReLU`: x for x > 0, alpha·x otherwise. alpha has the "
+         "input's shape, but for the axes named by `shared_axes<A...>` (Keras' numbering, the batch axis 0: a map's axes "
+         "are 1 = H, 2 = W, 3 = C), where it has length 1 and serves every position; `shared_axes<1, 2>` gives one alpha "
+         "per channel. Takes any rank. Parameters: the size of alpha. Weights: alpha (the input's shape, shared axes 1), "
+         "zeros by default as in Keras.\n\n"
+      << errors_of({"shared_axes_outside_the_input"}) << example_header
+      << DOCS_EXAMPLE((PReLU<shared_axes<1, 2>>), (shape<56, 56, 64>), "one alpha per channel")
+      << DOCS_EXAMPLE((PReLU<>), (shape<10>), "") << "\n";
+
+    o << "## ELU\n\nx for x > 0, α·(eˣ − 1) otherwise, as Keras' `ELU`: `alpha<N>`, default "
+      << ELU<name<"doc">>::alpha_value.as_double() << ". Takes any rank. No parameters.\n\n"
+      << example_header << DOCS_EXAMPLE((ELU<alpha<"0.5">>), (shape<64>), "") << "\n";
+
+    o << "## Softmax\n\nThe softmax as a layer, as Keras' `Softmax`, over the last axis: `axis<-1>` (the default) or the "
+         "last axis' index counting Keras' batch axis (1 for a vector, 2 for rank 2, 3 for a map). Takes any rank. No "
+         "parameters.\n\n"
+      << errors_of({"softmax_axis_is_not_the_last"}) << example_header
+      << DOCS_EXAMPLE((Softmax<>), (shape<1000>), "") << DOCS_EXAMPLE((Softmax<axis<3>>), (shape<14, 14, 21>), "") << "\n";
+
+    o << "## Dropout, SpatialDropout2D, GaussianNoise\n\nRegularisation that acts while training only: identities here, "
+         "kept so that Keras models keep their layers and names. `rate<N>` (Dropout, SpatialDropout2D) and `stddev<N>` "
+         "(GaussianNoise) are required, as in Keras, and between 0 and 1, as Keras 3 checks. Dropout and GaussianNoise "
+         "take any rank; SpatialDropout2D, which drops whole channels, takes H×W×C maps. No parameters.\n\n"
+      << errors_of({"rate_must_be_between_0_and_1", "stddev_must_be_between_0_and_1", "option_required"}) << example_header
+      << DOCS_EXAMPLE((Dropout<rate<"0.5">>), (shape<4096>), "VGG-style heads")
+      << DOCS_EXAMPLE((SpatialDropout2D<rate<"0.2">>), (shape<28, 28, 64>), "")
+      << DOCS_EXAMPLE((GaussianNoise<stddev<"0.1">>), (shape<16>), "") << "\n";
+
+    o << "## Rescaling\n\nx·scale + offset, as Keras' `Rescaling`: `scale<N>` required, `offset<N>` default "
+      << Rescaling<scale<1>, name<"doc">>::shift.as_double()
+      << "; numbers are exact fractions or decimals (`scale<\"1/255\">`; `scale<\"2/255\">, offset<-1>` maps [0, 255] to "
+         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters.\n\n"
+      << errors_of({"option_required"}) << example_header << DOCS_EXAMPLE((Rescaling<scale<"1/255">>), (shape<224, 224, 3>), "") << "\n";
 
     // ---- Issue 9, part B: BatchNormalization, depthwise and separable convolutions, groups,
     // broadcasting merges -----------------------------------------------------------------------

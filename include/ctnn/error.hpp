@@ -46,6 +46,20 @@ template <class Layer, class Filters, class Groups> struct filters_not_divisible
 template <class Layer, class Shape, class Groups> struct input_channels_not_divisible_by_groups;
 template <class Layer, class Shape, class OtherShape> struct inputs_cannot_broadcast;
 
+// Settings and shapes of the classic-CNN layers (Dense, Reshape, Softmax, ReLU, LeakyReLU, PReLU,
+// Dropout, SpatialDropout2D, GaussianNoise; issue 9).
+template <class Layer> struct units_must_be_positive;
+template <class Layer> struct max_value_must_not_be_negative;
+template <class Layer> struct negative_slope_must_not_be_negative;
+template <class Layer> struct threshold_must_not_be_negative;
+template <class Layer> struct rate_must_be_between_0_and_1;
+template <class Layer> struct stddev_must_be_between_0_and_1;
+template <class Layer> struct reshape_target_has_more_than_one_unknown_axis;
+template <class Layer> struct reshape_target_axes_must_be_positive;
+template <class Layer, class Shape, class Target> struct reshape_changes_the_element_count;
+template <class Layer, class Shape, class Axis> struct softmax_axis_is_not_the_last;
+template <class Layer, class Shape, class SharedAxes> struct shared_axes_outside_the_input;
+
 // Layer types that do not declare what the `layer` concept asks (layers/concept.hpp).
 namespace member {
 struct kind;
@@ -60,6 +74,8 @@ struct check_inputs_returning_a_verdict;
 }  // namespace member
 template <class Layer, class Member> struct layer_lacks_member;
 template <class Layer, class... Shapes> struct layer_params_differ_from_its_weights;
+/// `Ranks` is the layer's `ranks<...>`: those it does take.
+template <class Layer, class Shape, class Ranks> struct layer_does_not_take_this_rank;
 
 // Graphs a model cannot be made of.
 template <class Name, class Layer, class OtherLayer> struct duplicate_layer_name;

@@ -77,13 +77,31 @@ enum class padding_mode { valid, same };
 struct valid { using option_kind = valid; static constexpr padding_mode value = padding_mode::valid; };
 struct same { using option_kind = valid; static constexpr padding_mode value = padding_mode::same; };
 
-/// Activations (Keras' activation='relu', ...). Softmax is taken over the channel axis.
-enum class activation_kind { linear, relu, sigmoid, tanh, softmax };
+/// Activations (Keras' activation='relu', ...), Keras 3's definitions:
+///   relu6         min(max(x, 0), 6)
+///   hard_sigmoid  relu6(x + 3) / 6   (Keras 3 and PyTorch; Keras 2 had clip(0.2·x + 0.5, 0, 1))
+///   silu, swish   x·sigmoid(x)
+///   hard_silu, hard_swish   x·relu6(x + 3) / 6
+///   gelu          x·Φ(x) = x·(1 + erf(x/√2))/2, the exact form (Keras' approximate=False)
+///   softplus      log(1 + eˣ)
+///   elu           x if x > 0, else eˣ − 1 (α = 1; the ELU layer takes another α)
+///   softmax       over the last axis (a map's channels, per pixel)
+enum class activation_kind { linear, relu, sigmoid, tanh, softmax, relu6, hard_sigmoid, silu, hard_silu, gelu, softplus, elu };
 struct linear { using option_kind = linear; static constexpr activation_kind value = activation_kind::linear; };
 struct relu { using option_kind = linear; static constexpr activation_kind value = activation_kind::relu; };
 struct sigmoid { using option_kind = linear; static constexpr activation_kind value = activation_kind::sigmoid; };
 struct tanh { using option_kind = linear; static constexpr activation_kind value = activation_kind::tanh; };
 struct softmax { using option_kind = linear; static constexpr activation_kind value = activation_kind::softmax; };
+struct relu6 { using option_kind = linear; static constexpr activation_kind value = activation_kind::relu6; };
+struct hard_sigmoid { using option_kind = linear; static constexpr activation_kind value = activation_kind::hard_sigmoid; };
+struct silu { using option_kind = linear; static constexpr activation_kind value = activation_kind::silu; };
+struct hard_silu { using option_kind = linear; static constexpr activation_kind value = activation_kind::hard_silu; };
+struct gelu { using option_kind = linear; static constexpr activation_kind value = activation_kind::gelu; };
+struct softplus { using option_kind = linear; static constexpr activation_kind value = activation_kind::softplus; };
+struct elu { using option_kind = linear; static constexpr activation_kind value = activation_kind::elu; };
+/// Keras 3 exports each under both names; silu and hard_silu are the names it saves.
+using swish = silu;
+using hard_swish = hard_silu;
 
 constexpr std::string_view to_string(padding_mode p) { return p == padding_mode::same ? "same" : "valid"; }
 constexpr std::string_view to_string(activation_kind a) {
@@ -92,6 +110,13 @@ constexpr std::string_view to_string(activation_kind a) {
         case activation_kind::sigmoid: return "sigmoid";
         case activation_kind::tanh: return "tanh";
         case activation_kind::softmax: return "softmax";
+        case activation_kind::relu6: return "relu6";
+        case activation_kind::hard_sigmoid: return "hard_sigmoid";
+        case activation_kind::silu: return "silu";
+        case activation_kind::hard_silu: return "hard_silu";
+        case activation_kind::gelu: return "gelu";
+        case activation_kind::softplus: return "softplus";
+        case activation_kind::elu: return "elu";
         default: return "linear";
     }
 }

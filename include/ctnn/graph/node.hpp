@@ -46,10 +46,10 @@ constexpr node_id make_id(std::string_view layer_name, const std::array<node_id,
 /// How an entry refers to one of its inputs: by identity, with the shape the input has. (Plain
 /// integers, not a `dims` object: GCC compares types with class-type template arguments member
 /// by member, which made every comparison of two chains walk them.)
-template <node_id Id, int H, int W, int C>
+template <node_id Id, int H, int W, int C, int Rank>
 struct input_ref {
     static constexpr node_id id = Id;
-    static constexpr dims shape{H, W, C};
+    static constexpr dims shape{H, W, C, Rank};
 };
 
 /// One layer applied to inputs: what the graph holds per node. Everything the model, the
@@ -250,8 +250,10 @@ struct flatten<C, true> {
 
 /// The node `Layer` makes of `Inputs...` (already checked by the layer).
 template <class Layer, class... Inputs>
-using node_of = node<entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels>...>,
+using node_of = node<entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels,
+                                           Inputs::output_shape.rank>...>,
                      chain<typename detail::inputs_chain<Inputs...>::type,
-                           entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels>...>>>;
+                           entry<Layer, input_ref<Inputs::id, Inputs::output_shape.height, Inputs::output_shape.width, Inputs::output_shape.channels,
+                                           Inputs::output_shape.rank>...>>>;
 
 }  // namespace ctnn

@@ -29,8 +29,12 @@ inline std::string megabytes(std::int64_t bytes) {
     return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MiB";
 }
 
+/// As Keras prints a shape with its batch axis: (None, 4096), (None, 7, 512), (None, 7, 7, 512).
 inline std::string keras_shape(dims d) {
-    return "(None, " + std::to_string(d.height) + ", " + std::to_string(d.width) + ", " + std::to_string(d.channels) + ")";
+    std::string s = "(None, ";
+    if (d.rank >= 3) s += std::to_string(d.height) + ", ";
+    if (d.rank >= 2) s += std::to_string(d.width) + ", ";
+    return s + std::to_string(d.channels) + ")";
 }
 
 inline std::string padded(const std::string& s, std::size_t width) {

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <ctnn/runtime/tensor.hpp>
+
 namespace ctnn::io {
 
 /// A file that cannot be read as what it should be. The message names the file, the array and
@@ -297,6 +299,22 @@ inline void write_npy(const std::filesystem::path& path, const std::vector<std::
     std::error_code ec;
     std::filesystem::rename(temporary, path, ec);
     if (ec) throw file_error(where + ": cannot write (" + ec.message() + ")");
+}
+
+/// The NumPy shape of a batch of samples of shape `d`, as Keras gives a model's output:
+/// (N, n) for vectors, (N, W, C) for rank 2, (N, H, W, C) for maps.
+inline std::vector<std::int64_t> batch_shape(int batch, dims d) {
+    std::vector<std::int64_t> shape{batch};
+    if (d.rank >= 3) shape.push_back(d.height);
+    if (d.rank >= 2) shape.push_back(d.width);
+    shape.push_back(d.channels);
+    return shape;
+}
+
+/// Writes a tensor as an .npy file of its batch shape (a model's output, for example).
+template <class Shape>
+void write_npy(const std::filesystem::path& path, const tensor<Shape>& t) {
+    write_npy(path, batch_shape(t.batch(), Shape::value), {t.data(), t.size()});
 }
 
 }  // namespace ctnn::io

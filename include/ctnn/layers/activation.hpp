@@ -1,8 +1,11 @@
 // Activation: applies an activation function on its own (FCN-8 ends with a softmax).
 //
 // Contract
-//   Activation<linear | relu | sigmoid | tanh | softmax, name<"...">>
-//   softmax is taken over the channel axis, per pixel.
+//   Activation<linear | relu | sigmoid | tanh | softmax | relu6 | hard_sigmoid | silu (swish) |
+//              hard_silu (hard_swish) | gelu | softplus | elu, name<"...">>
+//   takes      any rank; definitions as Keras 3's (options.hpp), hard_sigmoid is relu6(x + 3)/6
+//              and gelu the exact erf form.
+//   softmax is taken over the last axis (a map's channels, per pixel).
 //   output     the input shape      params 0
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
@@ -16,6 +19,7 @@ struct Activation : layer_base<Activation<Options...>>, no_weights {
     static constexpr std::string_view kind = "Activation";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
+    using input_ranks = any_rank;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
 
     static constexpr bool check_hyperparameters() {

@@ -40,6 +40,16 @@ struct layer_cost {
     std::int64_t real = 0;   // only those that read real input
 };
 
+/// The ranks of input a layer takes, as it declares them with `using input_ranks = ...;`:
+/// `ranks<3>` (H×W×C maps: what a layer that declares nothing takes), `any_rank`. Checked where
+/// the layer is applied, for every layer alike, so that a layer written later gets the check and
+/// its one diagnostic without writing either.
+template <int... R>
+struct ranks {
+    static constexpr bool contains(int rank) { return ((rank == R) || ...); }
+};
+using any_rank = ranks<1, 2, 3>;
+
 /// A layer's weight declarations: `weights_of(weight{"kernel", {3, 3, 8, 16}, 4}, ...)`.
 template <class... W>
 constexpr std::array<weight, sizeof...(W)> weights_of(W... w) {
@@ -119,6 +129,47 @@ constexpr bool check_inputs_member() {
     };
     if constexpr (!returns_verdict) CTNN_REPORT(error::layer_lacks_member<L, error::member::check_inputs_returning_a_verdict>);
     return returns_verdict;
+}
+
+template <class L>
+struct input_ranks_of {
+    using type = ranks<3>;
+};
+template <class L>
+    requires requires { typename L::input_ranks; }
+struct input_ranks_of<L> {
+    using type = typename L::input_ranks;
+};
+
+/// Position of the first input whose rank `L` does not take, or the number of inputs.
+template <class L, dims... In>
+constexpr std::size_t first_input_of_wrong_rank() {
+    const std::array<int, sizeof...(In)> r{In.rank...};
+    for (std::size_t i = 0; i != r.size(); ++i)
+        if (!input_ranks_of<L>::type::contains(r[i])) return i;
+    return r.size();
+}
+
+/// Whether `L` takes inputs of these ranks; silent.
+template <class L, dims... In>
+inline constexpr bool ranks_accepted = first_input_of_wrong_rank<L, In...>() == sizeof...(In);
+
+/// Reports the first input of a rank `L` does not take, naming the layer, that input's shape and
+/// the ranks the layer takes; true if there is none.
+template <class L, dims... In>
+constexpr bool check_input_ranks() {
+    constexpr std::size_t bad = first_input_of_wrong_rank<L, In...>();
+    if constexpr (bad == sizeof...(In)) {
+        return true;
+    } else {
+        constexpr std::array<dims, sizeof...(In)> in{In...};
+        constexpr dims wrong = in[bad];
+        CTNN_REQUIRE(bad == sizeof...(In),
+                     "this layer does not take inputs of this rank (a convolution, pooling, cropping or padding needs "
+                     "an H×W×C map): Reshape the input, or use a layer made for vectors",
+                     error::layer_does_not_take_this_rank<L, shape_of<wrong>, typename input_ranks_of<L>::type>);
+        return false;
+    }
 }
 
 /// The members that depend on the input shapes, checked with the shapes the layer got.

@@ -14,6 +14,8 @@
 //   weights<dims...>           its weight arrays: Keras names, shapes, trainable or not; their
 //                              sizes must add up to params
 //   cost<dims...>              its multiply-adds on one sample (layer_cost)
+//   input_ranks (optional)     the ranks of input it takes: ranks<3> (H×W×C maps) unless it says
+//                              otherwise, e.g. `using input_ranks = any_rank;`
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -94,6 +96,8 @@ struct layer_base {
                                                        std::integral_constant<std::size_t, n>>);
             if constexpr (!arity_ok) {
                 return invalid_node{};
+            } else if constexpr (!detail::check_input_ranks<Derived, Inputs::output_shape...>()) {
+                return invalid_node{};
             } else if constexpr (!detail::check_inputs_member<Derived, Inputs::output_shape...>()) {
                 return invalid_node{};
             } else if constexpr (!Derived::template check_inputs<Inputs::output_shape...>()) {
@@ -114,7 +118,7 @@ struct layer_base {
 /// Whether layer `L` takes inputs of these shapes; silent, for `requires` and negative tests.
 template <class L, class... Shapes>
 concept accepts = (sizeof...(Shapes) >= L::min_inputs) && (sizeof...(Shapes) <= L::max_inputs) &&
-                  L::template accepts<Shapes::value...>;
+                  detail::ranks_accepted<L, Shapes::value...> && L::template accepts<Shapes::value...>;
 
 /// The output shape of layer `L` on inputs of shapes `Shapes...`, as a type.
 template <class L, class... Shapes>

@@ -1,7 +1,7 @@
 // Add and Concatenate: the layers that join branches, as FCN-8 joins its skip connections.
 //
 // Contract
-//   Add<name<"...">>          requires two or more inputs of one shape (H, W, C).
+//   Add<name<"...">>          requires two or more inputs of one shape, of any rank.
 //                             Keras would broadcast size-1 axes; ctnn does not, so that a
 //                             misaligned skip connection is an error, never a silent broadcast.
 //   Concatenate<name<"...">>  concatenates along the channel axis (Keras' axis=-1); requires two
@@ -26,6 +26,7 @@ struct Add : layer_base<Add<Options...>>, no_weights {
     static constexpr std::string_view kind = "Add";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 2, max_inputs = 64;
+    using input_ranks = any_rank;
 
     static constexpr bool check_hyperparameters() {
         return detail::check_options<Add, void(), Options...>::value && detail::check_name<Add, Options...>();

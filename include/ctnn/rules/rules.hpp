@@ -57,6 +57,8 @@ inline constexpr auto upsample_length = n * f;
 // --- Parameter counts -------------------------------------------------------------------------
 inline constexpr auto conv_params = kh * kw * cin * cout + bias * cout;
 inline constexpr auto conv_transpose_params = kh * kw * cout * cin + bias * cout;
+/// Dense: Cin the input's last axis, Cout the units.
+inline constexpr auto dense_params = cin * cout + bias * cout;
 
 // --- DepthwiseConv2D (and SeparableConv2D's depthwise step) ----------------------------------
 /// Cout = Cin·depth_multiplier: one kh×kw filter per output channel, plus its bias.

@@ -9,10 +9,18 @@
 #include <ctnn/runtime/kernels/batch_normalization.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/conv2d_transpose.hpp>
+#include <ctnn/runtime/kernels/dense.hpp>
 #include <ctnn/runtime/kernels/depthwise_conv2d.hpp>
+#include <ctnn/runtime/kernels/elu.hpp>
+#include <ctnn/runtime/kernels/global_pooling.hpp>
+#include <ctnn/runtime/kernels/identity.hpp>
 #include <ctnn/runtime/kernels/merge.hpp>
 #include <ctnn/runtime/kernels/pooling.hpp>
+#include <ctnn/runtime/kernels/prelu.hpp>
+#include <ctnn/runtime/kernels/relu.hpp>
+#include <ctnn/runtime/kernels/rescaling.hpp>
 #include <ctnn/runtime/kernels/reshape.hpp>
+#include <ctnn/runtime/kernels/softmax.hpp>
 #include <ctnn/runtime/node_io.hpp>
 
 namespace ctnn::detail {

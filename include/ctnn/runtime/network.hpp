@@ -540,7 +540,10 @@ private:
             // An Input (the caller's tensor), or a node folded into the layer before it.
             if (kernels[i] == nullptr || folding.folded_into[i] != folding.none) continue;
             const auto& info = model_type::layers[i];
-            for (std::size_t e = 0; e != info.input_count; ++e) inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
+            // `e < max_inputs` always holds; stated so that GCC 12 sees the bound (else it warns
+            // -Wstringop-overflow of writes past `inputs` that cannot happen).
+            for (std::size_t e = 0; e != info.input_count && e < max_inputs; ++e)
+                inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, ctx);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),

@@ -41,7 +41,9 @@ struct tensor_view {
     float* sample(int n) const { return data + n * sample_size(); }
 };
 
-/// A batch of samples of shape `Shape` (a `shape<H, W, C>`), zero-initialised.
+/// A batch of samples of shape `Shape` (`shape<H, W, C>`, `shape<W, C>` or `shape<n>`),
+/// zero-initialised. Lower ranks lie in memory as maps of height and width 1 (shape.hpp), so
+/// (n, 0, 0, i) is element i of vector n; `t(n, i)` and `t(n, w, c)` say it directly.
 template <class Shape>
 class tensor {
 public:
@@ -64,6 +66,28 @@ public:
     /// Element (n, h, w, c), unchecked, as NHWC memory lays it out.
     float& operator()(int n, int h, int w, int c) { return data()[index(n, h, w, c)]; }
     float operator()(int n, int h, int w, int c) const { return data()[index(n, h, w, c)]; }
+
+    /// Element i of sample n of a vector, or (w, c) of a rank-2 sample; unchecked.
+    float& operator()(int n, int i)
+        requires(Shape::value.rank == 1)
+    {
+        return data()[index(n, 0, 0, i)];
+    }
+    float operator()(int n, int i) const
+        requires(Shape::value.rank == 1)
+    {
+        return data()[index(n, 0, 0, i)];
+    }
+    float& operator()(int n, int w, int c)
+        requires(Shape::value.rank == 2)
+    {
+        return data()[index(n, 0, w, c)];
+    }
+    float operator()(int n, int w, int c) const
+        requires(Shape::value.rank == 2)
+    {
+        return data()[index(n, 0, w, c)];
+    }
 
     /// Element (n, h, w, c), checked: throws std::out_of_range naming the index and the shape.
     float& at(int n, int h, int w, int c) {

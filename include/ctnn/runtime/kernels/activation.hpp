@@ -11,11 +11,22 @@
 
 namespace ctnn::detail {
 
+/// One value through an element-wise activation (options.hpp states each definition).
 inline float activate(float v, activation_kind a) {
+    auto relu6 = [](float t) { return std::min(std::max(t, 0.0f), 6.0f); };
     switch (a) {
         case activation_kind::relu: return v > 0.0f ? v : 0.0f;
         case activation_kind::sigmoid: return 1.0f / (1.0f + std::exp(-v));
         case activation_kind::tanh: return std::tanh(v);
+        case activation_kind::relu6: return relu6(v);
+        case activation_kind::hard_sigmoid: return relu6(v + 3.0f) * (1.0f / 6.0f);
+        case activation_kind::silu: return v / (1.0f + std::exp(-v));
+        case activation_kind::hard_silu: return v * relu6(v + 3.0f) * (1.0f / 6.0f);
+        // The exact form, as Keras' default approximate=False (not the tanh approximation).
+        case activation_kind::gelu: return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f));
+        // log1p(e^-|x|) + max(x, 0): the same value, with no overflow of e^x for large x.
+        case activation_kind::softplus: return std::log1p(std::exp(-std::abs(v))) + std::max(v, 0.0f);
+        case activation_kind::elu: return v > 0.0f ? v : std::expm1(v);
         default: return v;
     }
 }

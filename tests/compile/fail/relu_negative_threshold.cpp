@@ -1,0 +1,19 @@
+// Keras refuses a negative threshold for ReLU.
+// expected-error {{threshold_must_not_be_negative<ctnn::ReLU<ctnn::threshold<(ctnn::number)?.-1, ?2.>, ?ctnn::named<'r', ?'e', ?'l', ?'u'> ?> ?>}}
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/core.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto make() {
+    auto in = Input<shape<8, 8, 3>, name<"input">>{}();
+#ifdef CTNN_SHOULD_FAIL
+    auto out = ReLU<threshold<"-0.5">, name<"relu">>{}(in);
+#else
+    auto out = ReLU<threshold<"0.5">, name<"relu">>{}(in);
+#endif
+    return Model{in, out};
+}
+[[maybe_unused]] constexpr auto model = make();
+}  // namespace
