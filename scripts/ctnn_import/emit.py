@@ -67,6 +67,8 @@ def _options(l):
             args.append("keepdims<true>")
     elif k == "BatchNormalization":
         args.append(f"epsilon<{number(o['epsilon'])}>")
+    elif k == "ReLU" and not o:
+        args.append("relu")
     elif k == "ReLU":
         if "max_value" in o:
             args.append(f"max_value<{number(o['max_value'])}>")
@@ -119,6 +121,9 @@ def header(g, name):
     lines = []
     for l in g.layers:
         cls = "Input" if l.kind == kind else l.kind
+        if l.kind == "ReLU" and not l.options:
+            # Keras' ReLU() and Activation('relu') compute the same; the latter is in every ctnn.
+            cls = "Activation"
         args = ", ".join(var[i] for i in l.inputs)
         try:
             opts = _options(l)

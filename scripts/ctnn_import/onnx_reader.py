@@ -131,7 +131,7 @@ class Reader:
                 refuse(self.where, node.op_type, f"input '{i}' is produced by no node")
         entry = OPS.get(node.op_type)
         if all(v is None or isinstance(v, np.ndarray) for v in ins) and node.op_type in FOLD:
-            outs = FOLD[node.op_type](self, ins)
+            outs = [np.asarray(FOLD[node.op_type](self, ins))]  # np.take of a scalar index gives a NumPy scalar
         elif node.op_type == "Shape" and isinstance(ins[0], Act):
             outs = [np.array(ins[0].onnx_shape(), dtype=np.int64)]
         elif entry is None:

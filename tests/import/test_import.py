@@ -1,0 +1,462 @@
+#!/usr/bin/python3
+# Tests of scripts/ctnn-import (label `import`): small ONNX models built here with onnx.helper, one
+# per mapped op and one per refusal, run through the real command line; and an end-to-end run that
+# builds the generated project against this checkout and compares its output with NumPy's.
+#
+#   tests/import/test_import.py [Mapping|Refusals|EndToEnd]    (Debian's python3, python3-onnx)
+#
+# EndToEnd needs CTNN_SOURCE_DIR (this checkout) and builds with CTNN_CXX (default g++-12); CTest
+# passes both. The NumPy reference below is written from the ONNX operator definitions and shares
+# no code with the importer.
+# SPDX-License-Identifier: BSL-1.0
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+IMPORTER = os.path.join(ROOT, "scripts", "ctnn-import")
+rng = np.random.default_rng(7)
+
+
+def const(name, a):
+    return numpy_helper.from_array(np.asarray(a), name)
+
+
+def rand(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def model(nodes, inits, shape=(1, 3, 8, 8), out_shape=None, opset=13, inputs=None):
+    x = inputs or [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))]
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)
+    g = helper.make_graph(nodes, "test", x, [y], initializer=inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+
+
+class Run:
+    """One run of the importer on a model: its exit status, output and files."""
+
+    def __init__(self, m, input_shape="8,8,3", name="net", existing=False):
+        self.tmp = tempfile.mkdtemp(prefix="ctnn-import-test-")
+        self.path = os.path.join(self.tmp, "m.onnx")
+        onnx.save(m, self.path)
+        self.out = os.path.join(self.tmp, "out")
+        if existing:
+            os.makedirs(self.out)
+            with open(os.path.join(self.out, "keep.txt"), "w") as f:
+                f.write("mine")
+        p = subprocess.run([IMPORTER, self.path, "--input-shape", input_shape, "--name", name, "-o", self.out],
+                           capture_output=True, text=True)
+        self.status, self.stdout, self.stderr = p.returncode, p.stdout, p.stderr
+        self.hpp = ""
+        if self.status == 0:
+            with open(os.path.join(self.out, f"{name}.hpp")) as f:
+                self.hpp = f.read()
+            with np.load(os.path.join(self.out, f"{name}.npz")) as z:
+                self.weights = {k: z[k] for k in z.files}
+
+    def layers(self):
+        return [l.strip() for l in self.hpp.splitlines() if l.strip().startswith("auto ")]
+
+    def cleanup(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Case(unittest.TestCase):
+    def imp(self, m, **kw):
+        r = Run(m, **kw)
+        self.addCleanup(r.cleanup)
+        return r
+
+    def mapped(self, m, *expected, **kw):
+        """Imports `m`, expects success and each regex of `expected` in the model's lines."""
+        r = self.imp(m, **kw)
+        self.assertEqual(r.status, 0, r.stderr)
+        text = "\n".join(r.layers())
+        for e in expected:
+            self.assertRegex(text, e)
+        return r
+
+
+class Mapping(Case):
+    def test_conv_asymmetric_pads_become_zero_padding_and_valid(self):
+        w, b = rand(4, 3, 3, 3), rand(4)
+        r = self.mapped(model([helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 0, 2, 1], name="c1")],
+                              [const("w", w), const("b", b)]),
+                        r'ZeroPadding2D<padding<1, 2, 0, 1>, name<"c1_pad">>',
+                        r'Conv2D<4, kernel_size<3>, valid, name<"c1">>\{\}\(c1_pad\)')
+        np.testing.assert_array_equal(r.weights["c1/kernel"], w.transpose(2, 3, 1, 0))
+        np.testing.assert_array_equal(r.weights["c1/bias"], b)
+        self.assertIn("static_assert(decltype(net())::output_shape == ctnn::shape<9, 7, 4>{});", r.hpp)
+        self.assertIn(f"total_params == {w.size + b.size});", r.hpp)
+
+    def test_conv_pads_equal_to_same(self):
+        self.mapped(model([helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], name="c")], [const("w", rand(4, 3, 3, 3))]),
+                    r"Conv2D<4, kernel_size<3>, same, use_bias<false>")
+
+    def test_strided_conv_with_symmetric_pads_is_not_same(self):
+        # TensorFlow's 'same' pads (0, 1) here; ONNX's (1, 1) shifts every window.
+        self.mapped(model([helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2], name="c")],
+                          [const("w", rand(4, 3, 3, 3))]),
+                    r"ZeroPadding2D<padding<1>", r"Conv2D<4, kernel_size<3>, strides<2>, valid")
+
+    def test_auto_pad_same_upper_and_dilation(self):
+        self.mapped(model([helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", dilations=[2, 2], name="c")],
+                          [const("w", rand(4, 3, 3, 3))]),
+                    r"Conv2D<4, kernel_size<3>, dilation_rate<2>, same")
+
+    def test_depthwise_and_grouped_conv(self):
+        w = rand(6, 1, 3, 3)
+        r = self.mapped(model([helper.make_node("Conv", ["x", "w"], ["y"], group=3, pads=[1, 1, 1, 1], name="dw")], [const("w", w)]),
+                        r"DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<2>, use_bias<false>")
+        k = r.weights["dw/depthwise_kernel"]
+        self.assertEqual(k.shape, (3, 3, 3, 2))
+        np.testing.assert_array_equal(k[:, :, 1, 0], w[2, 0])  # output channel c·m + j
+        self.mapped(model([helper.make_node("Conv", ["x", "w"], ["y"], group=2, name="g")], [const("w", rand(4, 2, 1, 1))],
+                          shape=(1, 4, 8, 8)), r"Conv2D<4, kernel_size<1>, valid, groups<2>", input_shape="8,8,4")
+
+    def test_conv_transpose_pads_and_output_padding(self):
+        w = rand(3, 5, 3, 3)
+        r = self.mapped(model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[2, 2], pads=[1, 0, 2, 1],
+                                                output_padding=[1, 1], name="up")], [const("w", w)]),
+                        r"Conv2DTranspose<5, kernel_size<3>, strides<2>, valid, output_padding<1>, use_bias<false>",
+                        r"Cropping2D<cropping<1, 2, 0, 1>")
+        np.testing.assert_array_equal(r.weights["up/kernel"], w.transpose(2, 3, 1, 0))
+        self.assertIn("ctnn::shape<15, 17, 5>", r.hpp)  # 7·2 + 3 + 1 = 18, cropped by 1 + 2 and 0 + 1
+
+    def test_conv_transpose_kernel_below_stride_sets_output_padding(self):
+        self.mapped(model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[3, 3], name="up")], [const("w", rand(3, 2, 2, 2))]),
+                    r"Conv2DTranspose<2, kernel_size<2>, strides<3>, valid, output_padding<0>")
+
+    def test_batch_normalization_and_bias_folding(self):
+        c = 4
+        r = self.mapped(model([helper.make_node("Conv", ["x", "w"], ["t"], name="c"),
+                               helper.make_node("Add", ["t", "bias"], ["u"], name="a"),
+                               helper.make_node("BatchNormalization", ["u", "g", "b", "m", "v"], ["y"], epsilon=1.001e-5, name="bn")],
+                              [const("w", rand(c, 3, 1, 1)), const("bias", rand(1, c, 1, 1)), const("g", rand(c)), const("b", rand(c)),
+                               const("m", rand(c)), const("v", np.abs(rand(c)))]),
+                        r'Conv2D<4, kernel_size<1>, valid, name<"c">>', r'BatchNormalization<epsilon<"1.001e-5">, name<"bn">>')
+        self.assertEqual(set(r.weights), {"c/kernel", "c/bias", "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"})
+
+    def test_relu_fuses_into_conv_and_stands_alone_elsewhere(self):
+        self.mapped(model([helper.make_node("Conv", ["x", "w"], ["t"], name="c"), helper.make_node("Relu", ["t"], ["u"], name="r"),
+                           helper.make_node("Add", ["u", "u"], ["v"], name="a"), helper.make_node("Relu", ["v"], ["y"], name="r2")],
+                          [const("w", rand(4, 3, 1, 1))]),
+                    r"Conv2D<4, kernel_size<1>, valid, use_bias<false>, relu", r'Activation<relu, name<"r2">>')
+
+    def test_clip_forms(self):
+        for opset, node, inits in ((13, helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="k"), [const("lo", np.float32(0)), const("hi", np.float32(6))]),
+                                   (9, helper.make_node("Clip", ["x"], ["y"], min=0.0, max=6.0, name="k"), [])):
+            self.mapped(model([node], inits, opset=opset), r'ReLU<max_value<6>, name<"k">>')
+        self.mapped(model([helper.make_node("Clip", ["x", "lo"], ["y"], name="k")], [const("lo", np.float32(0))]), r"Activation<relu")
+
+    def test_hard_swish_pattern_and_op(self):
+        nodes = [helper.make_node("Add", ["x", "three"], ["a"]), helper.make_node("Clip", ["a", "zero", "six"], ["c"]),
+                 helper.make_node("Mul", ["x", "c"], ["m"]), helper.make_node("Div", ["m", "six"], ["y"], name="hs")]
+        inits = [const("three", np.float32(3)), const("zero", np.float32(0)), const("six", np.float32(6))]
+        r = self.mapped(model(nodes, inits), r'Activation<hard_swish, name<"hs">>\{\}\(x\)')
+        self.assertEqual(len(r.layers()), 2)
+        self.mapped(model([helper.make_node("HardSwish", ["x"], ["y"], name="h")], [], opset=14), r"Activation<hard_swish")
+        # x · (relu6(x + 3) / 6): hard_sigmoid first, then the product.
+        nodes = [helper.make_node("Add", ["x", "three"], ["a"]), helper.make_node("Clip", ["a", "zero", "six"], ["c"]),
+                 helper.make_node("Div", ["c", "six"], ["d"]), helper.make_node("Mul", ["x", "d"], ["y"], name="hs")]
+        self.assertEqual(len(self.mapped(model(nodes, inits), r"Activation<hard_swish").layers()), 2)
+
+    def test_hard_sigmoid_alpha_beta(self):
+        self.mapped(model([helper.make_node("HardSigmoid", ["x"], ["y"], alpha=1 / 6, beta=0.5, name="h")], []),
+                    r'Activation<hard_sigmoid, name<"h">>\{\}\(x\)')
+        # Paddle's default: clip(0.2x + 0.5, 0, 1) = hard_sigmoid(1.2x).
+        self.mapped(model([helper.make_node("HardSigmoid", ["x"], ["y"], alpha=0.2, beta=0.5, name="h")], []),
+                    r'Rescaling<scale<"1.2">, name<"h_scale">>', r"Activation<hard_sigmoid")
+        self.mapped(model([helper.make_node("HardSigmoid", ["x"], ["y"], alpha=0.25, beta=0.25, name="h")], []),
+                    r'Rescaling<scale<"1.5">, offset<"-1.5">')
+
+    def test_activations(self):
+        for op, spelled in (("Sigmoid", "Activation<sigmoid"), ("Tanh", "Activation<tanh"), ("Softplus", "Activation<softplus")):
+            self.mapped(model([helper.make_node(op, ["x"], ["y"])], []), spelled)
+        self.mapped(model([helper.make_node("LeakyRelu", ["x"], ["y"], alpha=0.1)], []), r'LeakyReLU<negative_slope<"0.1">')
+        self.mapped(model([helper.make_node("Softmax", ["x"], ["y"], axis=1)], []), r"Activation<softmax")
+
+    def test_constants_scalar_and_per_channel(self):
+        r = self.mapped(model([helper.make_node("Mul", ["x", "s"], ["t"]), helper.make_node("Add", ["t", "o"], ["y"], name="aff")],
+                              [const("s", np.float32([0.5])), const("o", np.float32([-1.25]))]),
+                        r'Rescaling<scale<"0.5">, offset<"-1.25">, name<"aff">>')
+        self.assertEqual(len(r.layers()), 2)
+        mean, std = np.float32([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1), np.float32([0.25, 0.5, 2]).reshape(1, 3, 1, 1)
+        r = self.mapped(model([helper.make_node("Sub", ["x", "mean"], ["t"]), helper.make_node("Div", ["t", "std"], ["y"], name="n")],
+                              [const("mean", mean), const("std", std)]), r'BatchNormalization<epsilon<0>')
+        self.assertEqual(len(r.layers()), 3)
+        self.mapped(model([helper.make_node("Sub", ["one", "x"], ["y"], name="inv")], [const("one", np.float32(1))]),
+                    r'Rescaling<scale<-1>, offset<1>')
+
+    def test_squeeze_and_excitation(self):
+        nodes = [helper.make_node("GlobalAveragePool", ["x"], ["p"], name="gap"),
+                 helper.make_node("Conv", ["p", "w1", "b1"], ["q"], name="fc1"), helper.make_node("Relu", ["q"], ["r"]),
+                 helper.make_node("Conv", ["r", "w2", "b2"], ["s"], name="fc2"), helper.make_node("Sigmoid", ["s"], ["t"]),
+                 helper.make_node("Mul", ["x", "t"], ["y"], name="scale")]
+        self.mapped(model(nodes, [const("w1", rand(2, 3, 1, 1)), const("b1", rand(2)), const("w2", rand(3, 2, 1, 1)), const("b2", rand(3))]),
+                    r"GlobalAveragePooling2D<keepdims<true>", r"Conv2D<3, kernel_size<1>, valid, sigmoid",
+                    r'Multiply<name<"scale">>\{\}\(x, fc2\)')
+
+    def test_swish(self):
+        self.mapped(model([helper.make_node("Sigmoid", ["x"], ["s"]), helper.make_node("Mul", ["x", "s"], ["y"], name="sw")], []),
+                    r'Activation<swish, name<"sw">>')
+
+    def test_pooling(self):
+        self.mapped(model([helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], strides=[2, 2])], []),
+                    r"MaxPooling2D<pool_size<2>, strides<2>, valid")
+        self.mapped(model([helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1])], []),
+                    r"MaxPooling2D<pool_size<3>, strides<1>, same")
+        # After a ReLU, zeros pad a max pool as well as -inf does.
+        self.mapped(model([helper.make_node("Relu", ["x"], ["r"]),
+                           helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])], []),
+                    r"ZeroPadding2D<padding<1>", r"MaxPooling2D<pool_size<3>, strides<2>, valid")
+        self.mapped(model([helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)], []),
+                    r"ZeroPadding2D<padding<1>", r"AveragePooling2D<pool_size<3>, strides<1>, valid")
+        self.mapped(model([helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])], []),
+                    r"AveragePooling2D<pool_size<3>, strides<1>, same")
+
+    def test_resize_and_upsample(self):
+        empty = const("roi", np.zeros(0, np.float32))
+        self.mapped(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="nearest", coordinate_transformation_mode="asymmetric",
+                                            nearest_mode="floor")], [empty, const("s", np.float32([1, 1, 2, 2]))], opset=11),
+                    r"UpSampling2D<size<2>, name")
+        self.mapped(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="nearest")],
+                          [empty, const("s", np.float32([1, 1, 3, 2]))], opset=13), r"UpSampling2D<size<3, 2>, name")
+        self.mapped(model([helper.make_node("Resize", ["x", "roi", "", "sz"], ["y"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")],
+                          [empty, const("sz", np.int64([1, 3, 16, 16]))], opset=13), r"UpSampling2D<size<2>, bilinear")
+        self.mapped(model([helper.make_node("Upsample", ["x", "s"], ["y"], mode="nearest")], [const("s", np.float32([1, 1, 2, 2]))], opset=9),
+                    r"UpSampling2D<size<2>")
+
+    def test_concat_and_pad(self):
+        self.mapped(model([helper.make_node("Relu", ["x"], ["a"]), helper.make_node("Concat", ["x", "a"], ["y"], axis=1, name="cat")], []),
+                    r'Concatenate<name<"cat">>\{\}\(x, ')
+        self.mapped(model([helper.make_node("Pad", ["x", "p"], ["y"], name="pad")], [const("p", np.int64([0, 0, 1, 2, 0, 0, 3, 4]))], opset=13),
+                    r"ZeroPadding2D<padding<1, 3, 2, 4>")
+
+    def test_flatten_dense_with_shape_subgraph(self):
+        # x.view(x.size(0), -1) as PyTorch exports it, then a Linear: the Dense kernel's rows are
+        # permuted from ONNX's C,H,W order to ctnn's H,W,C order.
+        nodes = [helper.make_node("Shape", ["x"], ["sh"]), helper.make_node("Gather", ["sh", "zero"], ["n"], axis=0),
+                 helper.make_node("Unsqueeze", ["n", "axes"], ["n1"]), helper.make_node("Concat", ["n1", "minus1"], ["target"], axis=0),
+                 helper.make_node("Reshape", ["x", "target"], ["f"], name="flat"),
+                 helper.make_node("Gemm", ["f", "W", "B"], ["y"], transB=1, name="fc")]
+        w = rand(5, 3 * 2 * 2)
+        r = self.mapped(model(nodes, [const("zero", np.int64(0)), const("axes", np.int64([0])), const("minus1", np.int64([-1])),
+                                      const("W", w), const("B", rand(5))], shape=(1, 3, 2, 2)),
+                        r'Flatten<name<"flat">>', r'Dense<5, name<"fc">>', input_shape="2,2,3")
+        k = r.weights["fc/kernel"]
+        self.assertEqual(k.shape, (12, 5))
+        # Row of (h, w, c) = (1, 0, 2) in H,W,C order is ONNX's row c·4 + h·2 + w.
+        np.testing.assert_array_equal(k[(1 * 2 + 0) * 3 + 2], w[:, 2 * 4 + 1 * 2 + 0])
+
+    def test_unused_nodes_are_not_mapped(self):
+        self.mapped(model([helper.make_node("Relu", ["x"], ["y"]), helper.make_node("LRN", ["x"], ["unused"], size=3)], []),
+                    r"Activation<relu")
+
+    def test_existing_directory_keeps_other_files(self):
+        r = self.mapped(model([helper.make_node("Relu", ["x"], ["y"])], []), existing=True)
+        self.assertEqual(sorted(os.listdir(r.out)), ["CMakeLists.txt", "keep.txt", "net.hpp", "net.npz", "net_main.cpp"])
+
+
+class Refusals(Case):
+    def refused(self, m, pattern, **kw):
+        """Expects exit 1, one line naming what and why, nothing on stdout, nothing written."""
+        r = self.imp(m, existing=True, **kw)
+        self.assertEqual(r.status, 1, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertRegex(r.stderr, r"^ctnn-import: [^ ]*m\.onnx: " + pattern)
+        self.assertEqual(os.listdir(r.out), ["keep.txt"])
+        self.assertEqual([f for f in os.listdir(r.tmp) if f.startswith(".")], [])  # no temporary left
+
+    def test_unknown_op(self):
+        self.refused(model([helper.make_node("LRN", ["x"], ["y"], size=3, name="norm")], []),
+                     r"node 'norm' \(LRN\): no ctnn layer computes this op; supported: .*Conv")
+
+    def test_clip_with_nonzero_min(self):
+        self.refused(model([helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="k")], [const("lo", np.float32(-1)), const("hi", np.float32(1))]),
+                     r"node 'k' \(Clip\): min -1.0; supported: Clip\(0, max\)")
+
+    def test_resize_modes(self):
+        empty = const("roi", np.zeros(0, np.float32))
+        self.refused(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="cubic", name="r")], [empty, const("s", np.float32([1, 1, 2, 2]))]),
+                     r"node 'r' \(Resize\): mode cubic")
+        self.refused(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="nearest", name="r")], [empty, const("s", np.float32([1, 1, 1.5, 1.5]))]),
+                     r"node 'r' \(Resize\): scale 1.5 is not a whole number")
+        self.refused(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="linear", coordinate_transformation_mode="align_corners", name="r")],
+                           [empty, const("s", np.float32([1, 1, 2, 2]))]),
+                     r"node 'r' \(Resize\): linear with coordinate_transformation_mode align_corners")
+        self.refused(model([helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode="nearest", coordinate_transformation_mode="half_pixel",
+                                             nearest_mode="floor", name="r")], [empty, const("s", np.float32([1, 1, 2, 2]))]),
+                     r"node 'r' \(Resize\): nearest with .*half_pixel and nearest_mode floor does not repeat")
+
+    def test_grouped_conv_transpose(self):
+        self.refused(model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], group=3, name="t")], [const("w", rand(3, 1, 2, 2))]),
+                     r"node 't' \(ConvTranspose\): group 3")
+
+    def test_softmax_over_width(self):
+        self.refused(model([helper.make_node("Softmax", ["x"], ["y"], name="s")], []), r"node 's' \(Softmax\): axis None at opset 13")
+
+    def test_division_of_maps_and_spatial_constants(self):
+        self.refused(model([helper.make_node("Relu", ["x"], ["a"]), helper.make_node("Div", ["x", "a"], ["y"], name="d")], []),
+                     r"node 'd' \(Div\): divides two computed maps")
+        self.refused(model([helper.make_node("Mul", ["x", "m"], ["y"], name="m")], [const("m", rand(1, 1, 8, 8))]),
+                     r"node 'm' \(Mul\): constant of shape \(1, 1, 8, 8\)")
+
+    def test_max_pool_pads_that_are_not_same(self):
+        self.refused(model([helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], name="p")], []),
+                     r"node 'p' \(MaxPool\): pads \[1, 1, 1, 1\] differ from 'same' .* -inf")
+
+    def test_concat_on_height_and_odd_reshape(self):
+        self.refused(model([helper.make_node("Concat", ["x", "x"], ["y"], axis=2, name="c")], []), r"node 'c' \(Concat\): axis 2")
+        self.refused(model([helper.make_node("Reshape", ["x", "s"], ["y"], name="r")], [const("s", np.int64([1, 3, 64]))]),
+                     r"node 'r' \(Reshape\): reshapes \[1, 3, 8, 8\] to \[1, 3, 64\]")
+
+    def test_inputs_and_shapes(self):
+        two = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 3, 8, 8]) for n in ("a", "b")]
+        self.refused(model([helper.make_node("Add", ["a", "b"], ["y"])], [], inputs=two), r"model \(graph inputs\): 2 inputs \(a, b\)")
+        self.refused(model([helper.make_node("Relu", ["x"], ["y"])], []), r"input 'x' \(graph input\): is declared .* 4,8,3",
+                     input_shape="4,8,3")
+
+    def test_constant_beyond_number(self):
+        self.refused(model([helper.make_node("Mul", ["x", "s"], ["y"], name="tiny")], [const("s", np.float32([1e-30]))]),
+                     r"node 'tiny' \(Rescaling\): .*no exact number<> literal")
+
+    def test_custom_domain(self):
+        m = model([helper.make_node("Fancy", ["x"], ["y"], domain="com.example", name="f")], [])
+        m.opset_import.append(helper.make_opsetid("com.example", 1))
+        self.refused(m, r"node 'f' \(com.example::Fancy\): ops of custom domains")
+
+    def test_not_a_model(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        bad = os.path.join(tmp, "bad.onnx")
+        with open(bad, "w") as f:
+            f.write("not a model")
+        p = subprocess.run([IMPORTER, bad, "--input-shape", "8,8,3", "--name", "n", "-o", os.path.join(tmp, "o")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"^ctnn-import: .*bad.onnx: cannot read as ONNX")
+        self.assertFalse(os.path.exists(os.path.join(tmp, "o")))
+
+    def test_usage_errors(self):
+        p = subprocess.run([IMPORTER, "m.onnx", "--input-shape", "8,8", "--name", "n", "-o", "o"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"^ctnn-import: argument --input-shape: --input-shape takes H,W,C .*\n$")
+        p = subprocess.run([IMPORTER, "m.onnx", "--input-shape", "8,8,3", "--name", "my-net", "-o", "o"], capture_output=True, text=True)
+        self.assertRegex(p.stderr, r"--name must be a C\+\+ identifier")
+
+
+# --- end to end -------------------------------------------------------------------------------
+def np_conv(x, w, b, strides=(1, 1), pads=(0, 0, 0, 0), dil=(1, 1)):
+    """ONNX Conv (NCHW, OIHW, pads [top, left, bottom, right]), as nested sums."""
+    t, l, bo, r = pads
+    x = np.pad(x, ((0, 0), (0, 0), (t, bo), (l, r)))
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    oh = (h - dil[0] * (kh - 1) - 1) // strides[0] + 1
+    ow = (wd - dil[1] * (kw - 1) - 1) // strides[1] + 1
+    y = np.zeros((n, o, oh, ow), np.float64)
+    for i in range(kh):
+        for j in range(kw):
+            patch = x[:, :, i * dil[0]: i * dil[0] + strides[0] * (oh - 1) + 1: strides[0],
+                      j * dil[1]: j * dil[1] + strides[1] * (ow - 1) + 1: strides[1]]
+            y += np.einsum("nchw,oc->nohw", patch, w[:, :, i, j])
+    return y + (0 if b is None else b.reshape(1, -1, 1, 1))
+
+
+def np_conv_transpose(x, w, strides, pads, output_padding):
+    """ONNX ConvTranspose (weight (Cin, Cout, kh, kw)): every input pixel scatters a kernel."""
+    n, c, h, wd = x.shape
+    _, o, kh, kw = w.shape
+    full = np.zeros((n, o, (h - 1) * strides[0] + kh + output_padding[0], (wd - 1) * strides[1] + kw + output_padding[1]))
+    for i in range(h):
+        for j in range(wd):
+            full[:, :, i * strides[0]: i * strides[0] + kh, j * strides[1]: j * strides[1] + kw] += \
+                np.einsum("nc,cokl->nokl", x[:, :, i, j], w)
+    t, l, b, r = pads
+    return full[:, :, t: full.shape[2] - b, l: full.shape[3] - r]
+
+
+def np_max_pool(x, k, s):
+    n, c, h, w = x.shape
+    oh, ow = (h - k) // s + 1, (w - k) // s + 1
+    y = np.full((n, c, oh, ow), -np.inf)
+    for i in range(k):
+        for j in range(k):
+            y = np.maximum(y, x[:, :, i: i + s * (oh - 1) + 1: s, j: j + s * (ow - 1) + 1: s])
+    return y
+
+
+class EndToEnd(Case):
+    """A model of layers every ctnn has, imported, built, run, and compared with NumPy."""
+
+    def test_build_and_run(self):
+        src = os.environ.get("CTNN_SOURCE_DIR")
+        if not src:
+            self.skipTest("CTNN_SOURCE_DIR is not set (CTest sets it)")
+        w1, b1 = rand(4, 3, 3, 3), rand(4)
+        w2, b2 = rand(6, 4, 3, 3), rand(6)
+        wt, bt = rand(6, 5, 3, 3) * 0.5, rand(5)
+        ws = rand(5, 4, 1, 1)
+        wo, bo = rand(2, 9, 1, 1), rand(2)
+        nodes = [
+            helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 0, 1, 2], name="conv1"),  # asymmetric
+            helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+            helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2], name="pool1"),
+            helper.make_node("Conv", ["p1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1], name="conv2"),
+            helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+            helper.make_node("ConvTranspose", ["r2", "wt", "bt"], ["up"], strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1], name="up"),
+            helper.make_node("Conv", ["r1", "ws"], ["skip"], name="skip"),
+            helper.make_node("Add", ["up", "skip"], ["sum"], name="sum"),
+            helper.make_node("Concat", ["sum", "r1"], ["cat"], axis=1, name="cat"),
+            helper.make_node("Relu", ["cat"], ["rc"], name="relu3"),
+            helper.make_node("Conv", ["rc", "wo", "bo"], ["y"], name="head"),
+        ]
+        inits = [const(n, a) for n, a in (("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("wt", wt), ("bt", bt), ("ws", ws), ("wo", wo), ("bo", bo))]
+        r = self.mapped(model(nodes, inits, shape=(1, 3, 12, 12)), r"ZeroPadding2D<padding<1, 1, 0, 2>", r"Conv2DTranspose", r"Cropping2D<cropping<1>",
+                        input_shape="12,12,3", name="tiny")
+        x = rand(1, 3, 12, 12)
+        r1 = np.maximum(np_conv(x, w1, b1, pads=(1, 0, 1, 2)), 0)
+        r2 = np.maximum(np_conv(np_max_pool(r1, 2, 2), w2, b2, pads=(1, 1, 1, 1)), 0)
+        up = np_conv_transpose(r2, wt, (2, 2), (1, 1, 1, 1), (1, 1)) + bt.reshape(1, -1, 1, 1)
+        cat = np.maximum(np.concatenate([up + np_conv(r1, ws, None), r1], axis=1), 0)
+        expected = np_conv(cat, wo, bo).transpose(0, 2, 3, 1)  # NHWC
+
+        build = os.path.join(r.out, "build")
+        cxx = os.environ.get("CTNN_CXX", "g++-12")
+        log = os.path.join(r.tmp, "build.log")
+        with open(log, "w") as f:
+            ok = subprocess.run(["cmake", "-S", r.out, "-B", build, f"-DCTNN_SOURCE_DIR={src}", f"-DCMAKE_CXX_COMPILER={cxx}"],
+                                stdout=f, stderr=subprocess.STDOUT).returncode == 0 and \
+                 subprocess.run(["cmake", "--build", build, "-j1"], stdout=f, stderr=subprocess.STDOUT).returncode == 0
+        if not ok:
+            with open(log) as f:
+                self.fail("the generated project did not build:\n" + f.read()[-4000:])
+        np.save(os.path.join(r.tmp, "x.npy"), x.transpose(0, 2, 3, 1))
+        p = subprocess.run([os.path.join(build, "tiny_main"), "--weights", os.path.join(r.out, "tiny.npz"), "--input",
+                            os.path.join(r.tmp, "x.npy"), "--save-output", os.path.join(r.tmp, "y.npy"), "--threads", "1"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        y = np.load(os.path.join(r.tmp, "y.npy"))
+        self.assertEqual(y.shape, (1, 12, 12, 2))
+        self.assertLess(float(np.max(np.abs(y - expected))), 1e-4)
+        # A wrong input is one line and a non-zero exit.
+        p = subprocess.run([os.path.join(build, "tiny_main"), "--weights", os.path.join(r.out, "tiny.npz"), "--input",
+                            os.path.join(r.tmp, "y.npy"), "--save-output", os.path.join(r.tmp, "z.npy")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"^tiny_main: .*y.npy: has shape \(1, 12, 12, 2\), expected \(1, 12, 12, 3\)\n$")
+
+
+if __name__ == "__main__":
+    unittest.main()
