@@ -312,7 +312,7 @@ def files(g, name):
     """The four files of an import, as {file name: bytes}."""
     h, w, c = g.layers[0].shape
     oh, ow, oc = g.by_name[g.output].shape
-    if getattr(g, "output_rank", 4) == 2:
+    if g.output_is_vector():
         out_dims, out_text = f"1, {oc}", f"(1, {oc})"
     else:
         out_dims, out_text = f"1, {oh}, {ow}, {oc}", f"(1, {oh}, {ow}, {oc}), NHWC"

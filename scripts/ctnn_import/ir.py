@@ -275,6 +275,14 @@ class Graph:
                     got = None if w not in l.weights else tuple(l.weights[w].shape)
                     raise AssertionError(f"{l.name}: weight {w} is {got}, ctnn expects {shp}")
 
+    def output_is_vector(self):
+        """Whether the output is a vector (after Flatten, Dense or global pooling without keepdims),
+        saved as (1, N) rather than as an NHWC map."""
+        l = self.by_name[self.output]
+        while l.kind in ("Activation", "ReLU", "LeakyReLU", "BatchNormalization", "Rescaling", "Add", "Subtract", "Multiply"):
+            l = self.by_name[l.inputs[0]]
+        return l.kind in ("Dense", "Flatten") or (l.kind == "GlobalAveragePooling2D" and not l.options.get("keepdims"))
+
     def total_params(self):
         return sum(l.params() for l in self.layers)
 

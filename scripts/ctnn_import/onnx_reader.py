@@ -77,7 +77,6 @@ class Reader:
         if out.layer == self.input_layer:
             refuse(f"output '{g.output[0].name}'", "graph output", "is the input itself")
         self.graph.output = out.layer
-        self.graph.output_rank = out.rank
         if out.chw is not None:
             refuse(f"output '{g.output[0].name}'", "graph output",
                    f"is a map of {out.chw[1]}x{out.chw[2]} pixels flattened in ONNX's C,H,W order, which ctnn's "

@@ -3,12 +3,13 @@
 # per mapped op and one per refusal, run through the real command line; and an end-to-end run that
 # builds the generated project against this checkout and compares its output with NumPy's.
 #
-#   tests/import/test_import.py [Mapping|Refusals|EndToEnd]    (Debian's python3, python3-onnx)
+#   tests/import/test_import.py [Mapping|Refusals|Keras|EndToEnd]    (Debian's python3, python3-onnx)
 #
 # EndToEnd needs CTNN_SOURCE_DIR (this checkout) and builds with CTNN_CXX (default g++-12); CTest
 # passes both. The NumPy reference below is written from the ONNX operator definitions and shares
 # no code with the importer.
 # SPDX-License-Identifier: BSL-1.0
+import io
 import os
 import re
 import shutil
@@ -456,6 +457,148 @@ class EndToEnd(Case):
                             os.path.join(r.tmp, "y.npy"), "--save-output", os.path.join(r.tmp, "z.npy")], capture_output=True, text=True)
         self.assertEqual(p.returncode, 1)
         self.assertRegex(p.stderr, r"^tiny_main: .*y.npy: has shape \(1, 12, 12, 2\), expected \(1, 12, 12, 3\)\n$")
+
+
+# --- Keras ------------------------------------------------------------------------------------
+# Fixtures follow the layouts Keras writes (checked against files saved by Keras 2.4 and 2.14):
+# legacy .h5 has the config in the `model_config` attribute and each weight at
+# model_weights/<outer layer>/<layer>/<weight>:0; a .keras zip has config.json and
+# model.weights.h5 with layers/<layer>/vars/<index>.
+import h5py  # noqa: E402
+import json  # noqa: E402
+
+
+def k_layer(cls, name, inbound, **config):
+    node = [[[i, 0, 0, {}] for i in inbound]] if inbound else []
+    return {"class_name": cls, "name": name, "config": {"name": name, **config}, "inbound_nodes": node}
+
+
+def k_input(name="in", shape=(None, 8, 8, 3)):
+    return k_layer("InputLayer", name, [], batch_input_shape=list(shape), dtype="float32")
+
+
+def k_functional(layers, inp="in", out=None, name="model"):
+    return {"class_name": "Functional", "config": {"name": name, "layers": layers, "input_layers": [[inp, 0, 0]],
+                                                   "output_layers": [[out or layers[-1]["name"], 0, 0]]}}
+
+
+def write_h5(path, cfg, weights, version="2.4.0"):
+    """weights: {outer layer: {"inner/kind": array}}, written in reverse order (found by path)."""
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = json.dumps(cfg)
+        f.attrs["keras_version"] = version
+        mw = f.create_group("model_weights")
+        mw.attrs["layer_names"] = [n.encode() for n in weights]
+        for outer, arrays in weights.items():
+            g = mw.create_group(outer)
+            names = [f"{k}:0" for k in reversed(list(arrays))]
+            g.attrs["weight_names"] = [n.encode() for n in names]
+            for k in reversed(list(arrays)):
+                g.create_dataset(f"{k}:0", data=arrays[k])
+
+
+class Keras(Case):
+    def imp_file(self, writer, input_shape="8,8,3", suffix=".h5"):
+        tmp = tempfile.mkdtemp(prefix="ctnn-import-test-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path = os.path.join(tmp, "m" + suffix)
+        writer(path)
+        out = os.path.join(tmp, "out")
+        p = subprocess.run([IMPORTER, path, "--input-shape", input_shape, "--name", "net", "-o", out], capture_output=True, text=True)
+        r = type("R", (), {})()
+        r.status, r.stderr, r.out = p.returncode, p.stderr, out
+        if p.returncode == 0:
+            with open(os.path.join(out, "net.hpp")) as f:
+                r.lines = "\n".join(l.strip() for l in f if l.strip().startswith("auto "))
+            with np.load(os.path.join(out, "net.npz")) as z:
+                r.weights = {k: z[k] for k in z.files}
+        return r
+
+    def test_legacy_h5_nested_sequential_found_by_path(self):
+        k, b = rand(3, 3, 3, 4), rand(4)
+        g, be, mm, mv = rand(4), rand(4), rand(4), np.abs(rand(4))
+        dk = rand(3, 3, 4, 1)
+        dense_k, dense_b = rand(4, 2), rand(2)
+        inner = {"class_name": "Sequential", "name": "features", "config": {"name": "features", "layers": [
+            {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
+                                                         "depth_multiplier": 1, "use_bias": False, "activation": "linear"}},
+            {"class_name": "ReLU", "config": {"name": "dw_relu", "max_value": 6.0}}]}, "inbound_nodes": [[["bn", 0, 0, {}]]]}
+        cfg = k_functional([
+            k_input(shape=(None, 7, 7, 3)),
+            k_layer("ZeroPadding2D", "pad", ["in"], padding=[[0, 1], [0, 1]]),
+            k_layer("Conv2D", "conv", ["pad"], filters=4, kernel_size=[3, 3], strides=[1, 1], padding="valid", activation="relu", use_bias=True),
+            k_layer("BatchNormalization", "bn", ["conv"], axis=-1, epsilon=1.001e-5),
+            inner,
+            k_layer("Add", "add", ["features", "bn"]),
+            k_layer("Concatenate", "cat", ["add", "bn"], axis=-1),
+            k_layer("GlobalAveragePooling2D", "gap", ["cat"]),
+            k_layer("Dropout", "drop", ["gap"], rate=0.5),
+            k_layer("Dense", "fc", ["drop"], units=2, activation="softmax", use_bias=True),
+        ])
+        r = self.imp_file(lambda p: write_h5(p, cfg, {
+            "conv": {"conv/kernel": k, "conv/bias": b},
+            "bn": {"bn/gamma": g, "bn/beta": be, "bn/moving_mean": mm, "bn/moving_variance": mv},
+            "features": {"dw/depthwise_kernel": dk},
+            "fc": {"fc/kernel": rand(8, 2), "fc/bias": dense_b}}), input_shape="7,7,3")
+        self.assertEqual(r.status, 0, r.stderr)
+        for e in (r'ZeroPadding2D<padding<0, 1, 0, 1>, name<"pad">>', r'Conv2D<4, kernel_size<3>, valid, relu, name<"conv">>',
+                  r'BatchNormalization<epsilon<"1.001e-5">', r'DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<1>, use_bias<false>',
+                  r'ReLU<max_value<6>, name<"dw_relu">>', r'Add<name<"add">>\{\}\(dw_relu, bn\)', r"GlobalAveragePooling2D<name",
+                  r'Dense<2, softmax, name<"fc">>\{\}\(gap\)'):
+            self.assertRegex(r.lines, e)
+        np.testing.assert_array_equal(r.weights["conv/kernel"], k)
+        np.testing.assert_array_equal(r.weights["bn/moving_variance"], mv)
+        np.testing.assert_array_equal(r.weights["dw/depthwise_kernel"], dk)
+
+    def test_keras3_zip(self):
+        def write(path):
+            def tensor(name):
+                return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, 0, 0]}}
+            layers = [{"class_name": "InputLayer", "name": "img", "config": {"name": "img", "batch_shape": [None, None, None, 3]}, "inbound_nodes": []},
+                      {"class_name": "Conv2DTranspose", "name": "up", "config": {"name": "up", "filters": 2, "kernel_size": [4, 4], "strides": [2, 2],
+                                                                                 "padding": "valid", "use_bias": True, "activation": "hard_sigmoid"},
+                       "inbound_nodes": [{"args": [tensor("img")], "kwargs": {}}]},
+                      {"class_name": "Cropping2D", "name": "crop", "config": {"name": "crop", "cropping": [[1, 1], [1, 1]]},
+                       "inbound_nodes": [{"args": [tensor("up")], "kwargs": {}}]}]
+            cfg = {"class_name": "Functional", "config": {"name": "m", "layers": layers, "input_layers": ["img", 0, 0], "output_layers": ["crop", 0, 0]}}
+            buf = io.BytesIO()
+            with h5py.File(buf, "w") as f:
+                f["layers/up/vars/0"] = rand(4, 4, 2, 3)
+                f["layers/up/vars/1"] = rand(2)
+            with zipfile.ZipFile(path, "w") as z:
+                z.writestr("config.json", json.dumps(cfg))
+                z.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+                z.writestr("model.weights.h5", buf.getvalue())
+        r = self.imp_file(write, input_shape="5,6,3", suffix=".keras")
+        self.assertEqual(r.status, 0, r.stderr)
+        # Keras 3's hard_sigmoid is ctnn's; the layer keeps its activation.
+        self.assertRegex(r.lines, r'Conv2DTranspose<2, kernel_size<4>, strides<2>, valid, name<"up">>')
+        self.assertRegex(r.lines, r'Activation<hard_sigmoid, name<"up_hard_sigmoid">>')
+        self.assertRegex(r.lines, r"Cropping2D<cropping<1>")
+        self.assertEqual(r.weights["up/kernel"].shape, (4, 4, 2, 3))
+
+    def test_keras2_hard_sigmoid_is_scaled(self):
+        cfg = k_functional([k_input(), k_layer("Activation", "hs", ["in"], activation="hard_sigmoid")])
+        r = self.imp_file(lambda p: write_h5(p, cfg, {}))
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertRegex(r.lines, r'Rescaling<scale<"1.2">, name<"hs_hard_sigmoid_scale">>')
+
+    def refused(self, cfg, pattern, weights=None):
+        r = self.imp_file(lambda p: write_h5(p, cfg, weights or {}))
+        self.assertEqual(r.status, 1, r.stderr)
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+        self.assertRegex(r.stderr, r"^ctnn-import: [^ ]*m\.h5: " + pattern)
+        self.assertFalse(os.path.exists(r.out))
+
+    def test_refusals(self):
+        self.refused(k_functional([k_input(), k_layer("Lambda", "fn", ["in"], function="...")]),
+                     r"layer 'fn' \(Lambda\): ctnn has no such layer; supported: .*Conv2D")
+        self.refused(k_functional([k_input(), k_layer("Activation", "a", ["in"], activation="elu")]), r"layer 'a' \(Activation\): activation 'elu'")
+        self.refused(k_functional([k_input(), k_layer("MaxPooling2D", "p", ["in"], data_format="channels_first")]),
+                     r"layer 'p' \(MaxPooling2D\): data_format channels_first")
+        self.refused(k_functional([k_input(), k_layer("Conv2D", "c", ["in"], filters=2, kernel_size=[1, 1], use_bias=False)]),
+                     r"layer 'c' \(Conv2D\): weight 'kernel' is not in the file")
+        self.refused(k_functional([k_input(shape=(None, 8, 8, 1))]), r"layer 'in' \(InputLayer\): is declared \(H, W, C\) = \(8, 8, 1\)")
 
 
 if __name__ == "__main__":
