@@ -69,6 +69,9 @@ def main(argv):
     print(f"{PROG}: {args.model} -> {os.path.join(args.directory, args.name)}.hpp: {len(graph.layers)} layers, "
           f"{graph.total_params():,} parameters, output {'x'.join(map(str, graph.by_name[graph.output].shape))}")
     if args.census:
+        census = getattr(graph, "census", None)
+        if census:
+            print("  file: " + ", ".join(f"{op} {n}" for op, n in sorted(census.items(), key=lambda kv: -kv[1])))
         for k, n in sorted(counts.items()):
             print(f"  {k}: {n}")
         for note in sorted(set(graph.notes)):

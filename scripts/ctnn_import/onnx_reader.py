@@ -68,6 +68,10 @@ class Reader:
             refuse("model", "graph outputs", f"{len(g.output)} outputs ({', '.join(o.name for o in g.output)})",
                    "one output")
         needed = self._live_nodes()
+        counts = {}
+        for node in g.node:
+            counts[node.op_type] = counts.get(node.op_type, 0) + 1
+        self.graph.census = counts  # the file's ops, for --census
         for k, node in enumerate(g.node):
             if k in needed:
                 self._node(node)
