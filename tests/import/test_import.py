@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 # Tests of scripts/ctnn-import (label `import`): small ONNX models built here with onnx.helper, one
-# per mapped op and one per refusal, run through the real command line; and an end-to-end run that
-# builds the generated project against this checkout and compares its output with NumPy's.
+# per mapped op and one per refusal, run through the real command line; Keras files written with
+# h5py in Keras' layouts; the imported graphs evaluated in NumPy against the files' own semantics
+# (reference.py); and an end-to-end run that builds a generated project against this checkout and
+# compares its output with NumPy's.
 #
-#   tests/import/test_import.py [Mapping|Refusals|Keras|EndToEnd]    (Debian's python3, python3-onnx)
+#   tests/import/test_import.py [Mapping|Refusals|Keras|Semantics|EndToEnd]    (Debian's python3)
 #
 # EndToEnd needs CTNN_SOURCE_DIR (this checkout) and builds with CTNN_CXX (default g++-12); CTest
 # passes both. The NumPy reference below is written from the ONNX operator definitions and shares
@@ -599,6 +601,95 @@ class Keras(Case):
         self.refused(k_functional([k_input(), k_layer("Conv2D", "c", ["in"], filters=2, kernel_size=[1, 1], use_bias=False)]),
                      r"layer 'c' \(Conv2D\): weight 'kernel' is not in the file")
         self.refused(k_functional([k_input(shape=(None, 8, 8, 1))]), r"layer 'in' \(InputLayer\): is declared \(H, W, C\) = \(8, 8, 1\)")
+
+
+# --- semantics: the imported graph computes what the file does ----------------------------------
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, HERE)
+from ctnn_import import onnx_reader, passes  # noqa: E402
+import reference  # noqa: E402
+
+
+class Semantics(unittest.TestCase):
+    """Each model is evaluated twice in NumPy: as the ONNX file says, and as the importer's layers
+    say with Keras' definitions. They must agree to rounding: every mapping and rewrite is exact."""
+
+    def agree(self, m, hwc, expect_kinds=()):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        path = os.path.join(tmp, "m.onnx")
+        onnx.save(m, path)
+        g = passes.run(onnx_reader.Reader(path, hwc).read())
+        kinds = {l.kind for l in g.layers}
+        for k in expect_kinds:
+            self.assertIn(k, kinds)
+        x = rng.uniform(-4, 4, (1, hwc[2], hwc[0], hwc[1])).astype(np.float32)
+        want = reference.onnx_forward(m, x)
+        got = reference.keras_forward(g, x.transpose(0, 2, 3, 1))
+        got = got.transpose(0, 3, 1, 2) if want.ndim == 4 else got.reshape(want.shape)
+        self.assertEqual(got.shape, want.shape)
+        # In float64, so only the file's float32 attributes read as the decimals they stand for
+        # (HardSigmoid's alpha 0.2 is 0.2000000030 in float32) are left: 1e-6 is far above them
+        # and far below any mapping mistake.
+        self.assertLess(float(np.max(np.abs(got - want))), 1e-6 * max(1.0, float(np.max(np.abs(want)))))
+        return g
+
+    def test_pp_lcnet_block(self):
+        """The patterns of PaddleOCR's PP-OCRv4 detector, in small."""
+        c = 8
+        f = lambda v: np.float32(v)  # noqa: E731
+        inits = {"w0": rand(c, 3, 3, 3), "g": rand(c), "b": rand(c), "m": rand(c), "v": np.abs(rand(c)) + 0.1,
+                 "s1": f([0.9]), "o1": f([0.2]), "three": f(3), "zero": f(0), "six": f(6), "s2": f([1.1]), "o2": f([-0.3]),
+                 "wd": rand(c, 1, 3, 3), "bd": rand(c), "w1": rand(2, c, 1, 1), "b1": rand(2), "w2": rand(c, 2, 1, 1), "b2": rand(c),
+                 "wr": rand(c, c, 1, 1), "br": rand(c), "scales": f([1, 1, 2, 2]), "roi": np.zeros(0, np.float32),
+                 "wt": rand(2 * c, c, 2, 2), "bt": rand(1, c, 1, 1), "wt2": rand(c, 1, 2, 2), "bt2": f([[[[0.1]]]])}
+        n = helper.make_node
+        nodes = [n("Conv", ["x", "w0"], ["c0"], pads=[1, 1, 1, 1], strides=[2, 2]),
+                 n("BatchNormalization", ["c0", "g", "b", "m", "v"], ["bn"]),
+                 n("Mul", ["s1", "bn"], ["a1"]), n("Add", ["a1", "o1"], ["a2"]),
+                 n("Add", ["a2", "three"], ["h1"]), n("Clip", ["h1", "zero", "six"], ["h2"]), n("Mul", ["a2", "h2"], ["h3"]),
+                 n("Div", ["h3", "six"], ["hs"]), n("Mul", ["s2", "hs"], ["a3"]), n("Add", ["a3", "o2"], ["a4"]),
+                 n("Conv", ["a4", "wd", "bd"], ["dw"], pads=[1, 1, 1, 1], group=c),
+                 n("GlobalAveragePool", ["dw"], ["p"]), n("Conv", ["p", "w1", "b1"], ["q"]), n("Relu", ["q"], ["q1"]),
+                 n("Conv", ["q1", "w2", "b2"], ["q2"]), n("HardSigmoid", ["q2"], ["q3"], alpha=1 / 6, beta=0.5), n("Mul", ["dw", "q3"], ["se"]),
+                 n("Conv", ["se", "wr", "br"], ["r0"]), n("HardSigmoid", ["r0"], ["r1"], alpha=0.2, beta=0.5), n("Mul", ["se", "r1"], ["r2"]),
+                 n("Add", ["se", "r2"], ["rse"]),
+                 n("Resize", ["rse", "roi", "scales"], ["up"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+                 n("Resize", ["a4", "roi", "scales"], ["up2"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+                 n("Concat", ["up", "up2"], ["cat"], axis=1),
+                 n("ConvTranspose", ["cat", "wt"], ["t0"], strides=[2, 2]), n("Add", ["t0", "bt"], ["t1"]),
+                 n("BatchNormalization", ["t1", "g", "b", "m", "v"], ["t2"]), n("Relu", ["t2"], ["t3"]),
+                 n("ConvTranspose", ["t3", "wt2"], ["t4"], strides=[2, 2]), n("Add", ["t4", "bt2"], ["t5"]), n("Sigmoid", ["t5"], ["y"])]
+        g = self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 16, 16), opset=11), (16, 16, 3),
+                       ("Rescaling", "DepthwiseConv2D", "Multiply", "GlobalAveragePooling2D", "UpSampling2D", "Conv2DTranspose", "ZeroPadding2D"))
+        self.assertEqual(sum(l.kind == "Activation" and l.options["activation"] == "hard_swish" for l in g.layers), 1)
+
+    def test_normalisation_pooling_and_bilinear(self):
+        n = helper.make_node
+        inits = {"mean": np.float32([0.5, -0.2, 0.1]).reshape(1, 3, 1, 1), "std": np.float32([0.25, 2, 0.5]).reshape(3, 1, 1),
+                 "w": rand(4, 3, 3, 3), "roi": np.zeros(0, np.float32), "sz": np.int64([1, 4, 10, 10])}
+        nodes = [n("Sub", ["x", "mean"], ["a"]), n("Div", ["a", "std"], ["b"]), n("Conv", ["b", "w"], ["c"], pads=[0, 1, 2, 1]),
+                 n("Relu", ["c"], ["r"]), n("MaxPool", ["r"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+                 n("AveragePool", ["p"], ["q"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1),
+                 n("AveragePool", ["q"], ["q2"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                 n("LeakyRelu", ["q2"], ["l"], alpha=0.1),
+                 n("Resize", ["l", "roi", "", "sz"], ["y"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")]
+        self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 10, 10)), (10, 10, 3),
+                   ("BatchNormalization", "MaxPooling2D", "AveragePooling2D", "LeakyReLU"))
+
+    def test_transposed_and_grouped(self):
+        n = helper.make_node
+        inits = {"wt": rand(3, 4, 2, 2), "bt": rand(4), "wg": rand(6, 2, 3, 3), "one": np.float32(1)}
+        nodes = [n("ConvTranspose", ["x", "wt", "bt"], ["t"], strides=[3, 3], pads=[1, 0, 0, 2], output_padding=[1, 2]),
+                 n("Conv", ["t", "wg"], ["g"], group=2, dilations=[2, 2], pads=[2, 2, 2, 2]), n("Sub", ["one", "g"], ["y"])]
+        self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 5, 5)), (5, 5, 3), ("Conv2DTranspose", "Cropping2D"))
+
+    def test_flatten_dense_softmax(self):
+        n = helper.make_node
+        nodes = [n("Conv", ["x", "w"], ["c"]), n("Flatten", ["c"], ["f"]), n("Gemm", ["f", "W", "B"], ["d"], transB=1),
+                 n("Relu", ["d"], ["r"]), n("Gemm", ["r", "W2"], ["e"]), n("Softmax", ["e"], ["y"], axis=1)]
+        self.agree(model(nodes, [const("w", rand(4, 3, 1, 1)), const("W", rand(6, 4 * 3 * 2)), const("B", rand(6)), const("W2", rand(6, 5))],
+                         shape=(1, 3, 3, 2)), (3, 2, 3), ("Flatten", "Dense"))
 
 
 if __name__ == "__main__":
