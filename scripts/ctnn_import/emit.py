@@ -128,7 +128,8 @@ def header(g, name):
         try:
             opts = _options(l)
         except ValueError as e:  # a constant ctnn's exact number<> cannot hold
-            refuse(l.origin, l.kind, f"{e} (number<> holds rationals with at most 18 digits)", "constants from 1e-18 to 1e18")
+            refuse(l.origin, getattr(l, "op", l.kind), f"{e} (number<> holds rationals with at most 18 digits)",
+                   "constants from 1e-18 to 1e18")
         lines.append(f"    auto {var[l.name]} = {cls}<{opts}>{{}}({args});")
     h, w, c = g.layers[0].shape
     oh, ow, oc = g.by_name[g.output].shape

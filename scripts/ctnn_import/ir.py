@@ -269,7 +269,7 @@ class Graph:
             ins = [self.by_name[i].shape for i in l.inputs]
             l.shape = output_shape(l, ins)
             if l.shape is None:
-                refuse(l.origin, l.kind, f"its inputs {ins} do not fit the layer")
+                refuse(l.origin, getattr(l, "op", l.kind), f"its inputs {ins} do not fit ctnn's {l.kind}")
             for w, shp in weight_shapes(l, ins).items():
                 if w not in l.weights or tuple(l.weights[w].shape) != tuple(shp):
                     got = None if w not in l.weights else tuple(l.weights[w].shape)
@@ -306,10 +306,23 @@ template this thread_local throw true try typedef typeid typename union unsigned
 wchar_t while xor xor_eq model""".split())
 
 
+# Inside the generated function `using namespace ctnn;` is in force, so a variable named `relu` or
+# `same` would hide the option of that name from the layers after it. ctnn's lowercase names at
+# namespace scope (and the options the emitter writes) are avoided with a trailing '_'.
+_CTNN_NAMES = set("""accepted accepts array bilinear chain cost count_kind cropping depth_multiplier dilation_rate dims
+entry epsilon expect_shape file_error filters fixed_string flatten gelu graph groups hard_sigmoid hard_swish hw
+input_shape keepdims kernel_size kind layer layer_base layer_cost linear margins max_value name named negative_slope
+network no_bias no_weights node number offset option output_padding output_shape padding params pool_size relu relu6
+run_options same scale shape sigmoid size softmax softplus strides swish tanh tensor tensor_view to_string use_bias
+valid version weight weight_spec weights""".split())
+
+
 def cpp_identifier(name):
     s = sanitise(name)
     if s[0].isdigit() or s in _CPP_KEYWORDS:
         s = "l_" + s
+    if s in _CTNN_NAMES:
+        s += "_"
     return s
 
 

@@ -470,7 +470,9 @@ def softmax(r, ins):
     # Before opset 13, Softmax flattens the axes from `axis` on: over C·H·W for axis 1 of a map.
     channel = axis == 1 and (rank == 2 or r.opset >= 13 or x.shape[:2] == (1, 1))
     if not channel:
-        refuse(r.where, "Softmax", f"axis {r.attr('axis')} at opset {r.opset} of a rank-{rank} tensor is not the channel axis",
+        given = r.attr("axis")
+        said = f"axis {given}" if given is not None else f"the default axis ({-1 if r.opset >= 13 else 1})"
+        refuse(r.where, "Softmax", f"{said} at opset {r.opset} of a rank-{rank} tensor is not the channel axis alone",
                "softmax over channels (axis 1, or -3 of a map from opset 13)")
     return r.layer("Activation", [x], {"activation": "softmax"})
 
