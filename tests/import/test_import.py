@@ -687,6 +687,20 @@ class Semantics(unittest.TestCase):
                  n("Conv", ["t", "wg"], ["g"], group=2, dilations=[2, 2], pads=[2, 2, 2, 2]), n("Sub", ["one", "g"], ["y"])]
         self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 5, 5)), (5, 5, 3), ("Conv2DTranspose", "Cropping2D"))
 
+    def test_ppocr_detector(self):
+        """PaddleOCR's PP-OCRv4 detector, where scripts/fetch-ppocr has fetched it: every op maps,
+        and the imported graph computes what the file does (at 64x64, to keep NumPy quick)."""
+        path = os.environ.get("CTNN_PPOCR_MODEL", os.path.join(ROOT, ".cache", "ppocr", "ch_PP-OCRv4_det_infer.onnx"))
+        if not os.path.exists(path):
+            self.skipTest(f"{path} not fetched (scripts/fetch-ppocr)")
+        m = onnx.load(path)
+        g = passes.run(onnx_reader.Reader(path, (64, 64, 3)).read())
+        self.assertEqual(g.total_params(), 1_171_617)  # the file's 1,171,641 floats less Resize's six (1,1,f,f) scales
+        self.assertEqual(sum(l.kind == "Activation" and l.options["activation"] == "hard_swish" for l in g.layers), 24)
+        x = rng.uniform(-2, 2, (1, 3, 64, 64)).astype(np.float32)
+        got = reference.keras_forward(g, x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+        self.assertLess(float(np.max(np.abs(got - reference.onnx_forward(m, x)))), 1e-6)
+
     def test_flatten_dense_softmax(self):
         n = helper.make_node
         nodes = [n("Conv", ["x", "w"], ["c"]), n("Flatten", ["c"], ["f"]), n("Gemm", ["f", "W", "B"], ["d"], transB=1),
