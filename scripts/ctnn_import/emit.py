@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: BSL-1.0
 import io
 import os
+import textwrap
 import zipfile
 from fractions import Fraction
 
@@ -115,15 +116,27 @@ def _variables(g):
     return names
 
 
+def spelled(l):
+    """The ctnn class a layer is written as."""
+    if l.kind == "InputLayer":
+        return "Input"
+    if l.kind == "ReLU" and not l.options:
+        return "Activation"  # Keras' ReLU() and Activation('relu') compute the same; the latter is in every ctnn
+    return l.kind
+
+
+def census(g):
+    counts = {}
+    for l in g.layers:
+        counts[spelled(l)] = counts.get(spelled(l), 0) + 1
+    return counts
+
+
 def header(g, name):
     var = _variables(g)
-    kind = "InputLayer"
     lines = []
     for l in g.layers:
-        cls = "Input" if l.kind == kind else l.kind
-        if l.kind == "ReLU" and not l.options:
-            # Keras' ReLU() and Activation('relu') compute the same; the latter is in every ctnn.
-            cls = "Activation"
+        cls = spelled(l)
         args = ", ".join(var[i] for i in l.inputs)
         try:
             opts = _options(l)
@@ -134,16 +147,13 @@ def header(g, name):
     h, w, c = g.layers[0].shape
     oh, ow, oc = g.by_name[g.output].shape
     notes = sorted(set(g.notes))
-    counts = {}
-    for l in g.layers:
-        counts[l.kind] = counts.get(l.kind, 0) + 1
-    census = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
-    text = f"""// {name}: a typed ctnn model imported by scripts/ctnn-import from {g.source}, at input {h}x{w}x{c}.
-// Its weights are in {name}.npz (Keras layouts, keyed <layer>/<weight>). Generated: import again
-// rather than edit. Layers: {census}.
-"""
+    layers = ", ".join(f"{k} {n}" for k, n in sorted(census(g).items()))
+    intro = (f"{name}: a typed ctnn model imported by scripts/ctnn-import from {g.source}, at input {h}x{w}x{c}. "
+             f"Its weights are in {name}.npz (Keras layouts, keyed <layer>/<weight>). Generated: import again "
+             f"rather than edit. Layers: {layers}.")
     if notes:
-        text += "// Rewritten on import (exact): " + "; ".join(notes) + ".\n"
+        intro += " Rewritten on import (exact): " + "; ".join(notes) + "."
+    text = "".join(f"// {line}\n" for line in textwrap.wrap(intro, 98))
     text += f"""#pragma once
 
 #include <ctnn/core.hpp>

@@ -63,15 +63,15 @@ def main(argv):
         sys.stderr.write(f"{PROG}: {args.model}: {e}\n")
         return 1
     emit.write(outputs, args.directory)
-    counts = {}
-    for l in graph.layers:
-        counts[l.kind] = counts.get(l.kind, 0) + 1
+    counts = emit.census(graph)
     print(f"{PROG}: {args.model} -> {os.path.join(args.directory, args.name)}.hpp: {len(graph.layers)} layers, "
           f"{graph.total_params():,} parameters, output {'x'.join(map(str, graph.by_name[graph.output].shape))}")
     if args.census:
         census = getattr(graph, "census", None)
         if census:
             print("  file: " + ", ".join(f"{op} {n}" for op, n in sorted(census.items(), key=lambda kv: -kv[1])))
+        for (op, form), n in sorted(getattr(graph, "patterns", {}).items()):
+            print(f"  file: {n} x {op} {form}")
         for k, n in sorted(counts.items()):
             print(f"  {k}: {n}")
         for note in sorted(set(graph.notes)):

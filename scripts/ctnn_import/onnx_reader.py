@@ -75,6 +75,7 @@ class Reader:
         for k, node in enumerate(g.node):
             if k in needed:
                 self._node(node)
+        self.graph.patterns = self._patterns(needed)
         out = self.env.get(g.output[0].name)
         if not isinstance(out, Act):
             refuse(f"output '{g.output[0].name}'", "graph output", "is a constant, not computed from the input")
@@ -86,6 +87,44 @@ class Reader:
                    f"is a map of {out.chw[1]}x{out.chw[2]} pixels flattened in ONNX's C,H,W order, which ctnn's "
                    "Flatten (H,W,C order) does not reproduce", "flattened outputs read by a Dense layer, or of 1x1 maps")
         return self.graph
+
+    def _patterns(self, needed):
+        """What --census prints: the forms in which the file uses the ops whose mapping depends on
+        attributes or constants (HardSigmoid's alpha and beta, Resize's modes, Clip's bounds, the
+        shapes of elementwise constants)."""
+        out = {}
+
+        def operand(i):
+            v = self.env.get(i)
+            if isinstance(v, np.ndarray):
+                return f"const{tuple(v.shape)}" + (f"={v.ravel()[0]:g}" if v.ndim == 0 else "")
+            return "map"
+        for k, node in enumerate(self.model.graph.node):
+            if k not in needed:
+                continue
+            a = {x.name: onnx.helper.get_attribute_value(x) for x in node.attribute}
+            a = {key: v.decode() if isinstance(v, bytes) else v for key, v in a.items()}
+            op = node.op_type
+            if op == "HardSigmoid":
+                key = f"alpha={a.get('alpha', 0.2):.9g} beta={a.get('beta', 0.5):.9g}"
+            elif op in ("Resize", "Upsample"):
+                sc = [self.env.get(i) for i in node.input[1:] if i]
+                sc = [v.ravel().tolist() for v in sc if isinstance(v, np.ndarray) and v.size == 4]
+                key = (f"mode={a.get('mode', 'nearest')} coordinate_transformation_mode={a.get('coordinate_transformation_mode', 'half_pixel')} "
+                       f"nearest_mode={a.get('nearest_mode', 'round_prefer_floor')} scales/sizes={sc}")
+            elif op == "Clip":
+                key = "(" + ", ".join(operand(i) if i else "-" for i in node.input[1:]) + ")" if len(node.input) > 1 else \
+                    f"(min={a.get('min')}, max={a.get('max')})"
+            elif op in ("Add", "Sub", "Mul", "Div"):
+                key = " ".join(operand(i) for i in node.input)
+            elif op in ("Conv", "ConvTranspose", "MaxPool", "AveragePool"):
+                w = self.env.get(node.input[1]) if len(node.input) > 1 else None
+                key = (f"kernel={a.get('kernel_shape', list(w.shape[2:]) if isinstance(w, np.ndarray) else '?')} strides={a.get('strides', [1, 1])} "
+                       f"pads={a.get('pads', [0, 0, 0, 0])} group={a.get('group', 1)}")
+            else:
+                continue
+            out[(op, key)] = out.get((op, key), 0) + 1
+        return out
 
     def _live_nodes(self):
         """The nodes the output depends on: others cannot change it and are not mapped."""
@@ -109,8 +148,10 @@ class Reader:
         if len(dims) != 4:
             refuse(f"input '{value.name}'", "graph input", f"has rank {len(dims)}", "an input of shape (N, C, H, W)")
         declared = [d.dim_value if d.HasField("dim_value") else None for d in dims]
-        for axis, want, got in zip("NCHW", (1, c, h, w), declared):
-            if got is not None and got != want and not (axis == "N" and got == 1):
+        # The batch is the runner's (1); a file's static batch changes no layer, and a constant that
+        # baked it in (a Reshape to (4, -1)) is refused where it is used.
+        for axis, want, got in zip("CHW", (c, h, w), declared[1:]):
+            if got is not None and got != want:
                 refuse(f"input '{value.name}'", "graph input",
                        f"is declared (N, C, H, W) = {tuple(d if d is not None else '?' for d in declared)}, "
                        f"but --input-shape gives H,W,C = {h},{w},{c}", "an --input-shape that agrees with the file")
