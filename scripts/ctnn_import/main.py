@@ -62,7 +62,14 @@ def main(argv):
     except Refusal as e:
         sys.stderr.write(f"{PROG}: {args.model}: {e}\n")
         return 1
-    emit.write(outputs, args.directory)
+    if os.path.exists(args.directory) and not os.path.isdir(args.directory):
+        sys.stderr.write(f"{PROG}: {args.directory}: exists and is not a directory\n")
+        return 1
+    try:
+        emit.write(outputs, args.directory)
+    except OSError as e:
+        sys.stderr.write(f"{PROG}: {args.directory}: cannot write ({e.strerror})\n")
+        return 1
     counts = emit.census(graph)
     print(f"{PROG}: {args.model} -> {os.path.join(args.directory, args.name)}.hpp: {len(graph.layers)} layers, "
           f"{graph.total_params():,} parameters, output {'x'.join(map(str, graph.by_name[graph.output].shape))}")
