@@ -149,6 +149,14 @@ def _onnx_forward(model, x):
         elif op == "Gemm":
             bm = ins[1].T if a.get("transB", 0) else ins[1]
             y = ins[0] @ bm + (ins[2] if len(ins) > 2 else 0)
+        elif op == "Shape":
+            y = np.array(ins[0].shape, dtype=np.int64)
+        elif op == "Slice":  # opset 10+: starts, ends[, axes]; steps of 1
+            axes = ins[3].tolist() if len(ins) > 3 and ins[3] is not None else list(range(len(ins[1])))
+            index = [slice(None)] * ins[0].ndim
+            for st, en, ax in zip(ins[1].tolist(), ins[2].tolist(), axes):
+                index[ax] = slice(st, en)
+            y = ins[0][tuple(index)]
         elif op == "Softmax":
             e = np.exp(ins[0] - ins[0].max(axis=a.get("axis", -1), keepdims=True))
             y = e / e.sum(axis=a.get("axis", -1), keepdims=True)

@@ -701,6 +701,33 @@ class Semantics(unittest.TestCase):
         got = reference.keras_forward(g, x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
         self.assertLess(float(np.max(np.abs(got - reference.onnx_forward(m, x)))), 1e-6)
 
+    def test_torchvision_resnet_stem_and_classifier(self):
+        """As torch.onnx.export writes ResNet: a 7x7/2 stem padded 3 (TensorFlow would pad 2 and 3),
+        a ReLU, a 3x3/2 max pool padded 1, global pooling, x.flatten(1) and a Linear."""
+        n = helper.make_node
+        nodes = [n("Conv", ["x", "w", "b"], ["c"], kernel_shape=[7, 7], strides=[2, 2], pads=[3, 3, 3, 3]), n("Relu", ["c"], ["r"]),
+                 n("MaxPool", ["r"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+                 n("GlobalAveragePool", ["p"], ["g"]), n("Flatten", ["g"], ["f"]), n("Gemm", ["f", "W", "B"], ["y"], alpha=1.0, beta=1.0, transB=1)]
+        self.agree(model(nodes, [const("w", rand(8, 3, 7, 7)), const("b", rand(8)), const("W", rand(5, 8)), const("B", rand(5))],
+                         shape=(1, 3, 32, 32)), (32, 32, 3), ("ZeroPadding2D", "MaxPooling2D", "Flatten", "Dense"))
+
+    def test_torchvision_mobilenet_v3_and_lraspp_head(self):
+        """HardSwish and HardSigmoid as opset 14 has them (PyTorch's alpha is float32(1/6)), ReLU6
+        as Clip, and LR-ASPP's bilinear upsampling to a size taken from the skip's Shape."""
+        n = helper.make_node
+        inits = {"w": rand(6, 3, 3, 3), "dw": rand(6, 1, 3, 3), "w1": rand(6, 6, 1, 1), "lo": np.float32(0), "hi": np.float32(6),
+                 "roi": np.zeros(0, np.float32), "start": np.int64([2]), "end": np.int64([4]), "nc": np.int64([1, 6])}
+        nodes = [n("Conv", ["x", "w"], ["c"], strides=[2, 2], pads=[1, 1, 1, 1]), n("HardSwish", ["c"], ["h"]),
+                 n("Conv", ["h", "dw"], ["d"], group=6, pads=[1, 1, 1, 1]), n("Clip", ["d", "lo", "hi"], ["r6"]),
+                 n("GlobalAveragePool", ["r6"], ["g"]), n("Conv", ["g", "w1"], ["g1"]), n("HardSigmoid", ["g1"], ["g2"], alpha=1 / 6, beta=0.5),
+                 n("Mul", ["r6", "g2"], ["se"]),
+                 n("Shape", ["x"], ["shp"]), n("Slice", ["shp", "start", "end"], ["hw"]), n("Concat", ["nc", "hw"], ["size"], axis=0),
+                 n("Resize", ["se", "roi", "", "size"], ["y"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")]
+        g = self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 12, 12), opset=14), (12, 12, 3),
+                       ("DepthwiseConv2D", "Multiply", "UpSampling2D"))
+        self.assertIn("hard_sigmoid", {l.options.get("activation") for l in g.layers})
+        self.assertNotIn("Rescaling", {l.kind for l in g.layers})  # alpha float32(1/6) is 1/6
+
     def test_flatten_dense_softmax(self):
         n = helper.make_node
         nodes = [n("Conv", ["x", "w"], ["c"]), n("Flatten", ["c"], ["f"]), n("Gemm", ["f", "W", "B"], ["d"], transB=1),
