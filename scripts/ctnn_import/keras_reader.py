@@ -1,5 +1,6 @@
-# Keras reader: a Keras model's config (legacy .h5 `model_config`, or a .keras zip's config.json)
-# becomes the importer's IR, layer for layer, since ctnn's layers are Keras'. Weights are found by
+# Keras reader: a Keras model's config (legacy .h5 `model_config`, a .keras zip's config.json, or a
+# TensorFlow.js layers model.json) becomes the importer's IR, layer for layer, since ctnn's layers
+# are Keras'. Weights are found by
 # path (`<layer>/<weight>`), never by order; nested models (a Sequential inside a Functional) are
 # inlined. Layers or arguments ctnn does not have are refused with the layer's name and class.
 # SPDX-License-Identifier: BSL-1.0
@@ -413,3 +414,45 @@ def read_keras(path, input_shape):
     with h5py.File(io.BytesIO(weights_h5), "r") as f:
         src = f"{os.path.basename(path)} (Keras {version} .keras, {cfg['class_name']})"
         return Reader(cfg, Weights(f), version, src, input_shape).read()
+
+
+def read_tfjs(path, input_shape):
+    """A TensorFlow.js layers model: model.json (the Keras config and a weights manifest) and the
+    binary shards it names, beside it."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        raise Refusal(f"{path}: not a TensorFlow.js model.json ({e})")
+    topology = doc.get("modelTopology")
+    if not isinstance(topology, dict) or not isinstance(doc.get("weightsManifest"), list):
+        raise Refusal(f"{path}: a JSON file without modelTopology and weightsManifest: not a TensorFlow.js layers model")
+    cfg = topology.get("model_config", topology)
+    version = topology.get("keras_version")
+    weights = Weights(None)
+    base = os.path.dirname(os.path.abspath(path))
+    for group in doc["weightsManifest"]:
+        data = b""
+        for shard in group.get("paths", []):
+            shard_path = os.path.join(base, shard)
+            try:
+                with open(shard_path, "rb") as f:
+                    data += f.read()
+            except OSError as e:
+                raise Refusal(f"{path}: weight shard {shard}: {e.strerror}")
+        offset = 0
+        for w in group.get("weights", []):
+            if w.get("dtype", "float32") != "float32" or "quantization" in w:
+                raise Refusal(f"{path}: weight '{w.get('name')}' is {w.get('dtype')}{' quantized' if 'quantization' in w else ''}; "
+                              "supported: float32")
+            shape = tuple(w["shape"])
+            size = 4 * int(np.prod(shape, dtype=np.int64))
+            if offset + size > len(data):
+                raise Refusal(f"{path}: weight '{w['name']}' ends at byte {offset + size}, but its shards hold {len(data)}")
+            a = np.frombuffer(data, dtype="<f4", count=size // 4, offset=offset).reshape(shape)
+            offset += size
+            parts = w["name"].split("/")
+            key = (parts[-2] if len(parts) > 1 else "", parts[-1].split(":")[0])
+            weights.by_path.setdefault(key, []).append(a)
+    src = f"{os.path.basename(path)} (TensorFlow.js layers, Keras {version}, {cfg.get('class_name')})"
+    return Reader(cfg, weights, version, src, input_shape).read()

@@ -43,13 +43,16 @@ def read(path, input_shape):
     if magic.startswith(b"PK"):
         from . import keras_reader
         return keras_reader.read_keras(path, input_shape)
+    if magic.lstrip()[:1] == b"{":
+        from . import keras_reader
+        return keras_reader.read_tfjs(path, input_shape)
     from . import onnx_reader
     return onnx_reader.Reader(path, input_shape).read()
 
 
 def main(argv):
-    p = _Parser(prog=PROG, description="Turns an ONNX (.onnx) or Keras (.keras, .h5) model into a typed ctnn model.")
-    p.add_argument("model", help="the model file: .onnx, .keras or .h5")
+    p = _Parser(prog=PROG, description="Turns an ONNX (.onnx), Keras (.keras, .h5) or TensorFlow.js (model.json) model into a typed ctnn model.")
+    p.add_argument("model", help="the model file: .onnx, .keras, .h5 or a TensorFlow.js model.json")
     p.add_argument("--input-shape", required=True, type=_shape, metavar="H,W,C", help="the static input shape")
     p.add_argument("--name", required=True, type=_name, help="the model's C++ name (NAME.hpp, NAME_main)")
     p.add_argument("-o", dest="directory", required=True, metavar="DIR", help="where to write the four files")

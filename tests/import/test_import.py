@@ -588,6 +588,34 @@ class Keras(Case):
         self.assertEqual(r.status, 0, r.stderr)
         self.assertRegex(r.lines, r'Rescaling<scale<"1.2">, name<"hs_hard_sigmoid_scale">>')
 
+    def test_tfjs_layers_model(self):
+        k, b, dk, db = rand(3, 3, 2, 3), rand(3), rand(6 * 6 * 3, 2), rand(2)
+
+        def write(path):
+            layers = [{"class_name": "Conv2D", "config": {"name": "conv2d", "batch_input_shape": [None, 6, 6, 2], "filters": 3, "kernel_size": [3, 3],
+                                                          "strides": [1, 1], "padding": "same", "activation": "relu", "use_bias": True,
+                                                          "data_format": "channels_last", "dilation_rate": [1, 1]}},
+                      {"class_name": "Flatten", "config": {"name": "flatten"}},
+                      {"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "softmax", "use_bias": True}}]
+            manifest = [{"name": "dense/kernel", "shape": [108, 2], "dtype": "float32"}, {"name": "dense/bias", "shape": [2], "dtype": "float32"},
+                        {"name": "conv2d/kernel", "shape": [3, 3, 2, 3], "dtype": "float32"}, {"name": "conv2d/bias", "shape": [3], "dtype": "float32"}]
+            data = b"".join(a.astype("<f4").tobytes() for a in (dk, db, k, b))
+            d = os.path.dirname(path)
+            with open(os.path.join(d, "group1-shard1of2.bin"), "wb") as f:
+                f.write(data[:100])
+            with open(os.path.join(d, "group1-shard2of2.bin"), "wb") as f:
+                f.write(data[100:])
+            with open(path, "w") as f:
+                json.dump({"format": "layers-model", "modelTopology": {"class_name": "Sequential", "keras_version": "tfjs-layers 4.10.0",
+                                                                      "config": {"name": "s", "layers": layers}},
+                           "weightsManifest": [{"paths": ["group1-shard1of2.bin", "group1-shard2of2.bin"], "weights": manifest}]}, f)
+        r = self.imp_file(write, input_shape="6,6,2", suffix=".json")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertRegex(r.lines, r'Conv2D<3, kernel_size<3>, same, relu, name<"conv2d">>\{\}\(conv2d_input\)')
+        self.assertRegex(r.lines, r'Dense<2, softmax, name<"dense">>\{\}\(flatten_\)')
+        np.testing.assert_array_equal(r.weights["dense/kernel"], dk)
+        np.testing.assert_array_equal(r.weights["conv2d/bias"], b)
+
     def refused(self, cfg, pattern, weights=None):
         r = self.imp_file(lambda p: write_h5(p, cfg, weights or {}))
         self.assertEqual(r.status, 1, r.stderr)
