@@ -63,16 +63,23 @@ def _options(l):
             args.append(o["activation"])
     elif k in ("MaxPooling2D", "AveragePooling2D"):
         args += [_hw("pool_size", o["pool"]), _hw("strides", o["strides"]), o["padding"]]
-    elif k == "GlobalAveragePooling2D":
+    elif k in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
         if o.get("keepdims"):
             args.append("keepdims<true>")
     elif k == "BatchNormalization":
         args.append(f"epsilon<{number(o['epsilon'])}>")
+        if not o.get("center", True):
+            args.append("center<false>")
+        if not o.get("scale", True):
+            args.append("scale<false>")
     elif k == "ReLU" and not o:
         args.append("relu")
     elif k == "ReLU":
-        if "max_value" in o:
-            args.append(f"max_value<{number(o['max_value'])}>")
+        for key in ("max_value", "negative_slope", "threshold"):
+            if key in o:
+                args.append(f"{key}<{number(o[key])}>")
+    elif k == "ELU":
+        args.append(f"alpha<{number(o['alpha'])}>")
     elif k == "LeakyReLU":
         args.append(f"negative_slope<{number(o['negative_slope'])}>")
     elif k == "Activation":
@@ -146,6 +153,7 @@ def header(g, name):
         lines.append(f"    auto {var[l.name]} = {cls}<{opts}>{{}}({args});")
     h, w, c = g.layers[0].shape
     oh, ow, oc = g.by_name[g.output].shape
+    out_shape = f"{oc}" if g.output_is_vector() else f"{oh}, {ow}, {oc}"
     notes = sorted(set(g.notes))
     layers = ", ".join(f"{k} {n}" for k, n in sorted(census(g).items()))
     intro = (f"{name}: a typed ctnn model imported by scripts/ctnn-import from {g.source}, at input {h}x{w}x{c}. "
@@ -169,7 +177,7 @@ constexpr auto {name}() {{
 }}
 
 // The importer's own arithmetic, checked by the compiler against ctnn's shape rules.
-static_assert(decltype({name}())::output_shape == ctnn::shape<{oh}, {ow}, {oc}>{{}});
+static_assert(decltype({name}())::output_shape == ctnn::shape<{out_shape}>{{}});
 static_assert(decltype({name}())::total_params == {g.total_params()});
 
 }}  // namespace imported

@@ -106,7 +106,8 @@ class Layer:
         self.options = dict(options or {})
         self.weights = dict(weights or {})
         self.origin = origin or name  # what a refusal names: the file's node or layer
-        self.shape = None  # (H, W, C) of one sample
+        self.shape = None  # (H, W, C) of one sample; a vector of N is (1, 1, N) with rank 1
+        self.rank = 3
 
     def __repr__(self):
         return f"Layer({self.name!r}, {self.kind}, {self.inputs}, {self.options}, {self.shape})"
@@ -171,25 +172,35 @@ def output_shape(layer, ins):
     if k == "UpSampling2D":
         fh, fw = o["size"]
         return (x[0] * fh, x[1] * fw, x[2])
-    if k == "GlobalAveragePooling2D":
+    if k in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
         return (1, 1, x[2])
-    if k in ("Add", "Subtract"):
+    if k == "Add":  # ctnn's Add does not broadcast: a misaligned skip connection is an error
         return x if all(i == x for i in ins) else None
-    if k == "Multiply":
-        # ctnn broadcasts a 1×1×C gate over an H×W×C map (squeeze-and-excitation), nothing else.
-        big = max(ins, key=lambda s: s[0] * s[1])
-        ok = all(i == big or (i[:2] == (1, 1) and i[2] == big[2]) for i in ins)
-        return big if ok else None
+    if k in ("Multiply", "Subtract"):
+        # These broadcast as Keras and NumPy do: along each axis equal lengths or 1 (a 1×1×C
+        # squeeze-and-excitation gate, an H×W×1 mask).
+        out = []
+        for axis in range(3):
+            lengths = {i[axis] for i in ins} - {1}
+            if len(lengths) > 1:
+                return None
+            out.append(lengths.pop() if lengths else 1)
+        return tuple(out)
     if k == "Concatenate":
         return (x[0], x[1], sum(i[2] for i in ins)) if all(i[:2] == x[:2] for i in ins) else None
     if k == "Flatten":
         return (1, 1, x[0] * x[1] * x[2])
-    if k == "Dense":
-        return (1, 1, o["units"]) if x[:2] == (1, 1) else None
+    if k == "Dense":  # on the last axis, at every position
+        return (x[0], x[1], o["units"])
     # Elementwise layers keep their input's shape.
-    if k in ("Activation", "ReLU", "LeakyReLU", "BatchNormalization", "Rescaling", "Affine"):
+    if k in ("Activation", "ReLU", "LeakyReLU", "ELU", "BatchNormalization", "Rescaling", "Affine"):
         return x
     raise AssertionError(f"no shape rule for {k}")
+
+
+# Layers that take H×W×C maps only (ctnn refuses them on vectors).
+MAP_ONLY = ("Conv2D", "DepthwiseConv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+            "GlobalMaxPooling2D", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Concatenate")
 
 
 def weight_shapes(layer, ins):
@@ -210,7 +221,10 @@ def weight_shapes(layer, ins):
         out = {"kernel": (ins[0][2], o["units"])}
     elif k == "BatchNormalization":
         c = ins[0][2]
-        return {"gamma": (c,), "beta": (c,), "moving_mean": (c,), "moving_variance": (c,)}
+        out = {"gamma": (c,)} if o.get("scale", True) else {}
+        if o.get("center", True):
+            out["beta"] = (c,)
+        return {**out, "moving_mean": (c,), "moving_variance": (c,)}
     else:
         return {}
     if bias:
@@ -264,9 +278,17 @@ class Graph:
             self.remove(l)
 
     def infer(self):
-        """Computes every layer's shape and checks its weights against ctnn's declarations."""
+        """Computes every layer's shape and rank (3 for maps, 1 for vectors, which are held as
+        1×1×N) and checks its weights against ctnn's declarations."""
         for l in self.layers:
             ins = [self.by_name[i].shape for i in l.inputs]
+            ranks = {self.by_name[i].rank for i in l.inputs}
+            if l.kind in ("Flatten",) or (l.kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D") and not l.options.get("keepdims")):
+                l.rank = 1
+            elif l.kind in MAP_ONLY and 1 in ranks:
+                refuse(l.origin, getattr(l, "op", l.kind), f"ctnn's {l.kind} takes maps, and its input is a vector")
+            else:
+                l.rank = max(ranks) if ranks else 3
             l.shape = output_shape(l, ins)
             if l.shape is None:
                 refuse(l.origin, getattr(l, "op", l.kind), f"its inputs {ins} do not fit ctnn's {l.kind}")
@@ -276,12 +298,8 @@ class Graph:
                     raise AssertionError(f"{l.name}: weight {w} is {got}, ctnn expects {shp}")
 
     def output_is_vector(self):
-        """Whether the output is a vector (after Flatten, Dense or global pooling without keepdims),
-        saved as (1, N) rather than as an NHWC map."""
-        l = self.by_name[self.output]
-        while l.kind in ("Activation", "ReLU", "LeakyReLU", "BatchNormalization", "Rescaling", "Add", "Subtract", "Multiply"):
-            l = self.by_name[l.inputs[0]]
-        return l.kind in ("Dense", "Flatten") or (l.kind == "GlobalAveragePooling2D" and not l.options.get("keepdims"))
+        """Whether the output is a vector, saved as (1, N) rather than as an NHWC map."""
+        return self.by_name[self.output].rank == 1
 
     def total_params(self):
         return sum(l.params() for l in self.layers)

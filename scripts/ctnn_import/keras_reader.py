@@ -23,7 +23,7 @@ except ImportError:
 # Keras activation names -> ctnn's; None: ctnn has no exact equivalent.
 ACTIVATIONS = {"linear": "linear", None: "linear", "relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax",
                "relu6": "relu6", "swish": "swish", "silu": "swish", "hard_swish": "hard_swish", "hard_silu": "hard_swish",
-               "softplus": "softplus", "gelu": "gelu", "hard_sigmoid": "hard_sigmoid"}
+               "softplus": "softplus", "gelu": "gelu", "hard_sigmoid": "hard_sigmoid", "elu": "elu"}
 MODELS = ("Functional", "Model", "Sequential")
 # Layers that are the identity at inference.
 IDENTITY = ("Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization", "AlphaDropout")
@@ -270,9 +270,6 @@ def conv(r, c, srcs):
 
 
 def dense(r, c, srcs):
-    shape = r.graph.by_name[srcs[0]].shape
-    if shape[:2] != (1, 1):
-        refuse(r.where, "Dense", f"applied to a {shape[0]}x{shape[1]} map", "Dense after Flatten or global pooling")
     use_bias = c.get("use_bias", True)
     x = r.add("Dense", srcs, {"units": c["units"], "use_bias": use_bias}, r.weights(["kernel"] + (["bias"] if use_bias else [])))
     return r.activation(c, x, r.name)
@@ -283,22 +280,21 @@ def batch_norm(r, c, srcs):
     axis = axis[0] if isinstance(axis, list) and len(axis) == 1 else axis
     if axis not in (-1, 3):
         refuse(r.where, r.cls, f"axis {axis}", "the channel axis (-1)")
-    ch = r.graph.by_name[srcs[0]].shape[2]
     kinds = (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + ["moving_mean", "moving_variance"]
-    w = r.weights(kinds)
-    # scale=False / center=False: gamma 1, beta 0, which computes the same.
-    w.setdefault("gamma", np.ones(ch, np.float32))
-    w.setdefault("beta", np.zeros(ch, np.float32))
-    return r.add("BatchNormalization", srcs, {"epsilon": np.float32(c.get("epsilon", 1e-3))},
-                 {k: w[k] for k in ("gamma", "beta", "moving_mean", "moving_variance")})
+    return r.add("BatchNormalization", srcs, {"epsilon": np.float32(c.get("epsilon", 1e-3)), "center": c.get("center", True),
+                                              "scale": c.get("scale", True)}, r.weights(kinds))
 
 
 def relu(r, c, srcs):
-    if c.get("negative_slope", 0) or c.get("threshold", 0):
-        refuse(r.where, "ReLU", f"negative_slope {c.get('negative_slope', 0)}, threshold {c.get('threshold', 0)}",
-               "max_value only (LeakyReLU for a slope)")
-    mv = c.get("max_value")
-    return r.add("ReLU", srcs, {} if mv is None else {"max_value": np.float32(mv)})
+    opts = {}
+    for key in ("max_value", "negative_slope", "threshold"):
+        if c.get(key) is not None and (key == "max_value" or c[key] != 0):
+            opts[key] = np.float32(c[key])
+    return r.add("ReLU", srcs, opts)
+
+
+def elu_layer(r, c, srcs):
+    return r.add("ELU", srcs, {"alpha": np.float32(c.get("alpha", 1.0))})
 
 
 def leaky_relu(r, c, srcs):
@@ -327,8 +323,7 @@ def pool(r, c, srcs):
 
 
 def global_pool(r, c, srcs):
-    keep = c.get("keepdims", False)
-    return r.add("GlobalAveragePooling2D", srcs, {"keepdims": keep})
+    return r.add(r.cls, srcs, {"keepdims": c.get("keepdims", False)})
 
 
 def zero_padding(r, c, srcs):
@@ -374,7 +369,8 @@ def identity(r, c, srcs):
 LAYERS = {
     "Conv2D": conv, "DepthwiseConv2D": conv, "Conv2DTranspose": conv, "Dense": dense,
     "BatchNormalization": batch_norm, "ReLU": relu, "LeakyReLU": leaky_relu, "Activation": activation_layer,
-    "MaxPooling2D": pool, "AveragePooling2D": pool, "GlobalAveragePooling2D": global_pool,
+    "MaxPooling2D": pool, "AveragePooling2D": pool, "GlobalAveragePooling2D": global_pool, "GlobalMaxPooling2D": global_pool,
+    "ELU": elu_layer,
     "ZeroPadding2D": zero_padding, "Cropping2D": cropping, "UpSampling2D": upsampling,
     "Add": merge, "Subtract": merge, "Multiply": merge, "Concatenate": merge, "Flatten": flatten,
     "Rescaling": rescaling, **{k: identity for k in IDENTITY},

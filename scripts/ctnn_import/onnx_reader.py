@@ -616,6 +616,17 @@ def global_average_pool(r, ins):
     return r.layer("GlobalAveragePooling2D", [r.act(ins[0])], {"keepdims": True})
 
 
+def global_max_pool(r, ins):
+    return r.layer("GlobalMaxPooling2D", [r.act(ins[0])], {"keepdims": True})
+
+
+def elu(r, ins):
+    alpha = np.float32(r.attr("alpha", 1.0))
+    if alpha == 1:
+        return r.layer("Activation", [r.act(ins[0])], {"activation": "elu"})
+    return r.layer("ELU", [r.act(ins[0])], {"alpha": alpha})
+
+
 def _resize_factors(r, x, scales, sizes):
     h, w = x.shape[0], x.shape[1]
     if sizes is not None and sizes.size:
@@ -823,13 +834,15 @@ OPS = {
     "HardSigmoid": (hard_sigmoid, "alpha 1/6, beta 0.5 -> Activation(hard_sigmoid); others -> Rescaling + hard_sigmoid"),
     "HardSwish": (activation("hard_swish"), "-> Activation(hard_swish)"),
     "Softmax": (softmax, "over channels -> Activation(softmax)"),
-    "Add": (elementwise("Add"), "two maps -> Add; a scalar or per-channel constant -> Rescaling / BatchNormalization / bias"),
-    "Sub": (elementwise("Sub"), "two maps -> Subtract; constants as Add"),
-    "Mul": (elementwise("Mul"), "two maps (1x1xC gate broadcast) -> Multiply; constants -> Rescaling / BatchNormalization"),
-    "Div": (elementwise("Div"), "by a scalar or per-channel constant -> Rescaling / BatchNormalization"),
+    "Add": (elementwise("Add"), "two maps of one shape -> Add; a scalar or per-channel constant -> Rescaling / 1x1 DepthwiseConv2D / bias"),
+    "Sub": (elementwise("Sub"), "two maps (broadcasting) -> Subtract; constants as Add"),
+    "Mul": (elementwise("Mul"), "two maps (broadcasting: 1x1xC gates, HxWx1 masks) -> Multiply; constants -> Rescaling / 1x1 DepthwiseConv2D"),
+    "Div": (elementwise("Div"), "by a scalar or per-channel constant -> Rescaling / 1x1 DepthwiseConv2D"),
     "MaxPool": (max_pool, "2-D, 'same' pads (others after a ReLU) -> MaxPooling2D"),
     "AveragePool": (average_pool, "2-D -> AveragePooling2D (+ ZeroPadding2D when count_include_pad)"),
     "GlobalAveragePool": (global_average_pool, "-> GlobalAveragePooling2D(keepdims)"),
+    "GlobalMaxPool": (global_max_pool, "-> GlobalMaxPooling2D(keepdims)"),
+    "Elu": (elu, "-> Activation(elu), or ELU(alpha)"),
     "Resize": (resize, "integer factors; nearest that repeats pixels, linear half_pixel -> UpSampling2D"),
     "Upsample": (resize, "integer factors -> UpSampling2D"),
     "Concat": (concat, "on channels -> Concatenate"),

@@ -12,7 +12,7 @@ from .ir import Layer, file_fraction
 
 WEIGHTED = ("Conv2D", "DepthwiseConv2D", "Conv2DTranspose", "Dense")
 # Activations ctnn's Conv2D (and friends) take as an option.
-CONV_ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "relu6", "hard_sigmoid", "hard_swish", "swish", "gelu", "softplus")
+CONV_ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "relu6", "hard_sigmoid", "hard_swish", "swish", "gelu", "softplus", "elu")
 
 
 def _only_consumer(g, layer):
@@ -123,8 +123,9 @@ def merge_affine(g):
 
 
 def lower_affine(g):
-    """Scalar affine -> Rescaling(scale, offset); per-channel -> BatchNormalization with mean 0,
-    variance 1 and epsilon 0, which computes exactly x·gamma + beta."""
+    """Scalar affine -> Rescaling(scale, offset); per-channel -> a 1×1 DepthwiseConv2D, whose one
+    tap per channel and bias compute exactly x·k + b. (A BatchNormalization would need epsilon 0,
+    which ctnn, like Keras' intent, refuses.)"""
     for l in list(g.layers):
         if l.name not in g.by_name or l.kind != "Affine":
             continue
@@ -143,9 +144,17 @@ def lower_affine(g):
             else:
                 gamma = np.broadcast_to(np.asarray(o.get("scale", 1), np.float32), (c,))
             beta = np.broadcast_to(np.asarray(o.get("shift", 0), np.float32), (c,))
-            l.kind, l.options = "BatchNormalization", {"epsilon": Fraction(0), "affine": True}
-            l.weights = {"gamma": np.ascontiguousarray(gamma, np.float32), "beta": np.ascontiguousarray(beta, np.float32),
-                         "moving_mean": np.zeros(c, np.float32), "moving_variance": np.ones(c, np.float32)}
+            if g.by_name[l.inputs[0]].rank == 1:
+                from .ir import refuse
+                refuse(l.origin, getattr(l, "op", "Affine"), "a per-feature constant on a vector",
+                       "scalars, or per-channel constants on maps")
+            l.kind = "DepthwiseConv2D"
+            l.options = {"kernel": (1, 1), "strides": (1, 1), "dilation": (1, 1), "padding": "valid", "depth_multiplier": 1,
+                         "use_bias": "shift" in o}
+            l.weights = {"depthwise_kernel": np.ascontiguousarray(gamma, np.float32).reshape(1, 1, c, 1)}
+            if "shift" in o:
+                l.weights["bias"] = np.ascontiguousarray(beta, np.float32)
+            g.notes.append("per-channel x*a + b -> 1x1 DepthwiseConv2D")
 
 
 def fuse_activation(g):
@@ -178,6 +187,7 @@ def drop_identities(g):
 
 def run(g, fuse_activations=True):
     g.prune()
+    g.infer()  # ranks, which lowering reads
     fuse_hard_sigmoid(g)
     fuse_gated(g)
     fold_bias(g)

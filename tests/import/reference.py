@@ -137,6 +137,10 @@ def _onnx_forward(model, x):
             y = pool_nchw(ins[0], a["kernel_shape"], a.get("strides", [1, 1]), a.get("pads", [0, 0, 0, 0]), "avg", a.get("count_include_pad", 0))
         elif op == "GlobalAveragePool":
             y = ins[0].mean(axis=(2, 3), keepdims=True)
+        elif op == "GlobalMaxPool":
+            y = ins[0].max(axis=(2, 3), keepdims=True)
+        elif op == "Elu":
+            y = np.where(ins[0] > 0, ins[0], a.get("alpha", 1.0) * np.expm1(np.minimum(ins[0], 0)))
         elif op == "Resize":
             scales = ins[2] if len(ins) > 2 and ins[2] is not None and ins[2].size else \
                 np.asarray(ins[3], np.float64) / np.asarray(ins[0].shape)
@@ -186,7 +190,7 @@ def _act(fn, x):
     return {"linear": lambda v: v, "relu": lambda v: np.maximum(v, 0), "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
             "tanh": np.tanh, "relu6": relu6, "hard_sigmoid": lambda v: relu6(v + 3) / 6,
             "hard_swish": lambda v: v * relu6(v + 3) / 6, "swish": lambda v: v / (1 + np.exp(-v)),
-            "softplus": lambda v: np.log1p(np.exp(v)),
+            "softplus": lambda v: np.log1p(np.exp(v)), "elu": lambda v: np.where(v > 0, v, np.expm1(np.minimum(v, 0))),
             "softmax": lambda v: np.exp(v - v.max(-1, keepdims=True)) / np.exp(v - v.max(-1, keepdims=True)).sum(-1, keepdims=True),
             }[fn](x)
 
@@ -234,11 +238,14 @@ def _keras_forward(graph, x):
             y[:, :, :full.shape[2], :full.shape[3]] = full[:, :, :want[0], :want[1]]
             y = _act(o.get("activation", "linear"), to_nhwc(y))
         elif k == "BatchNormalization":
-            y = (ins[0] - w["moving_mean"]) / np.sqrt(w["moving_variance"] + _num(o["epsilon"])) * w["gamma"] + w["beta"]
-        elif k == "ReLU":
-            y = np.maximum(ins[0], 0)
+            y = (ins[0] - w["moving_mean"]) / np.sqrt(w["moving_variance"] + _num(o["epsilon"])) * w.get("gamma", 1) + w.get("beta", 0)
+        elif k == "ReLU":  # Keras' documented formula
+            v, t = ins[0], _num(o.get("threshold", 0))
+            y = np.where(v >= t, v, _num(o.get("negative_slope", 0)) * (v - t))
             if "max_value" in o:
                 y = np.minimum(y, _num(o["max_value"]))
+        elif k == "ELU":
+            y = np.where(ins[0] > 0, ins[0], _num(o["alpha"]) * np.expm1(np.minimum(ins[0], 0)))
         elif k == "LeakyReLU":
             y = np.where(ins[0] >= 0, ins[0], _num(o["negative_slope"]) * ins[0])
         elif k == "Activation":
@@ -248,6 +255,8 @@ def _keras_forward(graph, x):
             y = to_nhwc(pool_nchw(to_nchw(ins[0]), o["pool"], o["strides"], pads, "max" if k == "MaxPooling2D" else "avg"))
         elif k == "GlobalAveragePooling2D":
             y = ins[0].mean(axis=(1, 2), keepdims=True)
+        elif k == "GlobalMaxPooling2D":
+            y = ins[0].max(axis=(1, 2), keepdims=True)
         elif k == "ZeroPadding2D":
             t, b, le, r = o["padding"]
             y = np.pad(ins[0], ((0, 0), (t, b), (le, r), (0, 0)))

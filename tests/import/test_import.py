@@ -197,8 +197,11 @@ class Mapping(Case):
         self.assertEqual(len(r.layers()), 2)
         mean, std = np.float32([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1), np.float32([0.25, 0.5, 2]).reshape(1, 3, 1, 1)
         r = self.mapped(model([helper.make_node("Sub", ["x", "mean"], ["t"]), helper.make_node("Div", ["t", "std"], ["y"], name="n")],
-                              [const("mean", mean), const("std", std)]), r'BatchNormalization<epsilon<0>')
-        self.assertEqual(len(r.layers()), 3)
+                              [const("mean", mean), const("std", std)]),
+                        r'DepthwiseConv2D<kernel_size<1>, valid, depth_multiplier<1>, name<"t">>\{\}\(x\)',
+                        r'DepthwiseConv2D<kernel_size<1>, valid, depth_multiplier<1>, use_bias<false>, name<"n">>')
+        np.testing.assert_array_equal(r.weights["t/bias"], -mean.ravel())
+        np.testing.assert_array_equal(r.weights["n/depthwise_kernel"].ravel(), np.float32(1) / std.ravel())
         self.mapped(model([helper.make_node("Sub", ["one", "x"], ["y"], name="inv")], [const("one", np.float32(1))]),
                     r'Rescaling<scale<-1>, offset<1>')
 
@@ -210,6 +213,20 @@ class Mapping(Case):
         self.mapped(model(nodes, [const("w1", rand(2, 3, 1, 1)), const("b1", rand(2)), const("w2", rand(3, 2, 1, 1)), const("b2", rand(3))]),
                     r"GlobalAveragePooling2D<keepdims<true>", r"Conv2D<3, kernel_size<1>, valid, sigmoid",
                     r'Multiply<name<"scale">>\{\}\(x, fc2\)')
+
+    def test_broadcast_mask_global_max_and_elu(self):
+        nodes = [helper.make_node("Conv", ["x", "w"], ["m"], name="mask"), helper.make_node("Mul", ["x", "m"], ["a"], name="masked"),
+                 helper.make_node("Elu", ["a"], ["e"], alpha=0.5, name="elu"), helper.make_node("GlobalMaxPool", ["e"], ["y"], name="gmp")]
+        r = self.mapped(model(nodes, [const("w", rand(1, 3, 1, 1))]), r'Multiply<name<"masked">>\{\}\(x, mask\)',
+                        r'ELU<alpha<"0.5">', r"GlobalMaxPooling2D<keepdims<true>")
+        self.assertIn("ctnn::shape<1, 1, 3>{}", r.hpp)
+
+    def test_vector_output(self):
+        r = self.mapped(model([helper.make_node("Flatten", ["x"], ["f"]), helper.make_node("Gemm", ["f", "W"], ["y"], name="fc")],
+                              [const("W", rand(12, 4))], shape=(1, 3, 2, 2)), r"Dense<4, use_bias<false>", input_shape="2,2,3")
+        self.assertIn("output_shape == ctnn::shape<4>{}", r.hpp)
+        with open(os.path.join(r.out, "net_main.cpp")) as f:
+            self.assertIn("write_npy(*o.save_output, {1, 4}", f.read())
 
     def test_swish(self):
         self.mapped(model([helper.make_node("Sigmoid", ["x"], ["s"]), helper.make_node("Mul", ["x", "s"], ["y"], name="sw")], []),
@@ -582,6 +599,18 @@ class Keras(Case):
         self.assertRegex(r.lines, r"Cropping2D<cropping<1>")
         self.assertEqual(r.weights["up/kernel"].shape, (4, 4, 2, 3))
 
+    def test_keras_relu_forms_batch_norm_without_gamma_and_dense_on_maps(self):
+        cfg = k_functional([k_input(), k_layer("ReLU", "r", ["in"], max_value=None, negative_slope=0.1, threshold=0.5),
+                            k_layer("BatchNormalization", "bn", ["r"], axis=[3], epsilon=0.001, center=True, scale=False),
+                            k_layer("Dense", "d", ["bn"], units=2, activation="elu", use_bias=False)])
+        r = self.imp_file(lambda p: write_h5(p, cfg, {"bn": {"bn/beta": rand(3), "bn/moving_mean": rand(3), "bn/moving_variance": rand(3) ** 2},
+                                                      "d": {"d/kernel": rand(3, 2)}}))
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertRegex(r.lines, r'ReLU<negative_slope<"0.1">, threshold<"0.5">, name<"r">>')
+        self.assertRegex(r.lines, r'BatchNormalization<epsilon<"0.001">, scale<false>, name<"bn">>')
+        self.assertRegex(r.lines, r'Dense<2, use_bias<false>, elu, name<"d">>')
+        self.assertEqual(set(r.weights), {"bn/beta", "bn/moving_mean", "bn/moving_variance", "d/kernel"})
+
     def test_keras2_hard_sigmoid_is_scaled(self):
         cfg = k_functional([k_input(), k_layer("Activation", "hs", ["in"], activation="hard_sigmoid")])
         r = self.imp_file(lambda p: write_h5(p, cfg, {}))
@@ -626,7 +655,7 @@ class Keras(Case):
     def test_refusals(self):
         self.refused(k_functional([k_input(), k_layer("Lambda", "fn", ["in"], function="...")]),
                      r"layer 'fn' \(Lambda\): ctnn has no such layer; supported: .*Conv2D")
-        self.refused(k_functional([k_input(), k_layer("Activation", "a", ["in"], activation="elu")]), r"layer 'a' \(Activation\): activation 'elu'")
+        self.refused(k_functional([k_input(), k_layer("Activation", "a", ["in"], activation="selu")]), r"layer 'a' \(Activation\): activation 'selu'")
         self.refused(k_functional([k_input(), k_layer("MaxPooling2D", "p", ["in"], data_format="channels_first")]),
                      r"layer 'p' \(MaxPooling2D\): data_format channels_first")
         self.refused(k_functional([k_input(), k_layer("Conv2D", "c", ["in"], filters=2, kernel_size=[1, 1], use_bias=False)]),
@@ -706,7 +735,7 @@ class Semantics(unittest.TestCase):
                  n("LeakyRelu", ["q2"], ["l"], alpha=0.1),
                  n("Resize", ["l", "roi", "", "sz"], ["y"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")]
         self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 10, 10)), (10, 10, 3),
-                   ("BatchNormalization", "MaxPooling2D", "AveragePooling2D", "LeakyReLU"))
+                   ("DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D", "LeakyReLU"))
 
     def test_transposed_and_grouped(self):
         n = helper.make_node
