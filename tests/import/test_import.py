@@ -8,7 +8,7 @@
 #   tests/import/test_import.py [Mapping|Refusals|Keras|Semantics|EndToEnd]    (Debian's python3)
 #
 # EndToEnd needs CTNN_SOURCE_DIR (this checkout) and builds with CTNN_CXX (default g++-12); CTest
-# passes both. The NumPy reference below is written from the ONNX operator definitions and shares
+# passes both, and then every generated model whose layers the checkout has is also compiled. The NumPy reference below is written from the ONNX operator definitions and shares
 # no code with the importer.
 # SPDX-License-Identifier: BSL-1.0
 import io
@@ -75,6 +75,40 @@ class Run:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def ctnn_names(src):
+    """The class and option names the ctnn checkout at `src` declares."""
+    found = set()
+    for root, _, files in os.walk(os.path.join(src, "include", "ctnn")):
+        for f in files:
+            with open(os.path.join(root, f)) as h:
+                text = h.read()
+            found |= set(re.findall(r"\bstruct ([A-Za-z_][A-Za-z0-9_]*)\b", text))
+            found |= set(re.findall(r"\busing ([A-Za-z_][A-Za-z0-9_]*) =", text))
+    return found
+
+
+def compile_check(test, directory, name="net"):
+    """Where CTest gives a checkout and a compiler (CTNN_SOURCE_DIR, CTNN_CXX), compiles the model
+    header on its own (-fsyntax-only: its static_asserts are the point) when the checkout declares
+    every layer and option it spells; so each spelling is checked as soon as its layer lands."""
+    src, cxx = os.environ.get("CTNN_SOURCE_DIR"), os.environ.get("CTNN_CXX")
+    if not src or not cxx:
+        return
+    with open(os.path.join(directory, f"{name}.hpp")) as f:
+        body = re.sub(r'"[^"]*"', '""', f.read().split("// clang-format off")[1].split("// clang-format on")[0])
+    used = set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)<", body)) | set(re.findall(r"[<,] *([a-z_][a-z0-9_]*) *[,>]", body))
+    if not used <= ctnn_names(src):
+        return
+    tmp = tempfile.mkdtemp(prefix="ctnn-import-check-")
+    test.addCleanup(shutil.rmtree, tmp, True)
+    check = os.path.join(tmp, "check.cpp")
+    with open(check, "w") as f:
+        f.write(f'#include "{name}.hpp"\nint main() {{ constexpr auto m = imported::{name}(); static_cast<void>(m); }}\n')
+    p = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-I", os.path.join(src, "include"), "-I", directory, check],
+                       capture_output=True, text=True)
+    test.assertEqual(p.returncode, 0, "the generated model does not compile:\n" + p.stderr[:3000])
+
+
 class Case(unittest.TestCase):
     def imp(self, m, **kw):
         r = Run(m, **kw)
@@ -88,6 +122,7 @@ class Case(unittest.TestCase):
         text = "\n".join(r.layers())
         for e in expected:
             self.assertRegex(text, e)
+        compile_check(self, r.out, kw.get("name", "net"))
         return r
 
 
@@ -530,6 +565,7 @@ class Keras(Case):
         r = type("R", (), {})()
         r.status, r.stderr, r.out = p.returncode, p.stderr, out
         if p.returncode == 0:
+            compile_check(self, out)
             with open(os.path.join(out, "net.hpp")) as f:
                 r.lines = "\n".join(l.strip() for l in f if l.strip().startswith("auto "))
             with np.load(os.path.join(out, "net.npz")) as z:
