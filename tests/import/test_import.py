@@ -457,12 +457,48 @@ def np_max_pool(x, k, s):
 
 
 class EndToEnd(Case):
-    """A model of layers every ctnn has, imported, built, run, and compared with NumPy."""
+    """Models imported, built against this checkout, run, and compared with NumPy."""
+
+    def build_and_run(self, r, name, x):
+        """Builds r's project, runs it on NHWC `x`; returns the output and the build directory."""
+        src = os.environ["CTNN_SOURCE_DIR"]
+        build = os.path.join(r.out, "build")
+        cxx = os.environ.get("CTNN_CXX", "g++-12")
+        log = os.path.join(r.tmp, "build.log")
+        with open(log, "w") as f:
+            ok = subprocess.run(["cmake", "-S", r.out, "-B", build, f"-DCTNN_SOURCE_DIR={src}", f"-DCMAKE_CXX_COMPILER={cxx}"],
+                                stdout=f, stderr=subprocess.STDOUT).returncode == 0 and \
+                subprocess.run(["cmake", "--build", build, "-j1"], stdout=f, stderr=subprocess.STDOUT).returncode == 0
+        if not ok:
+            with open(log) as f:
+                self.fail("the generated project did not build:\n" + f.read()[-4000:])
+        np.save(os.path.join(r.tmp, "x.npy"), x)
+        p = subprocess.run([os.path.join(build, f"{name}_main"), "--weights", os.path.join(r.out, f"{name}.npz"), "--input",
+                            os.path.join(r.tmp, "x.npy"), "--save-output", os.path.join(r.tmp, "y.npy"), "--threads", "1"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return np.load(os.path.join(r.tmp, "y.npy")), build
+
+    def setUp(self):
+        if not os.environ.get("CTNN_SOURCE_DIR"):
+            self.skipTest("CTNN_SOURCE_DIR is not set (CTest sets it)")
+
+    def test_pp_lcnet_block(self):
+        """PP-OCRv4's patterns, run by ctnn: once this checkout has the layers they map to."""
+        m = pp_lcnet_model()
+        r = self.mapped(m, input_shape="16,16,3", name="lcnet")
+        with open(os.path.join(r.out, "lcnet.hpp")) as f:
+            used = set(re.findall(r"= ([A-Z][A-Za-z0-9]*)<", f.read()))
+        missing = used - ctnn_names(os.environ["CTNN_SOURCE_DIR"]) - {"Input"}
+        if missing:
+            self.skipTest(f"this checkout has no {', '.join(sorted(missing))} yet")
+        x = rng.uniform(-2, 2, (1, 3, 16, 16)).astype(np.float32)
+        y, _ = self.build_and_run(r, "lcnet", x.transpose(0, 2, 3, 1))
+        want = reference.onnx_forward(m, x).transpose(0, 2, 3, 1)
+        self.assertLess(float(np.max(np.abs(y - want))), 1e-4)
 
     def test_build_and_run(self):
-        src = os.environ.get("CTNN_SOURCE_DIR")
-        if not src:
-            self.skipTest("CTNN_SOURCE_DIR is not set (CTest sets it)")
+        """A model of layers every ctnn has, against a NumPy reference written out here."""
         w1, b1 = rand(4, 3, 3, 3), rand(4)
         w2, b2 = rand(6, 4, 3, 3), rand(6)
         wt, bt = rand(6, 5, 3, 3) * 0.5, rand(5)
@@ -491,22 +527,7 @@ class EndToEnd(Case):
         cat = np.maximum(np.concatenate([up + np_conv(r1, ws, None), r1], axis=1), 0)
         expected = np_conv(cat, wo, bo).transpose(0, 2, 3, 1)  # NHWC
 
-        build = os.path.join(r.out, "build")
-        cxx = os.environ.get("CTNN_CXX", "g++-12")
-        log = os.path.join(r.tmp, "build.log")
-        with open(log, "w") as f:
-            ok = subprocess.run(["cmake", "-S", r.out, "-B", build, f"-DCTNN_SOURCE_DIR={src}", f"-DCMAKE_CXX_COMPILER={cxx}"],
-                                stdout=f, stderr=subprocess.STDOUT).returncode == 0 and \
-                 subprocess.run(["cmake", "--build", build, "-j1"], stdout=f, stderr=subprocess.STDOUT).returncode == 0
-        if not ok:
-            with open(log) as f:
-                self.fail("the generated project did not build:\n" + f.read()[-4000:])
-        np.save(os.path.join(r.tmp, "x.npy"), x.transpose(0, 2, 3, 1))
-        p = subprocess.run([os.path.join(build, "tiny_main"), "--weights", os.path.join(r.out, "tiny.npz"), "--input",
-                            os.path.join(r.tmp, "x.npy"), "--save-output", os.path.join(r.tmp, "y.npy"), "--threads", "1"],
-                           capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        y = np.load(os.path.join(r.tmp, "y.npy"))
+        y, build = self.build_and_run(r, "tiny", x.transpose(0, 2, 3, 1))
         self.assertEqual(y.shape, (1, 12, 12, 2))
         self.assertLess(float(np.max(np.abs(y - expected))), 1e-4)
         # A wrong input is one line and a non-zero exit.
@@ -706,6 +727,37 @@ from ctnn_import import onnx_reader, passes  # noqa: E402
 import reference  # noqa: E402
 
 
+def pp_lcnet_model():
+    """The patterns of PaddleOCR's PP-OCRv4 detector, in small: affine blocks, x·Clip(x+3, 0, 6)/6,
+    depthwise convolutions padded as Paddle pads them, squeeze-and-excitation with HardSigmoid of
+    alpha 1/6 and 0.2, nearest upsampling, transposed convolutions with an added bias."""
+    c = 8
+    f = lambda v: np.float32(v)  # noqa: E731
+    inits = {"w0": rand(c, 3, 3, 3), "g": rand(c), "b": rand(c), "m": rand(c), "v": np.abs(rand(c)) + 0.1,
+             "s1": f([0.9]), "o1": f([0.2]), "three": f(3), "zero": f(0), "six": f(6), "s2": f([1.1]), "o2": f([-0.3]),
+             "wd": rand(c, 1, 3, 3), "bd": rand(c), "w1": rand(2, c, 1, 1), "b1": rand(2), "w2": rand(c, 2, 1, 1), "b2": rand(c),
+             "wr": rand(c, c, 1, 1), "br": rand(c), "scales": f([1, 1, 2, 2]), "roi": np.zeros(0, np.float32),
+             "wt": rand(2 * c, c, 2, 2), "bt": rand(1, c, 1, 1), "wt2": rand(c, 1, 2, 2), "bt2": f([[[[0.1]]]])}
+    n = helper.make_node
+    nodes = [n("Conv", ["x", "w0"], ["c0"], pads=[1, 1, 1, 1], strides=[2, 2]),
+             n("BatchNormalization", ["c0", "g", "b", "m", "v"], ["bn"]),
+             n("Mul", ["s1", "bn"], ["a1"]), n("Add", ["a1", "o1"], ["a2"]),
+             n("Add", ["a2", "three"], ["h1"]), n("Clip", ["h1", "zero", "six"], ["h2"]), n("Mul", ["a2", "h2"], ["h3"]),
+             n("Div", ["h3", "six"], ["hs"]), n("Mul", ["s2", "hs"], ["a3"]), n("Add", ["a3", "o2"], ["a4"]),
+             n("Conv", ["a4", "wd", "bd"], ["dw"], pads=[1, 1, 1, 1], group=c),
+             n("GlobalAveragePool", ["dw"], ["p"]), n("Conv", ["p", "w1", "b1"], ["q"]), n("Relu", ["q"], ["q1"]),
+             n("Conv", ["q1", "w2", "b2"], ["q2"]), n("HardSigmoid", ["q2"], ["q3"], alpha=1 / 6, beta=0.5), n("Mul", ["dw", "q3"], ["se"]),
+             n("Conv", ["se", "wr", "br"], ["r0"]), n("HardSigmoid", ["r0"], ["r1"], alpha=0.2, beta=0.5), n("Mul", ["se", "r1"], ["r2"]),
+             n("Add", ["se", "r2"], ["rse"]),
+             n("Resize", ["rse", "roi", "scales"], ["up"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             n("Resize", ["a4", "roi", "scales"], ["up2"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             n("Concat", ["up", "up2"], ["cat"], axis=1),
+             n("ConvTranspose", ["cat", "wt"], ["t0"], strides=[2, 2]), n("Add", ["t0", "bt"], ["t1"]),
+             n("BatchNormalization", ["t1", "g", "b", "m", "v"], ["t2"]), n("Relu", ["t2"], ["t3"]),
+             n("ConvTranspose", ["t3", "wt2"], ["t4"], strides=[2, 2]), n("Add", ["t4", "bt2"], ["t5"]), n("Sigmoid", ["t5"], ["y"])]
+    return model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 16, 16), opset=11)
+
+
 class Semantics(unittest.TestCase):
     """Each model is evaluated twice in NumPy: as the ONNX file says, and as the importer's layers
     say with Keras' definitions. They must agree to rounding: every mapping and rewrite is exact."""
@@ -732,31 +784,7 @@ class Semantics(unittest.TestCase):
 
     def test_pp_lcnet_block(self):
         """The patterns of PaddleOCR's PP-OCRv4 detector, in small."""
-        c = 8
-        f = lambda v: np.float32(v)  # noqa: E731
-        inits = {"w0": rand(c, 3, 3, 3), "g": rand(c), "b": rand(c), "m": rand(c), "v": np.abs(rand(c)) + 0.1,
-                 "s1": f([0.9]), "o1": f([0.2]), "three": f(3), "zero": f(0), "six": f(6), "s2": f([1.1]), "o2": f([-0.3]),
-                 "wd": rand(c, 1, 3, 3), "bd": rand(c), "w1": rand(2, c, 1, 1), "b1": rand(2), "w2": rand(c, 2, 1, 1), "b2": rand(c),
-                 "wr": rand(c, c, 1, 1), "br": rand(c), "scales": f([1, 1, 2, 2]), "roi": np.zeros(0, np.float32),
-                 "wt": rand(2 * c, c, 2, 2), "bt": rand(1, c, 1, 1), "wt2": rand(c, 1, 2, 2), "bt2": f([[[[0.1]]]])}
-        n = helper.make_node
-        nodes = [n("Conv", ["x", "w0"], ["c0"], pads=[1, 1, 1, 1], strides=[2, 2]),
-                 n("BatchNormalization", ["c0", "g", "b", "m", "v"], ["bn"]),
-                 n("Mul", ["s1", "bn"], ["a1"]), n("Add", ["a1", "o1"], ["a2"]),
-                 n("Add", ["a2", "three"], ["h1"]), n("Clip", ["h1", "zero", "six"], ["h2"]), n("Mul", ["a2", "h2"], ["h3"]),
-                 n("Div", ["h3", "six"], ["hs"]), n("Mul", ["s2", "hs"], ["a3"]), n("Add", ["a3", "o2"], ["a4"]),
-                 n("Conv", ["a4", "wd", "bd"], ["dw"], pads=[1, 1, 1, 1], group=c),
-                 n("GlobalAveragePool", ["dw"], ["p"]), n("Conv", ["p", "w1", "b1"], ["q"]), n("Relu", ["q"], ["q1"]),
-                 n("Conv", ["q1", "w2", "b2"], ["q2"]), n("HardSigmoid", ["q2"], ["q3"], alpha=1 / 6, beta=0.5), n("Mul", ["dw", "q3"], ["se"]),
-                 n("Conv", ["se", "wr", "br"], ["r0"]), n("HardSigmoid", ["r0"], ["r1"], alpha=0.2, beta=0.5), n("Mul", ["se", "r1"], ["r2"]),
-                 n("Add", ["se", "r2"], ["rse"]),
-                 n("Resize", ["rse", "roi", "scales"], ["up"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
-                 n("Resize", ["a4", "roi", "scales"], ["up2"], mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
-                 n("Concat", ["up", "up2"], ["cat"], axis=1),
-                 n("ConvTranspose", ["cat", "wt"], ["t0"], strides=[2, 2]), n("Add", ["t0", "bt"], ["t1"]),
-                 n("BatchNormalization", ["t1", "g", "b", "m", "v"], ["t2"]), n("Relu", ["t2"], ["t3"]),
-                 n("ConvTranspose", ["t3", "wt2"], ["t4"], strides=[2, 2]), n("Add", ["t4", "bt2"], ["t5"]), n("Sigmoid", ["t5"], ["y"])]
-        g = self.agree(model(nodes, [const(k, v) for k, v in inits.items()], shape=(1, 3, 16, 16), opset=11), (16, 16, 3),
+        g = self.agree(pp_lcnet_model(), (16, 16, 3),
                        ("Rescaling", "DepthwiseConv2D", "Multiply", "GlobalAveragePooling2D", "UpSampling2D", "Conv2DTranspose", "ZeroPadding2D"))
         self.assertEqual(sum(l.kind == "Activation" and l.options["activation"] == "hard_swish" for l in g.layers), 1)
 
