@@ -3,7 +3,6 @@
 # the emitter prints it. Shapes are computed here with Keras' rules, independently of the readers'
 # own formulas, so that a reader whose arithmetic disagrees with the layer it emits is caught.
 # SPDX-License-Identifier: BSL-1.0
-import math
 import re
 from fractions import Fraction
 
@@ -342,15 +341,3 @@ def cpp_identifier(name):
     if s in _CTNN_NAMES:
         s += "_"
     return s
-
-
-def is_close_to(x, fr):
-    return np.float32(x) == np.float32(float(fr))
-
-
-def ceil_div(a, b):
-    return -(-a // b)
-
-
-__all__ = ["Refusal", "refuse", "Layer", "Graph", "sanitise", "cpp_identifier", "float32_literal",
-           "rational_literal", "file_fraction", "same_pads", "window_length", "transpose_length", "math"]

@@ -597,7 +597,7 @@ class Keras(Case):
         k, b = rand(3, 3, 3, 4), rand(4)
         g, be, mm, mv = rand(4), rand(4), rand(4), np.abs(rand(4))
         dk = rand(3, 3, 4, 1)
-        dense_k, dense_b = rand(4, 2), rand(2)
+        dense_k, dense_b = rand(8, 2), rand(2)
         inner = {"class_name": "Sequential", "name": "features", "config": {"name": "features", "layers": [
             {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
                                                          "depth_multiplier": 1, "use_bias": False, "activation": "linear"}},
@@ -618,7 +618,7 @@ class Keras(Case):
             "conv": {"conv/kernel": k, "conv/bias": b},
             "bn": {"bn/gamma": g, "bn/beta": be, "bn/moving_mean": mm, "bn/moving_variance": mv},
             "features": {"dw/depthwise_kernel": dk},
-            "fc": {"fc/kernel": rand(8, 2), "fc/bias": dense_b}}), input_shape="7,7,3")
+            "fc": {"fc/kernel": dense_k, "fc/bias": dense_b}}), input_shape="7,7,3")
         self.assertEqual(r.status, 0, r.stderr)
         for e in (r'ZeroPadding2D<padding<0, 1, 0, 1>, name<"pad">>', r'Conv2D<4, kernel_size<3>, valid, relu, name<"conv">>',
                   r'BatchNormalization<epsilon<"1.001e-5">', r'DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<1>, use_bias<false>',
@@ -628,6 +628,7 @@ class Keras(Case):
         np.testing.assert_array_equal(r.weights["conv/kernel"], k)
         np.testing.assert_array_equal(r.weights["bn/moving_variance"], mv)
         np.testing.assert_array_equal(r.weights["dw/depthwise_kernel"], dk)
+        np.testing.assert_array_equal(r.weights["fc/kernel"], dense_k)
 
     def test_keras3_zip(self):
         def write(path):
