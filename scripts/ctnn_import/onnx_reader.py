@@ -792,6 +792,12 @@ def identity(r, ins):
     return r.act(ins[0])
 
 
+def cast(r, ins):
+    if _CAST.get(r.attr("to")) is not np.float32:
+        refuse(r.where, "Cast", f"casts a map to ONNX type {r.attr('to')}", "float32 (the identity on ctnn's maps)")
+    return r.act(ins[0])
+
+
 def dropout(r, ins):
     if len(ins) > 2 and ins[2] is not None and bool(r.const(ins[2], "training_mode")):
         refuse(r.where, "Dropout", "training_mode true", "inference (Dropout is then the identity)")
@@ -851,6 +857,7 @@ OPS = {
     "Gemm": (gemm, "alpha 1, beta 1 -> Dense"),
     "MatMul": (matmul, "by a constant -> Dense"),
     "Identity": (identity, "nothing"),
+    "Cast": (cast, "to float32: nothing"),
     "Dropout": (dropout, "inference: nothing"),
     "Pad": (pad, "constant zeros on H and W -> ZeroPadding2D"),
 }

@@ -318,6 +318,11 @@ class Mapping(Case):
     def test_names_that_are_ctnn_options_are_renamed(self):
         self.mapped(model([helper.make_node("Relu", ["x"], ["y"], name="relu"), ], []), r'auto relu_ = Activation<relu, name<"relu">>')
 
+    def test_identities(self):
+        r = self.mapped(model([helper.make_node("Cast", ["x"], ["c"], to=TensorProto.FLOAT), helper.make_node("Identity", ["c"], ["d"]),
+                               helper.make_node("Dropout", ["d"], ["e"]), helper.make_node("Relu", ["e"], ["y"])], []), r"Activation<relu")
+        self.assertEqual(len(r.layers()), 2)
+
     def test_unused_nodes_are_not_mapped(self):
         self.mapped(model([helper.make_node("Relu", ["x"], ["y"]), helper.make_node("LRN", ["x"], ["unused"], size=3)], []),
                     r"Activation<relu")
