@@ -287,3 +287,35 @@ def _keras_forward(graph, x):
             raise NotImplementedError(k)
         env[l.name] = y
     return env[graph.output]
+
+
+# --- PP-OCRv4's input -----------------------------------------------------------------------------
+def text_page(h, w):
+    """A white page with dark lines of stroke "glyphs", made by integer arithmetic alone (no random
+    generator, so the same on every machine and NumPy): something a text detector responds to."""
+    page = np.full((h, w, 3), 255, np.uint8)
+    line_height, pitch = max(h // 10, 6), max(h // 6, 10)
+    for top in range(pitch // 2, h - line_height, pitch):
+        step = max(w // 24, 4)
+        for x0 in range(w // 16, w - w // 16, step):
+            k = (top * 7 + (x0 // step) * 3 + (x0 // step) ** 2) % 5
+            cell = step - 1
+            if k in (0, 1):  # a vertical stroke
+                c = x0 + (k * cell) // 2
+                page[top:top + line_height, c:c + max(cell // 4, 1)] = 20
+            elif k in (2, 3):  # a horizontal one
+                r = top + ((k - 2) * line_height) // 2
+                page[r:r + max(line_height // 5, 1), x0:x0 + cell] = 20
+            else:  # a box
+                page[top:top + line_height, x0:x0 + 1] = 20
+                page[top:top + 1, x0:x0 + cell] = 20
+    return page
+
+
+def ppocr_input(page_bgr):
+    """PaddleOCR's detector preprocessing (tools/infer/predict_det.py): the image as OpenCV reads it,
+    BGR; x/255, minus mean [0.485, 0.456, 0.406], over std [0.229, 0.224, 0.225], in that channel
+    order; then NCHW."""
+    mean, std = np.float32([0.485, 0.456, 0.406]), np.float32([0.229, 0.224, 0.225])
+    x = (page_bgr.astype(np.float32) / np.float32(255) - mean) / std
+    return np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32)

@@ -828,6 +828,18 @@ class Semantics(unittest.TestCase):
         got = reference.keras_forward(g, x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
         self.assertLess(float(np.max(np.abs(got - reference.onnx_forward(m, x)))), 1e-6)
 
+    def test_ppocr_detector_against_onnxruntime(self):
+        """The imported PP-OCRv4 on a 128x128 text page against onnxruntime 1.20.1's output,
+        committed by scripts/make-ppocr-fixtures: the real oracle, beside this file's own."""
+        path = os.environ.get("CTNN_PPOCR_MODEL", os.path.join(ROOT, ".cache", "ppocr", "ch_PP-OCRv4_det_infer.onnx"))
+        if not os.path.exists(path):
+            self.skipTest(f"{path} not fetched (scripts/fetch-ppocr)")
+        want = np.load(os.path.join(HERE, "fixtures", "ppocr_det_128.npy"))
+        g = passes.run(onnx_reader.Reader(path, (128, 128, 3)).read())
+        got = reference.keras_forward(g, reference.ppocr_input(reference.text_page(128, 128)).transpose(0, 2, 3, 1))
+        self.assertGreater(float(want.max()), 0.99)  # the page's lines are found
+        self.assertLess(float(np.max(np.abs(got - want))), 1e-4)
+
     def test_torchvision_resnet_stem_and_classifier(self):
         """As torch.onnx.export writes ResNet: a 7x7/2 stem padded 3 (TensorFlow would pad 2 and 3),
         a ReLU, a 3x3/2 max pool padded 1, global pooling, x.flatten(1) and a Linear."""
