@@ -2,7 +2,8 @@
 # of ONNX graphs (NCHW, from the operator definitions) for the ops the tests use, and an evaluator
 # of the importer's layer IR with Keras' semantics (NHWC). An import is right when the two agree:
 # that checks each mapping and rewrite (padding choices, fusions, folded biases, exact constants)
-# before, and independently of, ctnn running it.
+# before, and independently of, ctnn running it. Also PP-OCRv4's test input: a procedural text page
+# and PaddleOCR's preprocessing of it.
 # SPDX-License-Identifier: BSL-1.0
 import numpy as np
 from onnx import helper, numpy_helper
