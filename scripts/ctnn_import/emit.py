@@ -209,8 +209,11 @@ MAIN = r"""// {name}_main: runs the imported model {name} (see {name}.hpp) on on
 #include <ctnn/io/weights.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -270,7 +273,18 @@ options parse(int argc, char** argv) {{
     return o;
 }}
 
+/// Fails now, not after the forward pass, if `path` cannot be written; leaves no file behind.
+void check_writable(const std::string& path) {{
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(path, ec);
+    std::FILE* file = std::fopen(path.c_str(), "ab");
+    if (file == nullptr) throw ctnn::io::file_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    std::fclose(file);
+    if (!existed) std::filesystem::remove(path, ec);
+}}
+
 int run(const options& o) {{
+    check_writable(*o.save_output);
     const auto a = ctnn::io::read_npy(*o.input);
     const std::vector<std::int64_t> expected{{1, {h}, {w}, {c}}};
     if (a.shape != expected)

@@ -540,6 +540,13 @@ class EndToEnd(Case):
                             os.path.join(r.tmp, "y.npy"), "--save-output", os.path.join(r.tmp, "z.npy")], capture_output=True, text=True)
         self.assertEqual(p.returncode, 1)
         self.assertRegex(p.stderr, r"^tiny_main: .*y.npy: has shape \(1, 12, 12, 2\), expected \(1, 12, 12, 3\)\n$")
+        p = subprocess.run([os.path.join(build, "tiny_main"), "--weights", os.path.join(r.out, "tiny.npz"), "--input",
+                            os.path.join(r.tmp, "x.npy"), "--save-output", os.path.join(r.tmp, "nowhere", "z.npy")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"^tiny_main: .*nowhere/z.npy: cannot write \(No such file or directory\)\n$")
+        p = subprocess.run([os.path.join(build, "tiny_main"), "--input", "x.npy"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"^tiny_main: --weights, --input and --save-output are required \(see --help\)\n$")
 
 
 # --- Keras ------------------------------------------------------------------------------------
