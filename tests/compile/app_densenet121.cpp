@@ -1,0 +1,28 @@
+// keras.applications.DenseNet121, proven: Keras' published totals, and each dense block growing
+// its channels by 32 per conv block.
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/models/densenet.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto densenet = models::DenseNet121();
+using M = decltype(densenet);
+template <fixed_string S>
+constexpr dims at = node_named_t<M, S>::output_shape;
+
+static_assert(M::total_params == 8'062'504);
+static_assert(M::trainable_params == 7'978'856);
+static_assert(M::non_trainable_params == 83'648);
+static_assert(expect_shape<at<"pool1">, shape<56, 56, 64>{}>);
+static_assert(expect_shape<at<"conv2_block6_concat">, shape<56, 56, 64 + 6 * 32>{}>);
+static_assert(expect_shape<at<"pool2_pool">, shape<28, 28, 128>{}>);
+static_assert(expect_shape<at<"conv3_block12_concat">, shape<28, 28, 128 + 12 * 32>{}>);
+static_assert(expect_shape<at<"pool3_pool">, shape<14, 14, 256>{}>);
+static_assert(expect_shape<at<"conv4_block24_concat">, shape<14, 14, 256 + 24 * 32>{}>);
+static_assert(expect_shape<at<"pool4_pool">, shape<7, 7, 512>{}>);
+static_assert(expect_shape<at<"conv5_block16_concat">, shape<7, 7, 512 + 16 * 32>{}>);
+static_assert(expect_shape<M::output_shape, shape<1000>{}>);
+}  // namespace
+
+int main() {}

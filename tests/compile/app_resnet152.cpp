@@ -1,0 +1,18 @@
+// keras.applications.ResNet152, proven: Keras' published totals, over 500 layers.
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/models/resnet.hpp>
+
+namespace {
+using namespace ctnn;
+
+constexpr auto resnet = models::ResNet152();
+using M = decltype(resnet);
+
+static_assert(M::total_params == 60'419'944);
+static_assert(M::trainable_params == 60'268'520);
+static_assert(M::non_trainable_params == 151'424);
+static_assert(expect_shape<node_named_t<M, "conv4_block36_out">::output_shape, shape<14, 14, 1024>{}>);
+static_assert(expect_shape<M::output_shape, shape<1000>{}>);
+}  // namespace
+
+int main() {}
