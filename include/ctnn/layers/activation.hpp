@@ -15,31 +15,15 @@
 namespace ctnn {
 
 template <class... Options>
-struct Activation : layer_base<Activation<Options...>>, no_weights {
+struct Activation : elementwise_layer<Activation<Options...>> {
     static constexpr std::string_view kind = "Activation";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
-    using input_ranks = any_rank;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
 
     static constexpr bool check_hyperparameters() {
         return detail::check_options<Activation, void(linear), Options...>::value &&
                detail::check_name<Activation, Options...>();
     }
-
-    template <dims In>
-    static constexpr bool accepts = In.height > 0 && In.width > 0;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 
 }  // namespace ctnn

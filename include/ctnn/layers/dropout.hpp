@@ -24,9 +24,8 @@ template <number V> struct stddev { using option_kind = stddev<0>; static conste
 namespace detail {
 /// What the three share: one input, kept as it is. `Kind` is the option each requires.
 template <class Derived, class Kind, class... Options>
-struct inference_identity : layer_base<Derived>, no_weights {
+struct inference_identity : elementwise_layer<Derived> {
     using layer_name = option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
     static constexpr number amount = option_or<Kind, missing_number, Options...>::value;
 
     static constexpr bool check_hyperparameters() {
@@ -45,38 +44,23 @@ struct inference_identity : layer_base<Derived>, no_weights {
             return ok;
         }
     }
-
-    template <dims In>
-    static constexpr bool accepts = true;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 }  // namespace detail
 
 template <class... Options>
 struct Dropout : detail::inference_identity<Dropout<Options...>, rate<0>, Options...> {
     static constexpr std::string_view kind = "Dropout";
-    using input_ranks = any_rank;
 };
 
 template <class... Options>
 struct SpatialDropout2D : detail::inference_identity<SpatialDropout2D<Options...>, rate<0>, Options...> {
     static constexpr std::string_view kind = "SpatialDropout2D";
+    using input_ranks = ranks<3>;  // it drops whole channels of a map, as Keras' takes 4-D input only
 };
 
 template <class... Options>
 struct GaussianNoise : detail::inference_identity<GaussianNoise<Options...>, stddev<0>, Options...> {
     static constexpr std::string_view kind = "GaussianNoise";
-    using input_ranks = any_rank;
 };
 
 }  // namespace ctnn

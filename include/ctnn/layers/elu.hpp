@@ -15,31 +15,15 @@ namespace ctnn {
 template <number V> struct alpha { using option_kind = alpha<0>; static constexpr number value = V; };
 
 template <class... Options>
-struct ELU : layer_base<ELU<Options...>>, no_weights {
+struct ELU : elementwise_layer<ELU<Options...>> {
     static constexpr std::string_view kind = "ELU";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
-    using input_ranks = any_rank;
 
     static constexpr number alpha_value = detail::option_or<alpha<0>, alpha<1>, Options...>::value;
 
     static constexpr bool check_hyperparameters() {
         return detail::check_options<ELU, void(alpha<0>), Options...>::value && detail::check_name<ELU, Options...>();
     }
-
-    template <dims In>
-    static constexpr bool accepts = true;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 
 }  // namespace ctnn

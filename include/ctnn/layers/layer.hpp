@@ -115,6 +115,28 @@ struct layer_base {
     }
 };
 
+/// What the layers that map every value on its own share (activations, ReLU, ELU, Rescaling,
+/// Dropout at inference): one input of any shape and rank, the same shape out, no weights.
+template <class Derived>
+struct elementwise_layer : layer_base<Derived>, no_weights {
+    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
+    using input_ranks = any_rank;
+
+    template <dims In>
+    static constexpr bool accepts = true;
+
+    template <dims In>
+    static constexpr verdict check_inputs() {
+        return verdict::accept();
+    }
+
+    template <dims In>
+    static constexpr dims output_shape = In;
+
+    template <dims In>
+    static constexpr std::int64_t params = 0;
+};
+
 /// Whether layer `L` takes inputs of these shapes; silent, for `requires` and negative tests.
 template <class L, class... Shapes>
 concept accepts = (sizeof...(Shapes) >= L::min_inputs) && (sizeof...(Shapes) <= L::max_inputs) &&

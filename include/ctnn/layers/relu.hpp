@@ -28,11 +28,9 @@ template <number V> struct negative_slope { using option_kind = negative_slope<0
 template <number V> struct threshold { using option_kind = threshold<0>; static constexpr number value = V; };
 
 template <class... Options>
-struct ReLU : layer_base<ReLU<Options...>>, no_weights {
+struct ReLU : elementwise_layer<ReLU<Options...>> {
     static constexpr std::string_view kind = "ReLU";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
-    using input_ranks = any_rank;
 
     /// Keras' max_value=None: no cap.
     static constexpr bool capped = detail::count_kind<max_value<0>, Options...> != 0;
@@ -57,28 +55,12 @@ struct ReLU : layer_base<ReLU<Options...>>, no_weights {
             return cap_ok && slope_ok && from_ok;
         }
     }
-
-    template <dims In>
-    static constexpr bool accepts = true;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 
 template <class... Options>
-struct LeakyReLU : layer_base<LeakyReLU<Options...>>, no_weights {
+struct LeakyReLU : elementwise_layer<LeakyReLU<Options...>> {
     static constexpr std::string_view kind = "LeakyReLU";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
-    using input_ranks = any_rank;
 
     static constexpr number slope = detail::option_or<negative_slope<0>, negative_slope<"0.3">, Options...>::value;
 
@@ -94,20 +76,6 @@ struct LeakyReLU : layer_base<LeakyReLU<Options...>>, no_weights {
             return ok;
         }
     }
-
-    template <dims In>
-    static constexpr bool accepts = true;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 
 }  // namespace ctnn

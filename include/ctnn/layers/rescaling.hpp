@@ -17,11 +17,9 @@ namespace ctnn {
 template <number V> struct offset { using option_kind = offset<0>; static constexpr number value = V; };
 
 template <class... Options>
-struct Rescaling : layer_base<Rescaling<Options...>>, no_weights {
+struct Rescaling : elementwise_layer<Rescaling<Options...>> {
     static constexpr std::string_view kind = "Rescaling";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
-    static constexpr std::size_t min_inputs = 1, max_inputs = 1;
-    using input_ranks = any_rank;
 
     static constexpr number factor = detail::option_or<scale<0>, detail::missing_number, Options...>::value;
     static constexpr number shift = detail::option_or<offset<0>, offset<0>, Options...>::value;
@@ -30,20 +28,6 @@ struct Rescaling : layer_base<Rescaling<Options...>>, no_weights {
         return detail::check_options<Rescaling, void(scale<0>, offset<0>), Options...>::value &&
                detail::check_name<Rescaling, Options...>() && detail::require_option<Rescaling, scale<0>, Options...>();
     }
-
-    template <dims In>
-    static constexpr bool accepts = true;
-
-    template <dims In>
-    static constexpr verdict check_inputs() {
-        return verdict::accept();
-    }
-
-    template <dims In>
-    static constexpr dims output_shape = In;
-
-    template <dims In>
-    static constexpr std::int64_t params = 0;
 };
 
 }  // namespace ctnn
