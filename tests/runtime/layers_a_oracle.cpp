@@ -14,101 +14,66 @@
 #include <string>
 #include <vector>
 
+#include "torch_fixture.hpp"
+
 namespace {
 using namespace ctnn;
 
-const std::string fixtures = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtures/oracle/";
-
-template <class In, class Out>
-void check_against_torch_a(Model<In, Out> model, const std::string& name) {
-    INFO("fixture " << name);
-    network net{model};
-    io::load_weights(net, fixtures + name + ".weights.npz");
-    const io::npz_reader arrays(fixtures + name + ".io.npz");
-
-    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
-    const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
-    REQUIRE(!x_shape.empty());
-    const int batch = static_cast<int>(x_shape[0]);
-    // The fixture's arrays have the batch shapes Keras gives these samples: (N, n), (N, W, C), (N, H, W, C).
-    REQUIRE(x_shape == io::batch_shape(batch, in));
-    REQUIRE(y_shape == io::batch_shape(batch, out));
-
-    tensor<shape_of<in>> x(batch);
-    arrays.read("x", {x.data(), x.size()});
-    std::vector<float> want(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out.size()));
-    arrays.read("y", want);
-
-    const auto got = net(x);
-    std::size_t bad = 0;
-    float worst = 0.0f;
-    for (std::size_t i = 0; i != want.size(); ++i) {
-        const float error = std::abs(got.data()[i] - want[i]) / (1.0f + std::abs(want[i]));
-        worst = std::max(worst, error);
-        bad += !(error <= 1e-4f);
-    }
-    INFO("worst relative error " << worst);
-    CHECK(bad == 0);
-}
-
-template <class Layer, class Shape>
-auto one_layer() {
-    auto x = Input<Shape, name<"x">>{}();
-    return Model{x, Layer{}(x)};
-}
+using torch_fixture::check_against_torch;
+using torch_fixture::one_layer;
 }  // namespace
 
 TEST_CASE("a classifier head (Flatten, Dense relu, Dense softmax) matches PyTorch") {
     auto x = Input<shape<4, 3, 5>, name<"x">>{}();
     auto f = Flatten<name<"flatten">>{}(x);
     auto h = Dense<16, relu, name<"fc1">>{}(f);
-    check_against_torch_a(Model{x, Dense<7, softmax, name<"predictions">>{}(h)}, "a_flatten_dense_softmax");
+    check_against_torch(Model{x, Dense<7, softmax, name<"predictions">>{}(h)}, "a_flatten_dense_softmax");
 }
 
 TEST_CASE("Dense on every rank matches PyTorch: per pixel of a map, a vector, rank 2") {
-    check_against_torch_a(one_layer<Dense<5, no_bias, gelu, name<"proj">>, shape<3, 4, 6>>(), "a_dense_per_pixel_gelu");
-    check_against_torch_a(one_layer<Dense<3, ctnn::tanh, name<"fc">>, shape<9>>(), "a_dense_vector_tanh");
-    check_against_torch_a(one_layer<Dense<6, sigmoid, name<"fc">>, shape<5, 4>>(), "a_dense_rank2_sigmoid");
+    check_against_torch(one_layer<Dense<5, no_bias, gelu, name<"proj">>, shape<3, 4, 6>>(), "a_dense_per_pixel_gelu");
+    check_against_torch(one_layer<Dense<3, ctnn::tanh, name<"fc">>, shape<9>>(), "a_dense_vector_tanh");
+    check_against_torch(one_layer<Dense<6, sigmoid, name<"fc">>, shape<5, 4>>(), "a_dense_rank2_sigmoid");
 }
 
 TEST_CASE("GlobalAveragePooling2D and GlobalMaxPooling2D (keepdims) match PyTorch") {
-    check_against_torch_a(one_layer<GlobalAveragePooling2D<name<"g">>, shape<5, 7, 4>>(), "a_global_average_pooling");
-    check_against_torch_a(one_layer<GlobalMaxPooling2D<keepdims<true>, name<"g">>, shape<5, 7, 4>>(),
+    check_against_torch(one_layer<GlobalAveragePooling2D<name<"g">>, shape<5, 7, 4>>(), "a_global_average_pooling");
+    check_against_torch(one_layer<GlobalMaxPooling2D<keepdims<true>, name<"g">>, shape<5, 7, 4>>(),
                           "a_global_max_pooling_keepdims");
 }
 
 TEST_CASE("activation functions match PyTorch (hard_sigmoid as Keras 3, exact gelu)") {
     using S = shape<3, 4, 5>;
-    check_against_torch_a(one_layer<Activation<relu6, name<"a">>, S>(), "a_activation_relu6");
-    check_against_torch_a(one_layer<Activation<hard_sigmoid, name<"a">>, S>(), "a_activation_hard_sigmoid");
-    check_against_torch_a(one_layer<Activation<swish, name<"a">>, S>(), "a_activation_silu");
-    check_against_torch_a(one_layer<Activation<hard_swish, name<"a">>, S>(), "a_activation_hard_silu");
-    check_against_torch_a(one_layer<Activation<gelu, name<"a">>, S>(), "a_activation_gelu");
-    check_against_torch_a(one_layer<Activation<softplus, name<"a">>, S>(), "a_activation_softplus");
-    check_against_torch_a(one_layer<Activation<elu, name<"a">>, S>(), "a_activation_elu");
+    check_against_torch(one_layer<Activation<relu6, name<"a">>, S>(), "a_activation_relu6");
+    check_against_torch(one_layer<Activation<hard_sigmoid, name<"a">>, S>(), "a_activation_hard_sigmoid");
+    check_against_torch(one_layer<Activation<swish, name<"a">>, S>(), "a_activation_silu");
+    check_against_torch(one_layer<Activation<hard_swish, name<"a">>, S>(), "a_activation_hard_silu");
+    check_against_torch(one_layer<Activation<gelu, name<"a">>, S>(), "a_activation_gelu");
+    check_against_torch(one_layer<Activation<softplus, name<"a">>, S>(), "a_activation_softplus");
+    check_against_torch(one_layer<Activation<elu, name<"a">>, S>(), "a_activation_elu");
 }
 
 TEST_CASE("ReLU, LeakyReLU and ELU layers match Keras' formulas computed by PyTorch") {
     using S = shape<3, 4, 5>;
-    check_against_torch_a(one_layer<ReLU<max_value<6>, name<"r">>, S>(), "a_relu_max_value_6");
-    check_against_torch_a(one_layer<ReLU<max_value<5>, negative_slope<"0.1">, threshold<"1.5">, name<"r">>, S>(),
+    check_against_torch(one_layer<ReLU<max_value<6>, name<"r">>, S>(), "a_relu_max_value_6");
+    check_against_torch(one_layer<ReLU<max_value<5>, negative_slope<"0.1">, threshold<"1.5">, name<"r">>, S>(),
                           "a_relu_slope_threshold_cap");
-    check_against_torch_a(one_layer<LeakyReLU<name<"l">>, S>(), "a_leaky_relu_default");
-    check_against_torch_a(one_layer<ELU<alpha<"0.5">, name<"e">>, S>(), "a_elu_alpha");
+    check_against_torch(one_layer<LeakyReLU<name<"l">>, S>(), "a_leaky_relu_default");
+    check_against_torch(one_layer<ELU<alpha<"0.5">, name<"e">>, S>(), "a_elu_alpha");
 }
 
 TEST_CASE("PReLU matches Keras' formula computed by PyTorch: alpha shared over H and W, and per element") {
-    check_against_torch_a(one_layer<PReLU<shared_axes<1, 2>, name<"prelu">>, shape<3, 4, 5>>(), "a_prelu_shared_hw");
-    check_against_torch_a(one_layer<PReLU<name<"prelu">>, shape<4, 6>>(), "a_prelu_rank2");
+    check_against_torch(one_layer<PReLU<shared_axes<1, 2>, name<"prelu">>, shape<3, 4, 5>>(), "a_prelu_shared_hw");
+    check_against_torch(one_layer<PReLU<name<"prelu">>, shape<4, 6>>(), "a_prelu_rank2");
 }
 
 TEST_CASE("Softmax, Rescaling, Reshape and Dropout match PyTorch") {
-    check_against_torch_a(one_layer<Softmax<name<"s">>, shape<10>>(), "a_softmax_vector");
-    check_against_torch_a(one_layer<Rescaling<scale<"2/255">, offset<-1>, name<"r">>, shape<4, 4, 3>>(), "a_rescaling");
+    check_against_torch(one_layer<Softmax<name<"s">>, shape<10>>(), "a_softmax_vector");
+    check_against_torch(one_layer<Rescaling<scale<"2/255">, offset<-1>, name<"r">>, shape<4, 4, 3>>(), "a_rescaling");
     auto x = Input<shape<24>, name<"x">>{}();
     auto r = Reshape<target_shape<2, 4, 3>, name<"to_map">>{}(x);
     auto d = Dropout<rate<"0.5">, name<"drop">>{}(r);
-    check_against_torch_a(Model{x, Reshape<target_shape<2, -1>, name<"to_rank2">>{}(d)}, "a_reshape_dropout");
+    check_against_torch(Model{x, Reshape<target_shape<2, -1>, name<"to_rank2">>{}(d)}, "a_reshape_dropout");
 }
 
 TEST_CASE("the summary prints vectors and rank-2 shapes as Keras does") {

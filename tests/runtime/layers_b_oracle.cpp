@@ -12,50 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "torch_fixture.hpp"
+
 namespace {
 using namespace ctnn;
 
-const std::string fixtures = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtures/oracle/";
-
-template <class In, class Out>
-void check_against_torch(Model<In, Out> model, const std::string& name) {
-    INFO("fixture " << name);
-    network net{model};
-    io::load_weights(net, fixtures + name + ".weights.npz");
-    const io::npz_reader arrays(fixtures + name + ".io.npz");
-
-    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
-    const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
-    REQUIRE(x_shape.size() == 4);
-    REQUIRE(x_shape == std::vector<std::int64_t>{x_shape[0], in.height, in.width, in.channels});
-    REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.height, out.width, out.channels});
-
-    const int batch = static_cast<int>(x_shape[0]);
-    tensor<shape_of<in>> x(batch);
-    arrays.read("x", {x.data(), x.size()});
-    std::vector<float> want(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out.size()));
-    arrays.read("y", want);
-
-    for (int threads : {1, 3}) {
-        CAPTURE(threads);
-        const auto got = net(x, {.threads = threads});
-        std::size_t bad = 0;
-        float worst = 0.0f;
-        for (std::size_t i = 0; i != want.size(); ++i) {
-            const float error = std::abs(got.data()[i] - want[i]) / (1.0f + std::abs(want[i]));
-            worst = std::max(worst, error);
-            bad += !(error <= 1e-4f);
-        }
-        INFO("worst relative error " << worst);
-        CHECK(bad == 0);
-    }
-}
-
-template <class Layer, class Shape>
-auto single() {
-    auto x = Input<Shape, name<"x">>{}();
-    return Model{x, Layer{}(x)};
-}
+using torch_fixture::check_against_torch;
+using torch_fixture::one_layer;
 
 constexpr auto conv_bn_relu() {
     auto x = Input<shape<7, 6, 3>, name<"x">>{}();
@@ -105,16 +68,16 @@ TEST_CASE("BatchNormalization matches PyTorch: folded into a convolution, on its
     static_assert(folding<decltype(conv_bn_relu())>.count == 1);
     static_assert(folding<decltype(residual_block())>.count == 3);
     check_against_torch(conv_bn_relu(), "b_batch_norm_folded");
-    check_against_torch(single<BatchNormalization<center<false>, name<"bn">>, shape<5, 4, 6>>(), "b_batch_norm_alone");
+    check_against_torch(one_layer<BatchNormalization<center<false>, name<"bn">>, shape<5, 4, 6>>(), "b_batch_norm_alone");
     check_against_torch(residual_block(), "b_residual_block");
 }
 
 TEST_CASE("DepthwiseConv2D matches PyTorch: multiplier 2 strided same, dilated valid, folded with BatchNormalization") {
-    check_against_torch(single<DepthwiseConv2D<kernel_size<3>, strides<2>, same, depth_multiplier<2>, relu, name<"dw">>,
+    check_against_torch(one_layer<DepthwiseConv2D<kernel_size<3>, strides<2>, same, depth_multiplier<2>, relu, name<"dw">>,
                                shape<9, 8, 4>>(),
                         "b_depthwise");
     check_against_torch(
-        single<DepthwiseConv2D<kernel_size<3, 2>, dilation_rate<2>, no_bias, name<"dw">>, shape<9, 10, 5>>(),
+        one_layer<DepthwiseConv2D<kernel_size<3, 2>, dilation_rate<2>, no_bias, name<"dw">>, shape<9, 10, 5>>(),
         "b_depthwise_dilated");
     static_assert(folding<decltype(depthwise_bn_relu())>.count == 1);
     check_against_torch(depthwise_bn_relu(), "b_depthwise_bn");
@@ -122,9 +85,9 @@ TEST_CASE("DepthwiseConv2D matches PyTorch: multiplier 2 strided same, dilated v
 
 TEST_CASE("SeparableConv2D and grouped Conv2D match PyTorch") {
     check_against_torch(
-        single<SeparableConv2D<5, kernel_size<3>, same, depth_multiplier<2>, ctnn::tanh, name<"sep">>, shape<8, 7, 3>>(),
+        one_layer<SeparableConv2D<5, kernel_size<3>, same, depth_multiplier<2>, ctnn::tanh, name<"sep">>, shape<8, 7, 3>>(),
         "b_separable");
-    check_against_torch(single<Conv2D<9, kernel_size<3>, strides<2>, groups<3>, relu, name<"conv">>, shape<7, 7, 6>>(),
+    check_against_torch(one_layer<Conv2D<9, kernel_size<3>, strides<2>, groups<3>, relu, name<"conv">>, shape<7, 7, 6>>(),
                         "b_grouped_conv");
 }
 
@@ -134,6 +97,6 @@ TEST_CASE("broadcasting merges match PyTorch: a squeeze-and-excitation gate, HxW
 }
 
 TEST_CASE("bilinear UpSampling2D matches PyTorch's interpolate(align_corners=False)") {
-    check_against_torch(single<UpSampling2D<size<2>, bilinear, name<"up">>, shape<3, 4, 2>>(), "b_bilinear");
-    check_against_torch(single<UpSampling2D<size<3, 2>, bilinear, name<"up">>, shape<4, 3, 3>>(), "b_bilinear_uneven");
+    check_against_torch(one_layer<UpSampling2D<size<2>, bilinear, name<"up">>, shape<3, 4, 2>>(), "b_bilinear");
+    check_against_torch(one_layer<UpSampling2D<size<3, 2>, bilinear, name<"up">>, shape<4, 3, 3>>(), "b_bilinear_uneven");
 }

@@ -13,80 +13,46 @@
 #include <string>
 #include <vector>
 
+#include "torch_fixture.hpp"
+
 namespace {
 using namespace ctnn;
 
-const std::string fixtures = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtures/oracle/";
-
-template <class In, class Out>
-void check_against_torch(Model<In, Out> model, const std::string& name) {
-    INFO("fixture " << name);
-    network net{model};
-    io::load_weights(net, fixtures + name + ".weights.npz");
-    const io::npz_reader arrays(fixtures + name + ".io.npz");
-
-    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
-    const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
-    REQUIRE(x_shape.size() == 4);
-    REQUIRE(x_shape == std::vector<std::int64_t>{x_shape[0], in.height, in.width, in.channels});
-    REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.height, out.width, out.channels});
-
-    const int batch = static_cast<int>(x_shape[0]);
-    tensor<shape_of<in>> x(batch);
-    arrays.read("x", {x.data(), x.size()});
-    std::vector<float> want(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out.size()));
-    arrays.read("y", want);
-
-    const auto got = net(x);
-    std::size_t bad = 0;
-    float worst = 0.0f;
-    for (std::size_t i = 0; i != want.size(); ++i) {
-        const float error = std::abs(got.data()[i] - want[i]) / (1.0f + std::abs(want[i]));
-        worst = std::max(worst, error);
-        bad += !(error <= 1e-4f);
-    }
-    INFO("worst relative error " << worst);
-    CHECK(bad == 0);
-}
-
-template <class Layer, class Shape>
-auto single() {
-    auto x = Input<Shape, name<"x">>{}();
-    return Model{x, Layer{}(x)};
-}
+using torch_fixture::check_against_torch;
+using torch_fixture::one_layer;
 }  // namespace
 
 TEST_CASE("Conv2D matches PyTorch: valid and strided, same with an even kernel, dilated, conv6's 7x7 on 7x7") {
-    check_against_torch(single<Conv2D<5, kernel_size<3>, strides<2>, relu, name<"conv">>, shape<9, 8, 3>>(),
+    check_against_torch(one_layer<Conv2D<5, kernel_size<3>, strides<2>, relu, name<"conv">>, shape<9, 8, 3>>(),
                         "conv2d_valid_strided");
-    check_against_torch(single<Conv2D<6, kernel_size<4, 2>, strides<2, 1>, same, sigmoid, name<"conv">>, shape<7, 6, 4>>(),
+    check_against_torch(one_layer<Conv2D<6, kernel_size<4, 2>, strides<2, 1>, same, sigmoid, name<"conv">>, shape<7, 6, 4>>(),
                         "conv2d_same_even_kernel");
-    check_against_torch(single<Conv2D<4, kernel_size<3>, dilation_rate<2>, same, ctnn::tanh, name<"conv">>, shape<8, 9, 3>>(),
+    check_against_torch(one_layer<Conv2D<4, kernel_size<3>, dilation_rate<2>, same, ctnn::tanh, name<"conv">>, shape<8, 9, 3>>(),
                         "conv2d_same_dilated");
-    check_against_torch(single<Conv2D<16, kernel_size<7>, same, relu, name<"conv">>, shape<7, 7, 8>>(), "conv2d_7x7_on_7x7");
+    check_against_torch(one_layer<Conv2D<16, kernel_size<7>, same, relu, name<"conv">>, shape<7, 7, 8>>(), "conv2d_7x7_on_7x7");
 }
 
 TEST_CASE("Conv2DTranspose matches PyTorch with TF's placement: valid, same, output_padding") {
-    check_against_torch(single<Conv2DTranspose<4, kernel_size<4>, strides<2>, no_bias, name<"up">>, shape<7, 7, 6>>(),
+    check_against_torch(one_layer<Conv2DTranspose<4, kernel_size<4>, strides<2>, no_bias, name<"up">>, shape<7, 7, 6>>(),
                         "conv2d_transpose_valid");
-    check_against_torch(single<Conv2DTranspose<4, kernel_size<3>, strides<2>, same, name<"up">>, shape<5, 4, 3>>(),
+    check_against_torch(one_layer<Conv2DTranspose<4, kernel_size<3>, strides<2>, same, name<"up">>, shape<5, 4, 3>>(),
                         "conv2d_transpose_same");
     check_against_torch(
-        single<Conv2DTranspose<2, kernel_size<3, 2>, strides<3, 2>, output_padding<2, 1>, relu, name<"up">>, shape<4, 5, 3>>(),
+        one_layer<Conv2DTranspose<2, kernel_size<3, 2>, strides<3, 2>, output_padding<2, 1>, relu, name<"up">>, shape<4, 5, 3>>(),
         "conv2d_transpose_output_padding");
     check_against_torch(
-        single<Conv2DTranspose<3, kernel_size<4>, strides<2>, same, output_padding<1>, name<"up">>, shape<4, 4, 2>>(),
+        one_layer<Conv2DTranspose<3, kernel_size<4>, strides<2>, same, output_padding<1>, name<"up">>, shape<4, 4, 2>>(),
         "conv2d_transpose_same_output_padding");
 }
 
 TEST_CASE("pooling, cropping, padding, upsampling and softmax match PyTorch") {
-    check_against_torch(single<MaxPooling2D<pool_size<3>, strides<2>, same, name<"p">>, shape<9, 7, 3>>(), "max_pooling_same");
-    check_against_torch(single<AveragePooling2D<pool_size<3, 2>, strides<2>, same, name<"p">>, shape<7, 9, 2>>(),
+    check_against_torch(one_layer<MaxPooling2D<pool_size<3>, strides<2>, same, name<"p">>, shape<9, 7, 3>>(), "max_pooling_same");
+    check_against_torch(one_layer<AveragePooling2D<pool_size<3, 2>, strides<2>, same, name<"p">>, shape<7, 9, 2>>(),
                         "average_pooling_same");
-    check_against_torch(single<Cropping2D<cropping<1, 2, 3, 1>, name<"c">>, shape<8, 9, 3>>(), "cropping");
-    check_against_torch(single<ZeroPadding2D<padding<1, 3, 2, 0>, name<"z">>, shape<4, 3, 2>>(), "zero_padding");
-    check_against_torch(single<UpSampling2D<size<2, 3>, name<"u">>, shape<3, 4, 2>>(), "up_sampling");
-    check_against_torch(single<Activation<softmax, name<"s">>, shape<4, 5, 7>>(), "softmax");
+    check_against_torch(one_layer<Cropping2D<cropping<1, 2, 3, 1>, name<"c">>, shape<8, 9, 3>>(), "cropping");
+    check_against_torch(one_layer<ZeroPadding2D<padding<1, 3, 2, 0>, name<"z">>, shape<4, 3, 2>>(), "zero_padding");
+    check_against_torch(one_layer<UpSampling2D<size<2, 3>, name<"u">>, shape<3, 4, 2>>(), "up_sampling");
+    check_against_torch(one_layer<Activation<softmax, name<"s">>, shape<4, 5, 7>>(), "softmax");
 }
 
 TEST_CASE("Add and Concatenate match PyTorch") {
