@@ -11,6 +11,7 @@ using M = decltype(densenet);
 template <fixed_string S>
 constexpr dims at = node_named_t<M, S>::output_shape;
 
+static_assert(M::layer_count == 429);  // len(model.layers) in Keras, the Input included
 static_assert(M::total_params == 8'062'504);
 static_assert(M::trainable_params == 7'978'856);
 static_assert(M::non_trainable_params == 83'648);

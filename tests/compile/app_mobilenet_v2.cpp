@@ -11,6 +11,7 @@ using M = decltype(mobilenet);
 template <fixed_string S>
 constexpr dims at = node_named_t<M, S>::output_shape;
 
+static_assert(M::layer_count == 156);  // len(model.layers) in Keras, the Input included
 static_assert(M::total_params == 3'538'984);
 static_assert(M::trainable_params == 3'504'872);
 static_assert(M::non_trainable_params == 34'112);

@@ -8,6 +8,7 @@ using namespace ctnn;
 constexpr auto resnet = models::ResNet152();
 using M = decltype(resnet);
 
+static_assert(M::layer_count == 517);  // len(model.layers) in Keras, the Input included
 static_assert(M::total_params == 60'419'944);
 static_assert(M::trainable_params == 60'268'520);
 static_assert(M::non_trainable_params == 151'424);

@@ -11,6 +11,7 @@ using M = decltype(resnet);
 template <fixed_string S>
 constexpr dims at = node_named_t<M, S>::output_shape;
 
+static_assert(M::layer_count == 177);  // len(model.layers) in Keras, the Input included
 static_assert(M::total_params == 25'636'712);
 static_assert(M::trainable_params == 25'583'592);
 static_assert(M::non_trainable_params == 53'120);

@@ -10,6 +10,7 @@ using M = decltype(vgg);
 template <fixed_string S>
 constexpr dims at = node_named_t<M, S>::output_shape;
 
+static_assert(M::layer_count == 23);  // len(model.layers) in Keras, the Input included
 static_assert(M::total_params == 138'357'544);
 static_assert(M::trainable_params == 138'357'544 && M::non_trainable_params == 0);
 static_assert(expect_shape<at<"block1_pool">, shape<112, 112, 64>{}>);
