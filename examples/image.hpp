@@ -1,5 +1,5 @@
-// Image files for the FCN-8 example, through Debian's stb (libstb-dev): decoding PNG/JPEG,
-// resizing and cropping to the network's input, and writing the class map as a colour PNG.
+// Image files for the examples, through Debian's stb (libstb-dev): decoding PNG/JPEG, resizing
+// and cropping to FCN-8's input, and writing the class map as a colour PNG.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -137,15 +137,16 @@ inline std::string jpeg_refusal(std::string_view bytes) {
     return why;
 }
 
-/// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages), scales its shorter
-/// side to the tensor's and centre-crops the rest, and normalises pixels to [-1, 1] (as the
-/// course's FCN-8 lab does: x / 127.5 − 1). Only PNG and JPEG reach stb: its other decoders
-/// (GIF, PSD, HDR, PIC, PNM, TGA, BMP) are not what the example promises, and are more surface
-/// for a file from outside.
-template <class Shape>
-ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
-    constexpr int height = Shape::value.height, width = Shape::value.width;
-    static_assert(Shape::value.channels == 3, "images are read as RGB");
+/// An image as decoded: rows of RGB bytes, top to bottom.
+struct rgb_image {
+    int width = 0, height = 0;
+    std::vector<unsigned char> pixels;  // width·height·3
+};
+
+/// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages) into RGB bytes. Only PNG
+/// and JPEG reach stb: its other decoders (GIF, PSD, HDR, PIC, PNM, TGA, BMP) are not what the
+/// examples promise, and are more surface for a file from outside.
+inline rgb_image decode_rgb(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
     const bool png = bytes.starts_with("\x89PNG\r\n\x1a\n"), jpeg = bytes.starts_with("\xFF\xD8\xFF");
     if (!png && !jpeg) throw std::runtime_error(where + ": cannot decode: not a PNG or JPEG image");
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
@@ -168,6 +169,20 @@ ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& wher
     check_pixels(std::uint64_t(w), std::uint64_t(h));  // in case stb reads a header claimed_size did not
     std::unique_ptr<unsigned char, void (*)(void*)> pixels(stbi_load_from_memory(data, length, &w, &h, &channels, 3), stbi_image_free);
     if (!pixels) throw undecodable();
+    rgb_image image{w, h, {}};
+    image.pixels.assign(pixels.get(), pixels.get() + std::size_t(w) * std::size_t(h) * 3);
+    return image;
+}
+
+/// Decodes a PNG or JPEG image held in `bytes` (see decode_rgb), scales its shorter side to the
+/// tensor's and centre-crops the rest, and normalises pixels to [-1, 1] (as the course's FCN-8
+/// lab does: x / 127.5 − 1).
+template <class Shape>
+ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
+    constexpr int height = Shape::value.height, width = Shape::value.width;
+    static_assert(Shape::value.channels == 3, "images are read as RGB");
+    const rgb_image image = decode_rgb(bytes, where, max_pixels);
+    const int w = image.width, h = image.height;
 
     // The centre of the image with the tensor's aspect ratio, resized to the tensor: the crop
     // comes first, so that an image of extreme aspect ratio (1 × 16384) never scales to a huge
@@ -176,7 +191,7 @@ ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& wher
     const int crop_w = std::clamp(int(width / scale + 0.5), 1, w), crop_h = std::clamp(int(height / scale + 0.5), 1, h);
     const int left = (w - crop_w) / 2, top = (h - crop_h) / 2;
     std::vector<unsigned char> scaled(std::size_t(width) * std::size_t(height) * 3);
-    if (!stbir_resize_uint8(pixels.get() + (std::size_t(top) * std::size_t(w) + std::size_t(left)) * 3, crop_w, crop_h, w * 3,
+    if (!stbir_resize_uint8(image.pixels.data() + (std::size_t(top) * std::size_t(w) + std::size_t(left)) * 3, crop_w, crop_h, w * 3,
                             scaled.data(), width, height, 0, 3))
         throw std::runtime_error(where + ": cannot resize the image");
 
