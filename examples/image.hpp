@@ -1,5 +1,5 @@
-// Image files for the FCN-8 example, through Debian's stb (libstb-dev): decoding PNG/JPEG,
-// resizing and cropping to the network's input, and writing the class map as a colour PNG.
+// Image files for the examples (fcn8, classify), through Debian's stb (libstb-dev): decoding
+// PNG/JPEG, resizing and cropping to the network's input, and writing a class map as a PNG.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -137,15 +137,13 @@ inline std::string jpeg_refusal(std::string_view bytes) {
     return why;
 }
 
-/// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages), scales its shorter
-/// side to the tensor's and centre-crops the rest, and normalises pixels to [-1, 1] (as the
-/// course's FCN-8 lab does: x / 127.5 − 1). Only PNG and JPEG reach stb: its other decoders
-/// (GIF, PSD, HDR, PIC, PNM, TGA, BMP) are not what the example promises, and are more surface
-/// for a file from outside.
-template <class Shape>
-ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
-    constexpr int height = Shape::value.height, width = Shape::value.width;
-    static_assert(Shape::value.channels == 3, "images are read as RGB");
+/// Decodes a PNG or JPEG image held in `bytes` (named `where` in messages) into `height` ×
+/// `width` RGB bytes (row-major, RGB interleaved): the centre of the image with that aspect
+/// ratio, resized by stb_image_resize's default filters (Mitchell when shrinking, Catmull-Rom when
+/// enlarging). Only PNG and JPEG reach stb: its other decoders (GIF, PSD, HDR, PIC, PNM, TGA, BMP)
+/// are not what the examples promise, and are more surface for a file from outside.
+inline std::vector<unsigned char> decode_rgb(std::string_view bytes, const std::string& where, int height, int width,
+                                             std::uint64_t max_pixels = max_image_pixels) {
     const bool png = bytes.starts_with("\x89PNG\r\n\x1a\n"), jpeg = bytes.starts_with("\xFF\xD8\xFF");
     if (!png && !jpeg) throw std::runtime_error(where + ": cannot decode: not a PNG or JPEG image");
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
@@ -179,7 +177,16 @@ ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& wher
     if (!stbir_resize_uint8(pixels.get() + (std::size_t(top) * std::size_t(w) + std::size_t(left)) * 3, crop_w, crop_h, w * 3,
                             scaled.data(), width, height, 0, 3))
         throw std::runtime_error(where + ": cannot resize the image");
+    return scaled;
+}
 
+/// decode_rgb to the tensor's size, pixels normalised to [-1, 1] (as the course's FCN-8 lab
+/// does: x / 127.5 − 1).
+template <class Shape>
+ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
+    constexpr int height = Shape::value.height, width = Shape::value.width;
+    static_assert(Shape::value.channels == 3, "images are read as RGB");
+    const std::vector<unsigned char> scaled = decode_rgb(bytes, where, height, width, max_pixels);
     ctnn::tensor<Shape> out(1);
     for (int y = 0; y != height; ++y)
         for (int x = 0; x != width; ++x)
