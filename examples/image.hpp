@@ -1,5 +1,6 @@
-// Image files for the examples, through Debian's stb (libstb-dev): decoding PNG/JPEG, resizing
-// and cropping to FCN-8's input, and writing the class map as a colour PNG.
+// Image files for the examples (fcn8, classify, text_detection), through Debian's stb
+// (libstb-dev): decoding PNG/JPEG, resizing and cropping to a network's input, and writing a
+// class map as a PNG.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -174,19 +175,15 @@ inline rgb_image decode_rgb(std::string_view bytes, const std::string& where, st
     return image;
 }
 
-/// Decodes a PNG or JPEG image held in `bytes` (see decode_rgb), scales its shorter side to the
-/// tensor's and centre-crops the rest, and normalises pixels to [-1, 1] (as the course's FCN-8
-/// lab does: x / 127.5 − 1).
-template <class Shape>
-ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
-    constexpr int height = Shape::value.height, width = Shape::value.width;
-    static_assert(Shape::value.channels == 3, "images are read as RGB");
+/// Decodes a PNG or JPEG image held in `bytes` (see decode_rgb) into `height` × `width` RGB bytes
+/// (row-major, RGB interleaved): the centre of the image with that aspect ratio, resized by
+/// stb_image_resize's default filters (Mitchell when shrinking, Catmull-Rom when enlarging).
+inline std::vector<unsigned char> decode_rgb_centre(std::string_view bytes, const std::string& where, int height, int width,
+                                                    std::uint64_t max_pixels = max_image_pixels) {
     const rgb_image image = decode_rgb(bytes, where, max_pixels);
     const int w = image.width, h = image.height;
-
-    // The centre of the image with the tensor's aspect ratio, resized to the tensor: the crop
-    // comes first, so that an image of extreme aspect ratio (1 × 16384) never scales to a huge
-    // intermediate.
+    // The crop comes first, so that an image of extreme aspect ratio (1 × 16384) never scales to
+    // a huge intermediate.
     const double scale = std::max(double(height) / h, double(width) / w);
     const int crop_w = std::clamp(int(width / scale + 0.5), 1, w), crop_h = std::clamp(int(height / scale + 0.5), 1, h);
     const int left = (w - crop_w) / 2, top = (h - crop_h) / 2;
@@ -194,7 +191,16 @@ ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& wher
     if (!stbir_resize_uint8(image.pixels.data() + (std::size_t(top) * std::size_t(w) + std::size_t(left)) * 3, crop_w, crop_h, w * 3,
                             scaled.data(), width, height, 0, 3))
         throw std::runtime_error(where + ": cannot resize the image");
+    return scaled;
+}
 
+/// decode_rgb_centre to the tensor's size, pixels normalised to [-1, 1] (as the course's FCN-8
+/// lab does: x / 127.5 − 1).
+template <class Shape>
+ctnn::tensor<Shape> decode_image(std::string_view bytes, const std::string& where, std::uint64_t max_pixels = max_image_pixels) {
+    constexpr int height = Shape::value.height, width = Shape::value.width;
+    static_assert(Shape::value.channels == 3, "images are read as RGB");
+    const std::vector<unsigned char> scaled = decode_rgb_centre(bytes, where, height, width, max_pixels);
     ctnn::tensor<Shape> out(1);
     for (int y = 0; y != height; ++y)
         for (int x = 0; x != width; ++x)

@@ -18,6 +18,13 @@ struct application {
     int classes = 1000;
     dims input_shape{224, 224, 3};
     pooling_mode pooling = pooling_mode::none;
+    /// Not a Keras option: every layer's width (filters, units of the hidden dense layers,
+    /// DenseNet's growth) divided by this, names unchanged, so that tests can check the same
+    /// architecture in small against an oracle. 1 is Keras' model.
+    int width_divisor = 1;
+
+    /// `filters` at this width.
+    constexpr int width(int filters) const { return filters / width_divisor; }
 };
 
 namespace detail {

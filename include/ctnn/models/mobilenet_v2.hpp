@@ -69,29 +69,29 @@ constexpr auto MobileNetV2() {
     using eps = epsilon<"1e-3">;
     // clang-format off
     auto input = Input<shape_of<A.input_shape>, name<"input_layer">>{}();
-    auto c1 = Conv2D<32, kernel_size<3>, strides<2>, same, no_bias, name<"Conv1">>{}(input);
+    auto c1 = Conv2D<A.width(32), kernel_size<3>, strides<2>, same, no_bias, name<"Conv1">>{}(input);
     auto n1 = BatchNormalization<eps, name<"bn_Conv1">>{}(c1);
     auto r1 = ReLU<max_value<6>, name<"Conv1_relu">>{}(n1);
 
-    auto b0  = inverted_res_block<0, 16, 1, 1>(r1);
-    auto b1  = inverted_res_block<1, 24, 2, 6>(b0);
-    auto b2  = inverted_res_block<2, 24, 1, 6>(b1);
-    auto b3  = inverted_res_block<3, 32, 2, 6>(b2);
-    auto b4  = inverted_res_block<4, 32, 1, 6>(b3);
-    auto b5  = inverted_res_block<5, 32, 1, 6>(b4);
-    auto b6  = inverted_res_block<6, 64, 2, 6>(b5);
-    auto b7  = inverted_res_block<7, 64, 1, 6>(b6);
-    auto b8  = inverted_res_block<8, 64, 1, 6>(b7);
-    auto b9  = inverted_res_block<9, 64, 1, 6>(b8);
-    auto b10 = inverted_res_block<10, 96, 1, 6>(b9);
-    auto b11 = inverted_res_block<11, 96, 1, 6>(b10);
-    auto b12 = inverted_res_block<12, 96, 1, 6>(b11);
-    auto b13 = inverted_res_block<13, 160, 2, 6>(b12);
-    auto b14 = inverted_res_block<14, 160, 1, 6>(b13);
-    auto b15 = inverted_res_block<15, 160, 1, 6>(b14);
-    auto b16 = inverted_res_block<16, 320, 1, 6>(b15);
+    auto b0  = inverted_res_block<0, A.width(16), 1, 1>(r1);
+    auto b1  = inverted_res_block<1, A.width(24), 2, 6>(b0);
+    auto b2  = inverted_res_block<2, A.width(24), 1, 6>(b1);
+    auto b3  = inverted_res_block<3, A.width(32), 2, 6>(b2);
+    auto b4  = inverted_res_block<4, A.width(32), 1, 6>(b3);
+    auto b5  = inverted_res_block<5, A.width(32), 1, 6>(b4);
+    auto b6  = inverted_res_block<6, A.width(64), 2, 6>(b5);
+    auto b7  = inverted_res_block<7, A.width(64), 1, 6>(b6);
+    auto b8  = inverted_res_block<8, A.width(64), 1, 6>(b7);
+    auto b9  = inverted_res_block<9, A.width(64), 1, 6>(b8);
+    auto b10 = inverted_res_block<10, A.width(96), 1, 6>(b9);
+    auto b11 = inverted_res_block<11, A.width(96), 1, 6>(b10);
+    auto b12 = inverted_res_block<12, A.width(96), 1, 6>(b11);
+    auto b13 = inverted_res_block<13, A.width(160), 2, 6>(b12);
+    auto b14 = inverted_res_block<14, A.width(160), 1, 6>(b13);
+    auto b15 = inverted_res_block<15, A.width(160), 1, 6>(b14);
+    auto b16 = inverted_res_block<16, A.width(320), 1, 6>(b15);
 
-    auto c2  = Conv2D<1280, kernel_size<1>, no_bias, name<"Conv_1">>{}(b16);
+    auto c2  = Conv2D<A.width(1280), kernel_size<1>, no_bias, name<"Conv_1">>{}(b16);
     auto n2  = BatchNormalization<eps, name<"Conv_1_bn">>{}(c2);
     auto out = ReLU<max_value<6>, name<"out_relu">>{}(n2);
     // clang-format on

@@ -51,16 +51,16 @@ constexpr auto resnet_v1() {
     // clang-format off
     auto input = Input<shape_of<A.input_shape>, name<"input_layer">>{}();
     auto pad1  = ZeroPadding2D<padding<3>, name<"conv1_pad">>{}(input);
-    auto conv1 = Conv2D<64, kernel_size<7>, strides<2>, name<"conv1_conv">>{}(pad1);
+    auto conv1 = Conv2D<A.width(64), kernel_size<7>, strides<2>, name<"conv1_conv">>{}(pad1);
     auto bn1   = BatchNormalization<epsilon<"1.001e-5">, name<"conv1_bn">>{}(conv1);
     auto relu1 = Activation<relu, name<"conv1_relu">>{}(bn1);
     auto pad2  = ZeroPadding2D<padding<1>, name<"pool1_pad">>{}(relu1);
     auto pool1 = MaxPooling2D<pool_size<3>, strides<2>, name<"pool1_pool">>{}(pad2);
     // clang-format on
-    auto c2 = resnet_stack<2, 64, Blocks2, 1>(pool1);
-    auto c3 = resnet_stack<3, 128, Blocks3, 2>(c2);
-    auto c4 = resnet_stack<4, 256, Blocks4, 2>(c3);
-    auto c5 = resnet_stack<5, 512, Blocks5, 2>(c4);
+    auto c2 = resnet_stack<2, A.width(64), Blocks2, 1>(pool1);
+    auto c3 = resnet_stack<3, A.width(128), Blocks3, 2>(c2);
+    auto c4 = resnet_stack<4, A.width(256), Blocks4, 2>(c3);
+    auto c5 = resnet_stack<5, A.width(512), Blocks5, 2>(c4);
     if constexpr (A.include_top) {
         auto pooled = GlobalAveragePooling2D<name<"avg_pool">>{}(c5);
         return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled)};

@@ -20,43 +20,44 @@ constexpr auto crop_to(Skip skip, Up) {
 
 /// The 2015 U-Net, `Classes` output maps (the paper's 2) from a 1×1 convolution. The input's
 /// side must leave an even map before every pooling (572 does); otherwise a pooling drops a row
-/// and the crops no longer centre the skip connections as the paper does.
-template <int Classes = 2, int H = 572, int W = H, int C = 1>
+/// and the crops no longer centre the skip connections as the paper does. `Base` is the first
+/// block's width (the paper's 64), doubled at every level down; tests use a narrow one.
+template <int Classes = 2, int H = 572, int W = H, int C = 1, int Base = 64>
 constexpr auto UNet() {
     using detail::crop_to;
     // clang-format off
     auto input = Input<shape<H, W, C>, name<"input_layer">>{}();
-    auto c1a = Conv2D<64, kernel_size<3>, relu, name<"conv1_1">>{}(input);
-    auto c1  = Conv2D<64, kernel_size<3>, relu, name<"conv1_2">>{}(c1a);
+    auto c1a = Conv2D<Base, kernel_size<3>, relu, name<"conv1_1">>{}(input);
+    auto c1  = Conv2D<Base, kernel_size<3>, relu, name<"conv1_2">>{}(c1a);
     auto p1  = MaxPooling2D<pool_size<2>, name<"pool1">>{}(c1);
-    auto c2a = Conv2D<128, kernel_size<3>, relu, name<"conv2_1">>{}(p1);
-    auto c2  = Conv2D<128, kernel_size<3>, relu, name<"conv2_2">>{}(c2a);
+    auto c2a = Conv2D<2 * Base, kernel_size<3>, relu, name<"conv2_1">>{}(p1);
+    auto c2  = Conv2D<2 * Base, kernel_size<3>, relu, name<"conv2_2">>{}(c2a);
     auto p2  = MaxPooling2D<pool_size<2>, name<"pool2">>{}(c2);
-    auto c3a = Conv2D<256, kernel_size<3>, relu, name<"conv3_1">>{}(p2);
-    auto c3  = Conv2D<256, kernel_size<3>, relu, name<"conv3_2">>{}(c3a);
+    auto c3a = Conv2D<4 * Base, kernel_size<3>, relu, name<"conv3_1">>{}(p2);
+    auto c3  = Conv2D<4 * Base, kernel_size<3>, relu, name<"conv3_2">>{}(c3a);
     auto p3  = MaxPooling2D<pool_size<2>, name<"pool3">>{}(c3);
-    auto c4a = Conv2D<512, kernel_size<3>, relu, name<"conv4_1">>{}(p3);
-    auto c4  = Conv2D<512, kernel_size<3>, relu, name<"conv4_2">>{}(c4a);
+    auto c4a = Conv2D<8 * Base, kernel_size<3>, relu, name<"conv4_1">>{}(p3);
+    auto c4  = Conv2D<8 * Base, kernel_size<3>, relu, name<"conv4_2">>{}(c4a);
     auto p4  = MaxPooling2D<pool_size<2>, name<"pool4">>{}(c4);
-    auto c5a = Conv2D<1024, kernel_size<3>, relu, name<"conv5_1">>{}(p4);
-    auto c5  = Conv2D<1024, kernel_size<3>, relu, name<"conv5_2">>{}(c5a);
+    auto c5a = Conv2D<16 * Base, kernel_size<3>, relu, name<"conv5_1">>{}(p4);
+    auto c5  = Conv2D<16 * Base, kernel_size<3>, relu, name<"conv5_2">>{}(c5a);
 
-    auto u4  = Conv2DTranspose<512, kernel_size<2>, strides<2>, name<"up4">>{}(c5);
+    auto u4  = Conv2DTranspose<8 * Base, kernel_size<2>, strides<2>, name<"up4">>{}(c5);
     auto m4  = Concatenate<name<"concat4">>{}(crop_to<name<"crop4">>(c4, u4), u4);
-    auto c6a = Conv2D<512, kernel_size<3>, relu, name<"conv6_1">>{}(m4);
-    auto c6  = Conv2D<512, kernel_size<3>, relu, name<"conv6_2">>{}(c6a);
-    auto u3  = Conv2DTranspose<256, kernel_size<2>, strides<2>, name<"up3">>{}(c6);
+    auto c6a = Conv2D<8 * Base, kernel_size<3>, relu, name<"conv6_1">>{}(m4);
+    auto c6  = Conv2D<8 * Base, kernel_size<3>, relu, name<"conv6_2">>{}(c6a);
+    auto u3  = Conv2DTranspose<4 * Base, kernel_size<2>, strides<2>, name<"up3">>{}(c6);
     auto m3  = Concatenate<name<"concat3">>{}(crop_to<name<"crop3">>(c3, u3), u3);
-    auto c7a = Conv2D<256, kernel_size<3>, relu, name<"conv7_1">>{}(m3);
-    auto c7  = Conv2D<256, kernel_size<3>, relu, name<"conv7_2">>{}(c7a);
-    auto u2  = Conv2DTranspose<128, kernel_size<2>, strides<2>, name<"up2">>{}(c7);
+    auto c7a = Conv2D<4 * Base, kernel_size<3>, relu, name<"conv7_1">>{}(m3);
+    auto c7  = Conv2D<4 * Base, kernel_size<3>, relu, name<"conv7_2">>{}(c7a);
+    auto u2  = Conv2DTranspose<2 * Base, kernel_size<2>, strides<2>, name<"up2">>{}(c7);
     auto m2  = Concatenate<name<"concat2">>{}(crop_to<name<"crop2">>(c2, u2), u2);
-    auto c8a = Conv2D<128, kernel_size<3>, relu, name<"conv8_1">>{}(m2);
-    auto c8  = Conv2D<128, kernel_size<3>, relu, name<"conv8_2">>{}(c8a);
-    auto u1  = Conv2DTranspose<64, kernel_size<2>, strides<2>, name<"up1">>{}(c8);
+    auto c8a = Conv2D<2 * Base, kernel_size<3>, relu, name<"conv8_1">>{}(m2);
+    auto c8  = Conv2D<2 * Base, kernel_size<3>, relu, name<"conv8_2">>{}(c8a);
+    auto u1  = Conv2DTranspose<Base, kernel_size<2>, strides<2>, name<"up1">>{}(c8);
     auto m1  = Concatenate<name<"concat1">>{}(crop_to<name<"crop1">>(c1, u1), u1);
-    auto c9a = Conv2D<64, kernel_size<3>, relu, name<"conv9_1">>{}(m1);
-    auto c9  = Conv2D<64, kernel_size<3>, relu, name<"conv9_2">>{}(c9a);
+    auto c9a = Conv2D<Base, kernel_size<3>, relu, name<"conv9_1">>{}(m1);
+    auto c9  = Conv2D<Base, kernel_size<3>, relu, name<"conv9_2">>{}(c9a);
     auto out = Conv2D<Classes, kernel_size<1>, name<"conv10">>{}(c9);
     // clang-format on
     return Model{input, out};

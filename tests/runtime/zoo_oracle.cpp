@@ -1,0 +1,91 @@
+// The zoo against PyTorch: VGG16, ResNet50, MobileNetV2, DenseNet121 and the 2015 U-Net at reduced
+// width and input size, built from ctnn's model functions (the same code as the full-size models,
+// with `width_divisor`) and checked within 1e-4, relative, against fixtures made by
+// tests/oracle/make_zoo_fixtures.py, which writes each architecture out again in PyTorch. ResNet,
+// MobileNetV2 and DenseNet fold their BatchNormalizations into the convolutions before them, so
+// this also checks folding on real architectures.
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/weights.hpp>
+#include <ctnn/models/densenet.hpp>
+#include <ctnn/models/mobilenet_v2.hpp>
+#include <ctnn/models/resnet.hpp>
+#include <ctnn/models/unet.hpp>
+#include <ctnn/models/vgg16.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+using namespace ctnn;
+
+const std::string fixtures = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtures/oracle/";
+
+template <class In, class Out>
+void check_against_torch(Model<In, Out> model, const std::string& name) {
+    INFO("fixture " << name);
+    network net{model};
+    io::load_weights(net, fixtures + name + ".weights.npz");
+    const io::npz_reader arrays(fixtures + name + ".io.npz");
+
+    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
+    const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
+    REQUIRE(x_shape.size() == 4);
+    REQUIRE(x_shape == std::vector<std::int64_t>{x_shape[0], in.height, in.width, in.channels});
+    if (out.rank == 1) REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.channels});
+    else REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.height, out.width, out.channels});
+
+    const int batch = static_cast<int>(x_shape[0]);
+    tensor<shape_of<in>> x(batch);
+    arrays.read("x", {x.data(), x.size()});
+    std::vector<float> want(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out.size()));
+    arrays.read("y", want);
+
+    const auto got = net(x);
+    REQUIRE(got.size() == want.size());
+    std::size_t bad = 0;
+    float worst = 0.0f;
+    for (std::size_t i = 0; i != want.size(); ++i) {
+        const float error = std::abs(got.data()[i] - want[i]) / (1.0f + std::abs(want[i]));
+        worst = std::max(worst, error);
+        bad += !(error <= 1e-4f);
+    }
+    INFO("worst relative error " << worst);
+    CHECK(bad == 0);
+}
+
+// The sizes and widths tests/oracle/make_zoo_fixtures.py draws: keep the two in step.
+constexpr models::application small(int divisor) {
+    return {.include_top = true, .classes = 10, .input_shape = {64, 64, 3}, .width_divisor = divisor};
+}
+}  // namespace
+
+TEST_CASE("VGG16 at 64x64, 1/16 of its width, matches PyTorch (Flatten of a 2x2 map, dense top)") {
+    check_against_torch(models::VGG16<small(16)>(), "zoo_vgg16");
+}
+
+TEST_CASE("ResNet50 (Keras' v1) at 64x64, 1/16 of its width, matches PyTorch with its 53 BatchNormalizations folded") {
+    constexpr auto model = models::ResNet50<small(16)>();
+    static_assert(folding<decltype(model)>.count == 53);
+    check_against_torch(model, "zoo_resnet50");
+}
+
+TEST_CASE("MobileNetV2 at 64x64, 1/8 of its width, matches PyTorch with its 52 BatchNormalizations folded") {
+    constexpr auto model = models::MobileNetV2<small(8)>();
+    static_assert(folding<decltype(model)>.count == 52);
+    check_against_torch(model, "zoo_mobilenet_v2");
+}
+
+TEST_CASE("DenseNet121 at 64x64, 1/8 of its width, matches PyTorch (59 of its 121 BatchNormalizations folded)") {
+    constexpr auto model = models::DenseNet121<small(8)>();
+    // conv1_bn and the 58 conv blocks' `_1_bn`; the others follow a Concatenate or a pooling.
+    static_assert(folding<decltype(model)>.count == 59);
+    check_against_torch(model, "zoo_densenet121");
+}
+
+TEST_CASE("the 2015 U-Net at 188x188, first block 4 wide, matches PyTorch (crops, Conv2DTranspose, Concatenate)") {
+    check_against_torch(models::UNet<2, 188, 188, 1, 4>(), "zoo_unet");
+}
