@@ -15,47 +15,12 @@
 
 #include <doctest/doctest.h>
 
-#include <cmath>
-#include <string>
-#include <vector>
+#include "torch_fixture.hpp"
 
 namespace {
 using namespace ctnn;
 
-const std::string fixtures = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtures/oracle/";
-
-template <class In, class Out>
-void check_against_torch(Model<In, Out> model, const std::string& name) {
-    INFO("fixture " << name);
-    network net{model};
-    io::load_weights(net, fixtures + name + ".weights.npz");
-    const io::npz_reader arrays(fixtures + name + ".io.npz");
-
-    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
-    const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
-    REQUIRE(x_shape.size() == 4);
-    REQUIRE(x_shape == std::vector<std::int64_t>{x_shape[0], in.height, in.width, in.channels});
-    if (out.rank == 1) REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.channels});
-    else REQUIRE(y_shape == std::vector<std::int64_t>{x_shape[0], out.height, out.width, out.channels});
-
-    const int batch = static_cast<int>(x_shape[0]);
-    tensor<shape_of<in>> x(batch);
-    arrays.read("x", {x.data(), x.size()});
-    std::vector<float> want(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out.size()));
-    arrays.read("y", want);
-
-    const auto got = net(x);
-    REQUIRE(got.size() == want.size());
-    std::size_t bad = 0;
-    float worst = 0.0f;
-    for (std::size_t i = 0; i != want.size(); ++i) {
-        const float error = std::abs(got.data()[i] - want[i]) / (1.0f + std::abs(want[i]));
-        worst = std::max(worst, error);
-        bad += !(error <= 1e-4f);
-    }
-    INFO("worst relative error " << worst);
-    CHECK(bad == 0);
-}
+using torch_fixture::check_against_torch;
 
 // The sizes and widths tests/oracle/make_zoo_fixtures.py draws: keep the two in step.
 constexpr models::application small(int divisor) {
