@@ -31,9 +31,9 @@ struct result {
 
 /// Builds the network (loading weights or drawing Glorot-uniform ones), runs it on `x` and
 /// saves its weights if asked.
-template <class In, class Out>
-result run(ctnn::Model<In, Out> model, const request& r, const image_tensor& x) {
-    using M = ctnn::Model<In, Out>;
+template <class In, class Out, class Name>
+result run(ctnn::Model<In, Out, Name> model, const request& r, const image_tensor& x) {
+    using M = ctnn::Model<In, Out, Name>;
     static_assert(ctnn::expect_shape<M::input_shape, ctnn::shape<224, 224, 3>{}>);
     static_assert(ctnn::expect_shape<M::output_shape, ctnn::shape<1000>{}>);
     auto net = r.weights ? ctnn::io::load_network(model, *r.weights) : ctnn::network{model, r.seed};

@@ -106,18 +106,44 @@ inline std::vector<fail_case> run_cases(const std::string& source_dir, const std
     return cases;
 }
 
-/// The diagnostics ctnn can raise: the `struct NAME;` declarations of include/ctnn/error.hpp, in
-/// its order.
-inline std::vector<std::string> declared(const std::string& source_dir) {
-    std::ifstream in(source_dir + "/include/ctnn/error.hpp");
-    if (!in) throw std::runtime_error("no include/ctnn/error.hpp under " + source_dir);
+/// The `template <...> struct NAME;` declarations in the `namespace ctnn::error` blocks of one
+/// header, in its order.
+inline std::vector<std::string> declared_in(const std::filesystem::path& header) {
+    std::ifstream in(header);
+    if (!in) throw std::runtime_error("cannot read " + header.string());
     std::vector<std::string> names;
+    bool inside = false;
     for (std::string line; std::getline(in, line);) {
+        if (line == "namespace ctnn::error {") inside = true;
+        else if (line.rfind("}  // namespace ctnn::error", 0) == 0) inside = false;
         const auto at = line.find("> struct ");
-        if (line.rfind("template <", 0) != 0 || at == std::string::npos || line.back() != ';') continue;
+        if (!inside || line.rfind("template <", 0) != 0 || at == std::string::npos || line.back() != ';') continue;
         names.push_back(line.substr(at + 9, line.size() - at - 10));
     }
-    if (names.empty()) throw std::runtime_error("include/ctnn/error.hpp declares no diagnostics");
+    return names;
+}
+
+/// ctnn's headers, error.hpp first, then by path.
+inline std::vector<std::filesystem::path> headers(const std::string& source_dir) {
+    const std::filesystem::path include = std::filesystem::path(source_dir) / "include" / "ctnn";
+    if (!std::filesystem::exists(include / "error.hpp")) throw std::runtime_error("no include/ctnn/error.hpp under " + source_dir);
+    std::vector<std::filesystem::path> others;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(include))
+        if (e.path().extension() == ".hpp" && e.path() != include / "error.hpp") others.push_back(e.path());
+    std::sort(others.begin(), others.end());
+    others.insert(others.begin(), include / "error.hpp");
+    return others;
+}
+
+/// The diagnostics ctnn can raise: error.hpp's shared ones first, in its order, then each
+/// layer's own, declared in its header, by header path.
+inline std::vector<std::string> declared(const std::string& source_dir) {
+    std::vector<std::string> names;
+    for (const auto& header : headers(source_dir)) {
+        const auto own = declared_in(header);
+        names.insert(names.end(), own.begin(), own.end());
+    }
+    if (names.empty()) throw std::runtime_error("the headers under include/ctnn declare no diagnostics");
     return names;
 }
 

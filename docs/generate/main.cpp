@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         const auto cases = docs::errors::run_cases(source_dir, compilers, flags);
         const auto diagnostics = docs::errors::declared(source_dir);
         docs::layers::error_lists error_lists(cases, diagnostics);
-        docs::layers::write(layers, error_lists);
+        docs::layers::write(layers, source_dir, error_lists);
         docs::errors::write(errors, cases, compilers, diagnostics);
         docs::tutorial::write(tutorial, source_dir, cases, compilers);
         const auto pictures = docs::pictures::all();

@@ -9,56 +9,17 @@
 
 #include <type_traits>
 
+// The diagnostics every layer shares are declared here; a layer's own (`units_must_be_positive`)
+// are declared in its header, next to the rule that raises them, in this same namespace. The
+// docs generator finds both kinds by scanning the headers' `namespace ctnn::error` blocks.
 namespace ctnn::error {
 
-// Hyper-parameters that can never work.
-template <class Layer> struct filters_must_be_positive;
-template <class Layer> struct kernel_size_must_be_positive;
-template <class Layer> struct strides_must_be_positive;
-template <class Layer> struct dilation_rate_must_be_positive;
-template <class Layer> struct pool_size_must_be_positive;
-template <class Layer> struct size_must_be_positive;
-template <class Layer> struct padding_must_not_be_negative;
-template <class Layer> struct cropping_must_not_be_negative;
-template <class Layer> struct output_padding_must_not_be_negative;
-template <class Layer> struct output_padding_must_be_less_than_strides;
-template <class Layer> struct strides_and_dilation_rate_both_above_one;
-template <class Layer> struct same_padding_with_even_kernel_needs_output_padding;
+// Options and applications any layer can get wrong.
 template <class Layer, class Option> struct option_not_accepted_by_layer;
 template <class Layer, class Option> struct option_given_twice;
 template <class Layer> struct layer_needs_a_name;
 template <class Layer, class Option> struct option_required;
-template <class Shape> struct input_shape_must_be_positive;
-
-// Shapes a layer cannot take.
-template <class Layer, class Shape> struct kernel_larger_than_input;
-template <class Layer, class Shape> struct pool_larger_than_input;
-template <class Layer, class Shape> struct cropping_removes_whole_input;
 template <class Layer, class Expected, class Received> struct wrong_number_of_inputs;
-template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
-template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
-
-// BatchNormalization, DepthwiseConv2D, SeparableConv2D, Conv2D groups, broadcasting merges.
-template <class Layer> struct epsilon_must_be_positive;
-template <class Layer> struct depth_multiplier_must_be_positive;
-template <class Layer> struct groups_must_be_positive;
-template <class Layer, class Filters, class Groups> struct filters_not_divisible_by_groups;
-template <class Layer, class Shape, class Groups> struct input_channels_not_divisible_by_groups;
-template <class Layer, class Shape, class OtherShape> struct inputs_cannot_broadcast;
-
-// Settings and shapes of the classic-CNN layers (Dense, Reshape, Softmax, ReLU, LeakyReLU, PReLU,
-// Dropout, SpatialDropout2D, GaussianNoise; issue 9).
-template <class Layer> struct units_must_be_positive;
-template <class Layer> struct max_value_must_not_be_negative;
-template <class Layer> struct negative_slope_must_not_be_negative;
-template <class Layer> struct threshold_must_not_be_negative;
-template <class Layer> struct rate_must_be_between_0_and_1;
-template <class Layer> struct stddev_must_be_between_0_and_1;
-template <class Layer> struct reshape_target_has_more_than_one_unknown_axis;
-template <class Layer> struct reshape_target_axes_must_be_positive;
-template <class Layer, class Shape, class Target> struct reshape_changes_the_element_count;
-template <class Layer, class Shape, class Axis> struct softmax_axis_is_not_the_last;
-template <class Layer, class Shape, class SharedAxes> struct shared_axes_outside_the_input;
 
 // Layer types that do not declare what the `layer` concept asks (layers/concept.hpp).
 namespace member {
@@ -85,6 +46,8 @@ template <class Input> struct model_input_not_connected;
 template <class Name> struct no_layer_with_this_name;
 template <class Expected, class Received> struct model_called_with_wrong_shape;
 template <class Expected, class Received> struct model_called_with_wrong_number_of_tensors;
+template <class OutputLayer> struct nested_model_needs_a_name;
+template <class Model, class Expected, class Received> struct nested_model_applied_to_another_shape;
 
 // A program's own expectations (ctnn::expect_shape).
 template <class Actual, class Expected> struct shape_differs_from_expected;

@@ -19,15 +19,15 @@ inline const std::string directory = std::string(CTNN_TEST_SOURCE_DIR) + "/fixtu
 
 /// Checks `model` against the fixture `name` (<name>.weights.npz, <name>.io.npz with x and y in
 /// Keras' batch shapes: (N, n), (N, W, C) or (N, H, W, C)).
-template <class In, class Out>
-void check_against_torch(ctnn::Model<In, Out> model, const std::string& name) {
+template <class In, class Out, class Name>
+void check_against_torch(ctnn::Model<In, Out, Name> model, const std::string& name) {
     using namespace ctnn;
     INFO("fixture " << name);
     network net{model};
     io::load_weights(net, directory + name + ".weights.npz");
     const io::npz_reader arrays(directory + name + ".io.npz");
 
-    constexpr dims in = Model<In, Out>::input_shape, out = Model<In, Out>::output_shape;
+    constexpr dims in = Model<In, Out, Name>::input_shape, out = Model<In, Out, Name>::output_shape;
     const auto x_shape = arrays.header("x").shape, y_shape = arrays.header("y").shape;
     REQUIRE(!x_shape.empty());
     const int batch = static_cast<int>(x_shape[0]);

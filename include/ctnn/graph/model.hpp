@@ -19,6 +19,7 @@
 #include <utility>
 
 #include <ctnn/error.hpp>
+#include <ctnn/graph/nested.hpp>
 #include <ctnn/graph/node.hpp>
 #include <ctnn/layers/layer.hpp>
 
@@ -34,34 +35,6 @@ struct layer_info {
     std::size_t first_input;  // into Model::edges
     std::size_t input_count;
 };
-
-// The entry at position I of a graph. Clang has a builtin for it; elsewhere the entry is found
-// as a base class, which asks no recursion either.
-#if defined(__clang__) && __has_builtin(__type_pack_element)
-template <std::size_t I, class G>
-struct type_at_impl;
-template <std::size_t I, class... Es>
-struct type_at_impl<I, graph<Es...>> {
-    using type = __type_pack_element<I, Es...>;
-};
-#else
-template <std::size_t I, class T>
-struct indexed {
-    using type = T;
-};
-template <class Seq, class G>
-struct indexer;
-template <std::size_t... I, class... Es>
-struct indexer<std::index_sequence<I...>, graph<Es...>> : indexed<I, Es>... {};
-template <std::size_t I, class T>
-indexed<I, T> select(const indexed<I, T>&);
-template <std::size_t I, class G>
-struct type_at_impl {
-    using type = typename decltype(select<I>(indexer<std::make_index_sequence<G::size>, G>{}))::type;
-};
-#endif
-template <std::size_t I, class G>
-using type_at = typename type_at_impl<I, G>::type;
 
 // The model's tables, each made by one function over the whole list of entries. (Not by a
 // lambda per entry: every function instantiated inside Model<...> is named after the model,
@@ -276,11 +249,15 @@ struct single_io<In, Out> {
 };
 }  // namespace detail
 
-template <class In, class Out>
+/// A model: the graph from its inputs `In` to its outputs `Out`, optionally named (as Keras'
+/// `Model(inputs, outputs, name=...)`); a named model can be applied to nodes as a layer.
+template <class In, class Out, class Name = detail::unnamed>
 struct Model;
 
 template <class In, class Out>
 Model(In, Out) -> Model<In, Out>;
+template <class In, class Out, char... Cs>
+Model(In, Out, named<Cs...>) -> Model<In, Out, named<Cs...>>;
 
 namespace detail {
 /// A model whose graph already failed its checks: nothing more to say, so that the first
@@ -292,11 +269,16 @@ struct invalid_model_constants {
 };
 }  // namespace detail
 
-template <class In, class Out>
+template <class In, class Out, class Name>
     requires(detail::has_invalid_node<In> || detail::has_invalid_node<Out>)
-struct Model<In, Out> : detail::invalid_model_constants {
+struct Model<In, Out, Name> : detail::invalid_model_constants {
     constexpr Model() = default;
     constexpr Model(In, Out) {}
+    constexpr Model(In, Out, Name) {}
+    template <node_type... Nodes>
+    constexpr invalid_node operator()(Nodes...) const {
+        return {};
+    }
 };
 
 /// Whether `M` is a model that failed its checks.
@@ -325,10 +307,24 @@ constexpr bool check_expected_shape() {
 template <auto Actual, dims Expected>
 inline constexpr bool expect_shape = detail::check_expected_shape<Actual, Expected>();
 
-template <class In, class Out>
+template <class In, class Out, class Name>
 struct Model : detail::single_io<In, Out> {
     constexpr Model() = default;
     constexpr Model(In, Out) {}
+    constexpr Model(In, Out, Name) {}
+
+    /// The model's name (empty unless given), which prefixes its layers' names where it is
+    /// applied as a layer.
+    using model_name_type = Name;
+    static constexpr std::string_view model_name = Name::value;
+
+    /// The model applied to nodes as a layer (graph/nested.hpp): its layers join the caller's
+    /// graph under the names `name/layer`. One node per input; a std::tuple of nodes for a model
+    /// with several outputs.
+    template <node_type... Nodes>
+    constexpr auto operator()(Nodes...) const {
+        return detail::apply_nested_model<Model, Name, Nodes...>();
+    }
 
     /// The model's inputs and outputs, each as a node_list, in the order given.
     using input_list = typename detail::as_node_list<In>::type;
@@ -519,9 +515,9 @@ constexpr auto find_node() {
 
 /// The node named `S` in model `M` (its entry: name, kind, output_shape, params, weights, cost):
 /// `node_named<"conv6">(model).params`.
-template <fixed_string S, class In, class Out>
-constexpr auto node_named(Model<In, Out>) {
-    return detail::find_node<Model<In, Out>, name<S>>();
+template <fixed_string S, class In, class Out, class Name>
+constexpr auto node_named(Model<In, Out, Name>) {
+    return detail::find_node<Model<In, Out, Name>, name<S>>();
 }
 
 /// The same as a type.

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include <ctnn/shape.hpp>
 
@@ -34,12 +35,15 @@ constexpr node_id mix_id(node_id h, std::uint64_t v) {
     h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
     return h ^ (h >> 31);
 }
-template <std::size_t N>
-constexpr node_id make_id(std::string_view layer_name, const std::array<node_id, N>& inputs) {
+constexpr node_id make_id(std::string_view layer_name, const node_id* inputs, std::size_t count) {
     node_id h = 0xCBF29CE484222325ull;
     for (const char c : layer_name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
-    for (const node_id in : inputs) h = mix_id(h, in);
-    return mix_id(h, N);
+    for (std::size_t i = 0; i != count; ++i) h = mix_id(h, inputs[i]);
+    return mix_id(h, count);
+}
+template <std::size_t N>
+constexpr node_id make_id(std::string_view layer_name, const std::array<node_id, N>& inputs) {
+    return make_id(layer_name, inputs.data(), N);
 }
 }  // namespace detail
 
@@ -151,6 +155,34 @@ template <class A, class B>
 using common_prefix_t =
     typename common_prefix<typename drop<A, (A::size > B::size ? A::size - B::size : 0)>::type,
                            typename drop<B, (B::size > A::size ? B::size - A::size : 0)>::type>::type;
+
+// The entry at position I of a graph. Clang has a builtin for it; elsewhere the entry is found
+// as a base class, which asks no recursion either.
+#if defined(__clang__) && __has_builtin(__type_pack_element)
+template <std::size_t I, class G>
+struct type_at_impl;
+template <std::size_t I, class... Es>
+struct type_at_impl<I, graph<Es...>> {
+    using type = __type_pack_element<I, Es...>;
+};
+#else
+template <std::size_t I, class T>
+struct indexed {
+    using type = T;
+};
+template <class Seq, class G>
+struct indexer;
+template <std::size_t... I, class... Es>
+struct indexer<std::index_sequence<I...>, graph<Es...>> : indexed<I, Es>... {};
+template <std::size_t I, class T>
+indexed<I, T> select(const indexed<I, T>&);
+template <std::size_t I, class G>
+struct type_at_impl {
+    using type = typename decltype(select<I>(indexer<std::make_index_sequence<G::size>, G>{}))::type;
+};
+#endif
+template <std::size_t I, class G>
+using type_at = typename type_at_impl<I, G>::type;
 
 template <class C, class G>
 struct append;

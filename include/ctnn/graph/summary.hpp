@@ -99,13 +99,16 @@ void summary_of(std::ostream& os, std::string_view title) {
 }  // namespace detail
 
 /// Prints the summary of model type `M` as Keras' `model.summary()` does for a functional model
-/// (columns sized to fit instead of wrapped). The numbers are the model's constants.
-template <class In, class Out>
-void summary(const Model<In, Out>&, std::ostream& os, std::string_view title = "model") {
-    using M = Model<In, Out>;
+/// (columns sized to fit instead of wrapped). The numbers are the model's constants. The title
+/// is the model's name unless one is given. Layers of a model applied as a layer are listed under
+/// their prefixed names, as Keras' `summary(expand_nested=True)` lists them.
+template <class In, class Out, class Name>
+void summary(const Model<In, Out, Name>&, std::ostream& os, std::string_view title = {}) {
+    using M = Model<In, Out, Name>;
     if constexpr (invalid_model<M>) {
         static_cast<void>(os), static_cast<void>(title);  // the model's diagnostic was given
     } else {
+        if (title.empty()) title = M::model_name.empty() ? std::string_view{"model"} : M::model_name;
         detail::summary_of<M>(os, title);
     }
 }

@@ -57,13 +57,13 @@ void load_weights(network<M>& net, const std::filesystem::path& path) {
 
 /// A network whose weights come from `path`, without first initialising others: loading a
 /// 540 MB file then needs 540 MB, not twice that.
-template <class In, class Out>
-network<Model<In, Out>> load_network(Model<In, Out> model, const std::filesystem::path& path) {
-    if constexpr (invalid_model<Model<In, Out>>) {
+template <class In, class Out, class Name>
+network<Model<In, Out, Name>> load_network(Model<In, Out, Name> model, const std::filesystem::path& path) {
+    if constexpr (invalid_model<Model<In, Out, Name>>) {
         static_cast<void>(path);  // the model's diagnostic was given
-        return network<Model<In, Out>>(model);
+        return network<Model<In, Out, Name>>(model);
     } else {
-        return network<Model<In, Out>>(model, detail::read_checked<Model<In, Out>>(npz_reader(path)));
+        return network<Model<In, Out, Name>>(model, detail::read_checked<Model<In, Out, Name>>(npz_reader(path)));
     }
 }
 

@@ -22,6 +22,11 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct epsilon_must_be_positive;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// BatchNormalization's `epsilon`, added to the variance: `epsilon<"1.001e-5">`.

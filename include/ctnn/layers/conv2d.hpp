@@ -22,6 +22,13 @@
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct groups_must_be_positive;
+template <class Layer, class Filters, class Groups> struct filters_not_divisible_by_groups;
+template <class Layer, class Shape, class Groups> struct input_channels_not_divisible_by_groups;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// Conv2D's `groups`: the channels split into g independent convolutions.

@@ -21,6 +21,13 @@
 #include <ctnn/layers/window.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct output_padding_must_not_be_negative;
+template <class Layer> struct output_padding_must_be_less_than_strides;
+template <class Layer> struct same_padding_with_even_kernel_needs_output_padding;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 namespace detail {

@@ -14,6 +14,12 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct cropping_must_not_be_negative;
+template <class Layer, class Shape> struct cropping_removes_whole_input;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <class... Options>

@@ -17,6 +17,11 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct units_must_be_positive;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <int Units, class... Options>

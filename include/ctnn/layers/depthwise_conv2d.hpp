@@ -21,6 +21,11 @@
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct depth_multiplier_must_be_positive;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// Output channels per input channel of DepthwiseConv2D and SeparableConv2D's depthwise step.

@@ -16,6 +16,12 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/required.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct rate_must_be_between_0_and_1;
+template <class Layer> struct stddev_must_be_between_0_and_1;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <number V> struct rate { using option_kind = rate<0>; static constexpr number value = V; };

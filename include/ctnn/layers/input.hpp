@@ -8,6 +8,11 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Shape> struct input_shape_must_be_positive;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <class Shape, class... Options>

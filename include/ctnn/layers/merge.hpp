@@ -19,6 +19,13 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer, class Shape, class OtherShape> struct add_inputs_have_different_shapes;
+template <class Layer, class Shape, class OtherShape> struct concatenate_inputs_differ_in_height_or_width;
+template <class Layer, class Shape, class OtherShape> struct inputs_cannot_broadcast;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <class... Options>

@@ -14,6 +14,12 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct pool_size_must_be_positive;
+template <class Layer, class Shape> struct pool_larger_than_input;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 namespace detail {

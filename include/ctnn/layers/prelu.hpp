@@ -18,6 +18,11 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer, class Shape, class SharedAxes> struct shared_axes_outside_the_input;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// PReLU's `shared_axes`, as Keras numbers axes (the batch axis is 0).

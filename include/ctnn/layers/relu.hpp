@@ -21,6 +21,13 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct max_value_must_not_be_negative;
+template <class Layer> struct negative_slope_must_not_be_negative;
+template <class Layer> struct threshold_must_not_be_negative;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <number V> struct max_value { using option_kind = max_value<0>; static constexpr number value = V; };

@@ -15,6 +15,13 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/required.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct reshape_target_has_more_than_one_unknown_axis;
+template <class Layer> struct reshape_target_axes_must_be_positive;
+template <class Layer, class Shape, class Target> struct reshape_changes_the_element_count;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// Reshape's `target_shape`, as Keras' tuple without the batch axis; -1 once for "what is left".

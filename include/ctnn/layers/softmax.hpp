@@ -12,6 +12,11 @@
 
 #include <ctnn/layers/layer.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer, class Shape, class Axis> struct softmax_axis_is_not_the_last;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// Keras' `axis`, counting the batch axis as 0, or from the end when negative.

@@ -16,6 +16,11 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct size_must_be_positive;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 /// UpSampling2D's `interpolation`.

@@ -6,6 +6,16 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct filters_must_be_positive;
+template <class Layer> struct kernel_size_must_be_positive;
+template <class Layer> struct strides_must_be_positive;
+template <class Layer> struct dilation_rate_must_be_positive;
+template <class Layer> struct strides_and_dilation_rate_both_above_one;
+template <class Layer, class Shape> struct kernel_larger_than_input;
+}  // namespace ctnn::error
+
 namespace ctnn::detail {
 
 /// Stands in for a required kernel_size that was not given, so that one diagnostic is printed.

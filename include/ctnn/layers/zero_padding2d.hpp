@@ -13,6 +13,11 @@
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/rules/rules.hpp>
 
+// The diagnostics of this header's rules (see error.hpp for how they read).
+namespace ctnn::error {
+template <class Layer> struct padding_must_not_be_negative;
+}  // namespace ctnn::error
+
 namespace ctnn {
 
 template <class... Options>

@@ -48,6 +48,7 @@ template <application A = application{}>
 constexpr auto DenseNet121() {
     using namespace detail;
     using eps = epsilon<"1.001e-5">;
+    using model_name = name<"densenet121">;
     // clang-format off
     auto input = Input<shape_of<A.input_shape>, name<"input_layer">>{}();
     auto pad1  = ZeroPadding2D<padding<3>, name<"zero_padding2d">>{}(input);
@@ -66,9 +67,9 @@ constexpr auto DenseNet121() {
     auto out = Activation<relu, name<"relu">>{}(bn);
     if constexpr (A.include_top) {
         auto pooled = GlobalAveragePooling2D<name<"avg_pool">>{}(out);
-        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled)};
+        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled), model_name{}};
     } else {
-        return Model{input, global_pooling<A.pooling, name<"avg_pool">, name<"max_pool">>(out)};
+        return Model{input, global_pooling<A.pooling, name<"avg_pool">, name<"max_pool">>(out), model_name{}};
     }
 }
 

@@ -67,6 +67,10 @@ template <application A = application{}>
 constexpr auto MobileNetV2() {
     using detail::inverted_res_block;
     using eps = epsilon<"1e-3">;
+    // Keras names the model after alpha and the input's rows.
+    using model_name = formatted_name<"mobilenetv2_1.00_{}", A.input_shape.height>;
+    // Keras names the model after alpha and the input's rows.
+    using model_name = formatted_name<"mobilenetv2_1.00_{}", A.input_shape.height>;
     // clang-format off
     auto input = Input<shape_of<A.input_shape>, name<"input_layer">>{}();
     auto c1 = Conv2D<A.width(32), kernel_size<3>, strides<2>, same, no_bias, name<"Conv1">>{}(input);
@@ -97,10 +101,10 @@ constexpr auto MobileNetV2() {
     // clang-format on
     if constexpr (A.include_top) {
         auto pooled = GlobalAveragePooling2D<name<"global_average_pooling2d">>{}(out);
-        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled)};
+        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled), model_name{}};
     } else {
         return Model{input, detail::global_pooling<A.pooling, name<"global_average_pooling2d">,
-                                                   name<"global_max_pooling2d">>(out)};
+                                                   name<"global_max_pooling2d">>(out), model_name{}};
     }
 }
 

@@ -46,7 +46,7 @@ constexpr auto resnet_stack(Node x) {
         return resnet_stack<Stage, Filters, Blocks, Stride, Block + 1>(resnet_block<Stage, Block, Filters, 1, false>(x));
 }
 
-template <application A, int Blocks2, int Blocks3, int Blocks4, int Blocks5>
+template <application A, class Name, int Blocks2, int Blocks3, int Blocks4, int Blocks5>
 constexpr auto resnet_v1() {
     // clang-format off
     auto input = Input<shape_of<A.input_shape>, name<"input_layer">>{}();
@@ -63,9 +63,9 @@ constexpr auto resnet_v1() {
     auto c5 = resnet_stack<5, A.width(512), Blocks5, 2>(c4);
     if constexpr (A.include_top) {
         auto pooled = GlobalAveragePooling2D<name<"avg_pool">>{}(c5);
-        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled)};
+        return Model{input, Dense<A.classes, softmax, name<"predictions">>{}(pooled), Name{}};
     } else {
-        return Model{input, global_pooling<A.pooling, name<"avg_pool">, name<"max_pool">>(c5)};
+        return Model{input, global_pooling<A.pooling, name<"avg_pool">, name<"max_pool">>(c5), Name{}};
     }
 }
 }  // namespace detail
@@ -73,13 +73,13 @@ constexpr auto resnet_v1() {
 /// ResNet50: stages of 3, 4, 6 and 3 blocks (112→56→28→14→7 on a 224×224 input).
 template <application A = application{}>
 constexpr auto ResNet50() {
-    return detail::resnet_v1<A, 3, 4, 6, 3>();
+    return detail::resnet_v1<A, name<"resnet50">, 3, 4, 6, 3>();
 }
 
 /// ResNet152: stages of 3, 8, 36 and 3 blocks.
 template <application A = application{}>
 constexpr auto ResNet152() {
-    return detail::resnet_v1<A, 3, 8, 36, 3>();
+    return detail::resnet_v1<A, name<"resnet152">, 3, 8, 36, 3>();
 }
 
 }  // namespace ctnn::models

@@ -39,10 +39,10 @@ constexpr auto VGG16() {
         auto fc1  = Dense<A.width(4096), relu, name<"fc1">>{}(flat);
         auto fc2  = Dense<A.width(4096), relu, name<"fc2">>{}(fc1);
         auto out  = Dense<A.classes, softmax, name<"predictions">>{}(fc2);
-        return Model{input, out};
+        return Model{input, out, name<"vgg16">{}};
     } else {
         return Model{input, detail::global_pooling<A.pooling, name<"global_average_pooling2d">,
-                                                   name<"global_max_pooling2d">>(p5)};
+                                                   name<"global_max_pooling2d">>(p5), name<"vgg16">{}};
     }
     // clang-format on
 }

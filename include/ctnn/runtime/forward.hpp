@@ -5,22 +5,10 @@
 
 #include <type_traits>
 
-// One line per kernel header; each ends with the `forward` overloads of its layers.
-#include <ctnn/runtime/kernels/batch_normalization.hpp>
-#include <ctnn/runtime/kernels/conv2d.hpp>
-#include <ctnn/runtime/kernels/conv2d_transpose.hpp>
-#include <ctnn/runtime/kernels/dense.hpp>
-#include <ctnn/runtime/kernels/depthwise_conv2d.hpp>
-#include <ctnn/runtime/kernels/elu.hpp>
-#include <ctnn/runtime/kernels/global_pooling.hpp>
-#include <ctnn/runtime/kernels/identity.hpp>
-#include <ctnn/runtime/kernels/merge.hpp>
-#include <ctnn/runtime/kernels/pooling.hpp>
-#include <ctnn/runtime/kernels/prelu.hpp>
-#include <ctnn/runtime/kernels/relu.hpp>
-#include <ctnn/runtime/kernels/rescaling.hpp>
-#include <ctnn/runtime/kernels/reshape.hpp>
-#include <ctnn/runtime/kernels/softmax.hpp>
+#include <ctnn/graph/nested.hpp>
+// Every kernel header that ends with its layers' `forward` overloads (generated, so that adding
+// a kernel edits no list).
+#include <ctnn/runtime/kernels.hpp>
 #include <ctnn/runtime/node_io.hpp>
 
 namespace ctnn::detail {
@@ -35,7 +23,7 @@ void run_layer(const node_io& io) {
 template <class E>
 constexpr layer_kernel kernel_of() {
     if constexpr (E::input_count == 0) return nullptr;
-    else return &run_layer<typename E::layer_type>;
+    else return &run_layer<unqualified_t<typename E::layer_type>>;
 }
 
 }  // namespace ctnn::detail

@@ -101,7 +101,7 @@ void run_scale_shift(std::span<const float* const> weights, int channels, float*
 }
 template <class E>
 constexpr scale_shift_fn scale_shift_of() {
-    if constexpr (fold_role_of<typename E::layer_type>() == fold_role::channel_affine) return &run_scale_shift<typename E::layer_type>;
+    if constexpr (fold_role_of<typename E::layer_type>() == fold_role::channel_affine) return &run_scale_shift<unqualified_t<typename E::layer_type>>;
     else return nullptr;
 }
 template <class... Es>
@@ -168,14 +168,14 @@ constexpr std::uint64_t hash(std::string_view s) {
 }
 }  // namespace detail
 
-/// Runs model type `M` (a Model<In, Out>): `network net{model}; auto y = net(x);`.
+/// Runs model type `M` (a Model<In, Out, Name>): `network net{model}; auto y = net(x);`.
 template <class M>
 class network;
 
-template <class In, class Out>
-class network<Model<In, Out>> {
+template <class In, class Out, class Name>
+class network<Model<In, Out, Name>> {
 public:
-    using model_type = Model<In, Out>;
+    using model_type = Model<In, Out, Name>;
     /// The tensors of the model's inputs and outputs, as a tuple in the order the model lists
     /// them; a model of one input and one output is called with and returns plain tensors.
     using input_tensors = typename detail::tensor_tuple<model_type::input_shapes>::type;
@@ -586,11 +586,11 @@ private:
 
 /// A network of a model that failed its checks: its diagnostic was given, so building, running
 /// and loading it say nothing more (it holds no weights and computes nothing).
-template <class In, class Out>
-    requires invalid_model<Model<In, Out>>
-class network<Model<In, Out>> {
+template <class In, class Out, class Name>
+    requires invalid_model<Model<In, Out, Name>>
+class network<Model<In, Out, Name>> {
 public:
-    using model_type = Model<In, Out>;
+    using model_type = Model<In, Out, Name>;
     static constexpr std::array<weight_spec, 0> weights{};
     static constexpr unknown_value activation_bytes_per_sample{};
 
@@ -610,8 +610,8 @@ public:
     }
 };
 
-template <class In, class Out>
-network(Model<In, Out>, std::uint64_t = 0) -> network<Model<In, Out>>;
+template <class In, class Out, class Name>
+network(Model<In, Out, Name>, std::uint64_t = 0) -> network<Model<In, Out, Name>>;
 
 /// `network<decltype(model)>` for a constexpr model names a const Model: the same network.
 template <class M>
