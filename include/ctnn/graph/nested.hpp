@@ -55,6 +55,53 @@ struct unqualified_of<L> {
 };
 template <class L>
 using unqualified_t = typename unqualified_of<L>::type;
+
+template <class O>
+inline constexpr bool is_name_option = false;
+template <char... Cs>
+inline constexpr bool is_name_option<named<Cs...>> = true;
+
+/// `Options...` without the layer's name.
+template <class Out, class... Options>
+struct without_name {
+    using type = Out;
+};
+template <template <class...> class T, class... Kept, class O, class... Options>
+struct without_name<T<Kept...>, O, Options...>
+    : without_name<std::conditional_t<is_name_option<O>, T<Kept...>, T<Kept..., O>>, Options...> {};
+template <class... Os>
+struct option_pack {};
+
+/// The layer type a kernel is instantiated for: the layer without its name (and unqualified),
+/// so that the 155 convolutions of a ResNet152 that differ only by name share one `forward`
+/// instead of each compiling its own. Layers are `T<Options...>` or `T<int, Options...>`; any
+/// other form keeps its name (and still runs).
+template <class L>
+struct kernel_layer_of {
+    using type = L;
+};
+template <template <class...> class T, class... Options>
+struct kernel_layer_of<T<Options...>> {
+    template <class Pack>
+    struct rebuild;
+    template <class... Kept>
+    struct rebuild<option_pack<Kept...>> {
+        using type = T<Kept...>;
+    };
+    using type = typename rebuild<typename without_name<option_pack<>, Options...>::type>::type;
+};
+template <template <int, class...> class T, int N, class... Options>
+struct kernel_layer_of<T<N, Options...>> {
+    template <class Pack>
+    struct rebuild;
+    template <class... Kept>
+    struct rebuild<option_pack<Kept...>> {
+        using type = T<N, Kept...>;
+    };
+    using type = typename rebuild<typename without_name<option_pack<>, Options...>::type>::type;
+};
+template <class L>
+using kernel_layer_t = typename kernel_layer_of<unqualified_t<L>>::type;
 }  // namespace detail
 
 /// Layer `L` as a layer of a model named `Prefix` nested in another: the same layer (weights,

@@ -23,7 +23,7 @@ void run_layer(const node_io& io) {
 template <class E>
 constexpr layer_kernel kernel_of() {
     if constexpr (E::input_count == 0) return nullptr;
-    else return &run_layer<unqualified_t<typename E::layer_type>>;
+    else return &run_layer<kernel_layer_t<typename E::layer_type>>;
 }
 
 }  // namespace ctnn::detail

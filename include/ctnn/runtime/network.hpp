@@ -101,7 +101,7 @@ void run_scale_shift(std::span<const float* const> weights, int channels, float*
 }
 template <class E>
 constexpr scale_shift_fn scale_shift_of() {
-    if constexpr (fold_role_of<typename E::layer_type>() == fold_role::channel_affine) return &run_scale_shift<unqualified_t<typename E::layer_type>>;
+    if constexpr (fold_role_of<typename E::layer_type>() == fold_role::channel_affine) return &run_scale_shift<kernel_layer_t<typename E::layer_type>>;
     else return nullptr;
 }
 template <class... Es>

@@ -1,6 +1,6 @@
 // A model of one input applied to two nodes, as if it were a merge layer. The control applies it
 // to one.
-// expected-error {{model_called_with_wrong_number_of_tensors<std::integral_constant<(long )?unsigned long( int)?, ?1> ?, ?std::integral_constant<(long )?unsigned long( int)?, ?2> ?>}}
+// expected-error {{model_called_with_wrong_number_of_tensors<std::integral_constant<(long unsigned int|unsigned long), ?1> ?, ?std::integral_constant<(long unsigned int|unsigned long), ?2> ?>}}
 // expected-error-count {{2}}
 // SPDX-License-Identifier: BSL-1.0
 #include <iostream>
