@@ -2,8 +2,8 @@
 """PyTorch definitions of the benchmark suite's models, the same architectures as ctnn's
 (include/ctnn/models/*.hpp, which follow Keras' applications and the 2015 U-Net paper), so that the
 PyTorch and onnxruntime peers do the same work as ctnn. torchvision differs from Keras where it
-matters: its ResNet50 is v1.5 (stride on the 3x3) without conv biases, and its MobileNetV2 and
-DenseNet pad symmetrically; so each model is written out here. `keras_params` counts what Keras
+matters: its ResNet50 is v1.5 (stride on the 3x3) without conv biases, and its MobileNetV2 pads
+its strided convolutions symmetrically where Keras pads after; so each model is written out here. `keras_params` counts what Keras
 (and ctnn's total_params) counts: the parameters plus BatchNormalization's moving statistics.
 The peers' weights are PyTorch's default initialisation: timing does not depend on the values."""
 import torch
