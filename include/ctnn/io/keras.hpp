@@ -24,15 +24,17 @@
 #pragma once
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 #include <zip.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <span>
@@ -238,12 +240,12 @@ inline std::vector<layer_info> legacy_layers(hid_t root, const std::string& base
 struct json {
     enum kind_t { null, boolean, number, string, array, object } kind = null;
     std::string text;
-    std::vector<json> items;
-    std::vector<std::pair<std::string, json>> members;
+    std::vector<json> items;  // an array's, or an object's values
+    std::vector<std::string> keys;  // an object's keys (not pairs: json is incomplete here)
 
     const json* find(std::string_view key) const {
-        for (const auto& [k, v] : members)
-            if (k == key) return &v;
+        for (std::size_t i = 0; i != keys.size(); ++i)
+            if (keys[i] == key) return &items[i];
         return nullptr;
     }
     std::string string_at(std::string_view key) const {
@@ -292,7 +294,8 @@ private:
                 skip();
                 std::string key = text();
                 expect(':');
-                v.members.emplace_back(std::move(key), value(depth + 1));
+                v.keys.push_back(std::move(key));
+                v.items.push_back(value(depth + 1));
             } while (eat(','));
             expect('}');
         } else if (c == '[') {
@@ -429,9 +432,9 @@ inline std::optional<std::string> zip_member(zip_t* archive, const char* member,
     if (stat.size > most)
         throw file_error(file + ": '" + member + "' claims " + std::to_string(stat.size) + " bytes, more than the limit of " +
                          std::to_string(most));
+    std::string bytes(static_cast<std::size_t>(stat.size), '\0');
     zip_file_t* f = zip_fopen(archive, member, 0);
     if (f == nullptr) throw file_error(file + ": cannot read '" + member + "' (" + zip_strerror(archive) + ")");
-    std::string bytes(static_cast<std::size_t>(stat.size), '\0');
     std::size_t done = 0;
     zip_int64_t got = 0;
     while (done < bytes.size() && (got = zip_fread(f, bytes.data() + done, bytes.size() - done)) > 0) done += static_cast<std::size_t>(got);
@@ -444,10 +447,43 @@ inline std::optional<std::string> zip_member(zip_t* archive, const char* member,
     return bytes;
 }
 
+/// Opens the HDF5 file `image`, read-only, where it is: no copy (a 500 MB file needs no second
+/// 500 MB) and no temporary file. The callbacks hand HDF5's core driver our buffer, which stays
+/// ours, instead of its copies; the same as H5LTopen_file_image(DONT_COPY | DONT_RELEASE) does,
+/// which in HDF5 1.10 leaks its own bookkeeping on every call.
+/// On failure, `reason` says why (HDF5 clears its error stack on every call, so it is read here).
+inline handle open_image(std::string& image, std::string& reason) {
+    H5FD_file_image_callbacks_t callbacks{};
+    callbacks.image_malloc = [](std::size_t, H5FD_file_image_op_t, void* udata) -> void* {
+        return static_cast<std::string*>(udata)->data();
+    };
+    callbacks.image_memcpy = [](void* dest, const void* src, std::size_t size, H5FD_file_image_op_t, void*) -> void* {
+        if (dest != src) std::memmove(dest, src, size);  // never happens: both are our buffer
+        return dest;
+    };
+    callbacks.image_realloc = [](void*, std::size_t, H5FD_file_image_op_t, void*) -> void* { return nullptr; };  // read-only
+    callbacks.image_free = [](void*, H5FD_file_image_op_t, void*) -> herr_t { return 0; };
+    callbacks.udata_copy = [](void* udata) -> void* { return udata; };
+    callbacks.udata_free = [](void*) -> herr_t { return 0; };
+    callbacks.udata = &image;
+    const handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    if (!fapl || H5Pset_fapl_core(fapl.get(), 1 << 16, false) < 0 || H5Pset_file_image_callbacks(fapl.get(), &callbacks) < 0 ||
+        H5Pset_file_image(fapl.get(), image.data(), image.size()) < 0) {
+        reason = hdf5_reason();
+        return {};
+    }
+    // The core driver tells open files apart by name.
+    static unsigned long opened = 0;
+    const std::string name = "ctnn_keras_image_" + std::to_string(++opened);
+    handle file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+    if (!file) reason = hdf5_reason();
+    return file;
+}
+
 /// An open Keras file: its HDF5 weights and what they hold.
 struct keras_file {
     std::string name;
-    std::string image;  // a .keras archive's model.weights.h5, which `h5` reads in place
+    std::string image;  // a .keras archive's model.weights.h5, read in place by `h5` (closed first)
     handle h5;
     std::vector<layer_info> layers;
 };
@@ -483,10 +519,9 @@ inline keras_file open(const std::filesystem::path& path) {
                              ", so not a .keras file");
         config = json_parser(*json_text, file + ": config.json").parse();
         k.image = std::move(*weights);
-        // DONT_COPY|DONT_RELEASE: HDF5 reads the bytes where they are; `k.image` outlives `k.h5`.
-        k.h5 = handle(H5LTopen_file_image(k.image.data(), k.image.size(), H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE),
-                      H5Fclose);
-        if (!k.h5) throw file_error(file + ": model.weights.h5 is not a readable HDF5 file (" + hdf5_reason() + ")");
+        std::string reason;
+        k.h5 = open_image(k.image, reason);
+        if (!k.h5) throw file_error(file + ": model.weights.h5 is not a readable HDF5 file (" + reason + ")");
     } else {
         if (H5Fis_hdf5(file.c_str()) <= 0) {
             H5Eclear2(H5E_DEFAULT);
