@@ -126,35 +126,6 @@ inline bool is_group(hid_t parent, const std::string& name) {
     return o && H5Iget_type(o.get()) == H5I_GROUP;
 }
 
-inline std::vector<std::string> string_attribute(hid_t object, const char* name) {
-    std::vector<std::string> out;
-    if (H5Aexists(object, name) <= 0) return out;
-    const handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    const handle type(H5Aget_type(attribute.get()), H5Tclose);
-    const handle space(H5Aget_space(attribute.get()), H5Sclose);
-    if (!type || !space || H5Tget_class(type.get()) != H5T_STRING) return out;
-    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-    if (n <= 0) return out;
-    if (H5Tis_variable_str(type.get()) > 0) {
-        std::vector<char*> texts(static_cast<std::size_t>(n));
-        const handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(memory.get(), H5T_VARIABLE);
-        if (H5Aread(attribute.get(), memory.get(), texts.data()) < 0) return out;
-        for (char* t : texts) out.emplace_back(t != nullptr ? t : "");
-        H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, texts.data());
-    } else {
-        const std::size_t width = H5Tget_size(type.get());
-        std::string bytes(width * static_cast<std::size_t>(n), '\0');
-        if (H5Aread(attribute.get(), type.get(), bytes.data()) < 0) return out;
-        for (hssize_t i = 0; i != n; ++i) {
-            std::string s = bytes.substr(static_cast<std::size_t>(i) * width, width);
-            s.resize(std::min(s.size(), s.find('\0')));
-            out.push_back(s);
-        }
-    }
-    return out;
-}
-
 // --- What a file holds ---------------------------------------------------------------------------
 
 /// One array of the file: where it is and what it is, before anything is read.
@@ -201,36 +172,32 @@ inline array_info describe(hid_t root, const std::string& path, std::string name
 /// Legacy .h5 (model.save or save_weights): every dataset under the weights group, its layer the
 /// group that holds it, its name the last part without TensorFlow's ":0".
 inline std::vector<layer_info> legacy_layers(hid_t root, const std::string& base, const std::string& file) {
-    struct walk {
-        std::vector<std::string> datasets;
-        hid_t group;
-    } w{{}, H5I_INVALID_HID};
+    std::vector<std::string> datasets;
     const handle group(H5Gopen2(root, base.c_str(), H5P_DEFAULT), H5Gclose);
     if (!group) throw file_error(file + ": cannot open group '" + base + "' (" + hdf5_reason() + ")");
-    w.group = group.get();
     const herr_t status = H5Lvisit(
         group.get(), H5_INDEX_NAME, H5_ITER_INC,
         [](hid_t g, const char* name, const H5L_info_t* info, void* data) -> herr_t {
-            auto& self = *static_cast<walk*>(data);
             if (info->type != H5L_TYPE_HARD) return 0;  // soft and external links name nothing of the model's
             const handle o(H5Oopen(g, name, H5P_DEFAULT), H5Oclose);
-            if (o && H5Iget_type(o.get()) == H5I_DATASET) self.datasets.emplace_back(name);
+            if (o && H5Iget_type(o.get()) == H5I_DATASET) static_cast<std::vector<std::string>*>(data)->emplace_back(name);
             return 0;
         },
-        &w);
+        &datasets);
     if (status < 0) throw file_error(file + ": cannot list the groups under '" + base + "' (" + hdf5_reason() + ")");
+    const std::string prefix = base == "/" ? "" : base + "/";
     std::vector<layer_info> layers;
-    for (const auto& relative : w.datasets) {
+    for (const auto& relative : datasets) {
         const std::size_t slash = relative.rfind('/');
         if (slash == std::string::npos) continue;  // not in any layer's group
         const std::size_t before = relative.rfind('/', slash - 1);
         const std::string layer = relative.substr(before == std::string::npos ? 0 : before + 1, slash - (before == std::string::npos ? 0 : before + 1));
         std::string name = relative.substr(slash + 1);
         if (const auto colon = name.rfind(':'); colon != std::string::npos) name.resize(colon);
-        const std::string where = base + "/" + relative.substr(0, slash);
+        const std::string where = prefix + relative.substr(0, slash);
         auto it = std::find_if(layers.begin(), layers.end(), [&](const layer_info& l) { return l.name == layer && l.where == where; });
         if (it == layers.end()) it = layers.insert(layers.end(), layer_info{layer, where, false, {}});
-        it->arrays.push_back(describe(root, base + "/" + relative, name, file));
+        it->arrays.push_back(describe(root, prefix + relative, name, file));
     }
     return layers;
 }
