@@ -118,7 +118,10 @@ TEST_CASE("broken Keras files are refused with a message, never a crash") {
     }
     const std::string keras = read_raw(fixtures / "model.keras");
     write_raw(dir / "truncated.keras", keras.substr(0, keras.size() / 2));
-    check_refused(dir / "truncated.keras", d + "truncated.keras: not a readable .keras archive (Not a zip archive)");
+    check_refused(dir / "truncated.keras", d + "truncated.keras: truncated .keras archive: the file has " + std::to_string(keras.size() / 2) +
+                                               " bytes, but member 'model.weights.h5' ends at byte 7964");
+    write_raw(dir / "not_zip.keras", "PK\x03\x04 and then nothing a zip has");
+    check_refused(dir / "not_zip.keras", d + "not_zip.keras: not a readable .keras archive (Not a zip archive)");
     std::string corrupt = keras;
     corrupt[keras.size() / 2] = static_cast<char>(corrupt[keras.size() / 2] ^ 0x5A);  // inside model.weights.h5
     write_raw(dir / "corrupt.keras", corrupt);

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include <ctnn/io/npy.hpp>
+#include <ctnn/io/npz.hpp>
 #include <ctnn/runtime/network.hpp>
 
 namespace ctnn::io {
@@ -473,6 +474,8 @@ inline keras_file open(const std::filesystem::path& path) {
             zip_error_init_with_code(&e, error);
             const std::string why = zip_error_strerror(&e);
             zip_error_fini(&e);
+            const std::string truncation = detail::zip_file_truncation(path);
+            if (!truncation.empty()) throw file_error(file + ": truncated .keras archive: " + truncation);
             throw file_error(file + ": not a readable .keras archive (" + why + ")");
         }
         struct discard {
