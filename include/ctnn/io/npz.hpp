@@ -56,6 +56,22 @@ std::string zip_truncation(ReadAt read_at, std::uint64_t size) {
         return has + " and ends inside the zip directory, which starts at byte " + std::to_string(offset);
     return "";
 }
+
+/// zip_truncation of the file at `path`.
+inline std::string zip_file_truncation(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    const auto size = in ? static_cast<std::uint64_t>(in.tellg()) : 0;
+    return zip_truncation(
+        [&](std::uint64_t offset, std::size_t n) {
+            std::string out(n, '\0');
+            in.clear();
+            in.seekg(static_cast<std::streamoff>(offset));
+            in.read(out.data(), static_cast<std::streamsize>(n));
+            out.resize(static_cast<std::size_t>(in.gcount()));
+            return out;
+        },
+        size);
+}
 }  // namespace detail
 
 /// Reads the arrays of an .npz archive one at a time, straight into the caller's memory: a
@@ -69,18 +85,7 @@ public:
         zip_t* archive = zip_open(name_.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error);
         if (archive == nullptr) {
             if (error == ZIP_ER_NOENT || error == ZIP_ER_OPEN) throw file_error(name_ + ": cannot open (" + error_text(error) + ")");
-            std::ifstream in(path, std::ios::binary | std::ios::ate);
-            const auto size = in ? static_cast<std::uint64_t>(in.tellg()) : 0;
-            refuse(error, detail::zip_truncation(
-                              [&](std::uint64_t offset, std::size_t n) {
-                                  std::string out(n, '\0');
-                                  in.clear();
-                                  in.seekg(static_cast<std::streamoff>(offset));
-                                  in.read(out.data(), static_cast<std::streamsize>(n));
-                                  out.resize(static_cast<std::size_t>(in.gcount()));
-                                  return out;
-                              },
-                              size));
+            refuse(error, detail::zip_file_truncation(path));
         }
         adopt(archive);
     }
