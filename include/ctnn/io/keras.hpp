@@ -638,13 +638,13 @@ void load_keras_weights(network<M>& net, const std::filesystem::path& path) {
 }
 
 /// A network whose weights come from the Keras file `path`, checked as load_keras_weights does.
-template <class In, class Out>
-network<Model<In, Out>> load_keras_network(Model<In, Out> model, const std::filesystem::path& path) {
-    if constexpr (invalid_model<Model<In, Out>>) {
+template <class In, class Out, class Name>
+network<Model<In, Out, Name>> load_keras_network(Model<In, Out, Name> model, const std::filesystem::path& path) {
+    if constexpr (invalid_model<Model<In, Out, Name>>) {
         static_cast<void>(path);  // the model's diagnostic was given
-        return network<Model<In, Out>>(model);
+        return network<Model<In, Out, Name>>(model);
     } else {
-        return network<Model<In, Out>>(model, keras_detail::read_checked<Model<In, Out>>(path));
+        return network<Model<In, Out, Name>>(model, keras_detail::read_checked<Model<In, Out, Name>>(path));
     }
 }
 
