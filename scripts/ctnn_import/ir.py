@@ -324,14 +324,19 @@ wchar_t while xor xor_eq model""".split())
 
 
 # Inside the generated function `using namespace ctnn;` is in force, so a variable named `relu` or
-# `same` would hide the option of that name from the layers after it. ctnn's lowercase names at
-# namespace scope (and the options the emitter writes) are avoided with a trailing '_'.
+# `same` would hide the option of that name from the layers after it, and one named `Flatten` (as
+# torch.onnx.export names its Flatten node) the class. ctnn's names at namespace scope (and the
+# options and layer classes the emitter writes) are avoided with a trailing '_'.
 _CTNN_NAMES = set("""accepted accepts array bilinear chain cost count_kind cropping depth_multiplier dilation_rate dims
 entry epsilon expect_shape file_error filters fixed_string flatten gelu graph groups hard_sigmoid hard_swish hw
 input_shape keepdims kernel_size kind layer layer_base layer_cost linear margins max_value name named negative_slope
 network no_bias no_weights node number offset option output_padding output_shape padding params pool_size relu relu6
 run_options same scale shape sigmoid size softmax softplus strides swish tanh tensor tensor_view to_string use_bias
-valid version weight weight_spec weights""".split())
+valid version weight weight_spec weights
+Activation Add Average AveragePooling2D BatchNormalization Concatenate Conv2D Conv2DTranspose Cropping2D Dense
+DepthwiseConv2D Dropout ELU Flatten GaussianNoise GlobalAveragePooling2D GlobalMaxPooling2D Input LeakyReLU
+MaxPooling2D Maximum Minimum Model Multiply PReLU ReLU Rescaling Reshape SeparableConv2D Softmax SpatialDropout2D
+Subtract UpSampling2D ZeroPadding2D""".split())
 
 
 def cpp_identifier(name):

@@ -319,6 +319,11 @@ class Mapping(Case):
 
     def test_names_that_are_ctnn_options_are_renamed(self):
         self.mapped(model([helper.make_node("Relu", ["x"], ["y"], name="relu"), ], []), r'auto relu_ = Activation<relu, name<"relu">>')
+        # torch.onnx.export names a Flatten node "Flatten": a variable of that name would hide the class.
+        self.mapped(model([helper.make_node("Flatten", ["x"], ["f"], name="Flatten"), helper.make_node("Gemm", ["f", "W"], ["y"], name="Dense")],
+                          [const("W", rand(12, 4))], shape=(1, 3, 2, 2)),
+                    r'auto Flatten_ = Flatten<name<"Flatten">>', r'auto Dense_ = Dense<4, use_bias<false>, name<"Dense">>\{\}\(Flatten_\)',
+                    input_shape="2,2,3")
 
     def test_identities(self):
         r = self.mapped(model([helper.make_node("Cast", ["x"], ["c"], to=TensorProto.FLOAT), helper.make_node("Identity", ["c"], ["d"]),
