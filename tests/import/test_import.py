@@ -6,7 +6,7 @@
 # compares its output with NumPy's; and PP-OCRv4 itself, imported, built and run by ctnn against
 # onnxruntime's output (PPOCR, where scripts/fetch-ppocr has fetched it).
 #
-#   tests/import/test_import.py [Mapping|Refusals|Keras|Semantics|EndToEnd|PPOCR]    (Debian's python3)
+#   tests/import/test_import.py [Mapping|Refusals|Keras|Semantics|EndToEnd|PPOCR|Torchvision]    (Debian's python3)
 #
 # EndToEnd needs CTNN_SOURCE_DIR (this checkout) and builds with CTNN_CXX (default g++-12); CTest
 # passes both, and then every generated model whose layers the checkout has is also compiled. The NumPy reference below is written from the ONNX operator definitions and shares
@@ -596,6 +596,62 @@ class PPOCR(Case):
         # tolerance of it.
         near = np.abs(want - 0.3) < self.tolerance
         np.testing.assert_array_equal((y > 0.3)[~near], (want > 0.3)[~near])
+
+
+class Torchvision(Case):
+    """torchvision's resnet50, mobilenet_v2 and lraspp_mobilenet_v3_large at full width, as
+    torch.onnx.export writes them (opset 14, BatchNormalization folded into the convolutions):
+    imported at 64x64x3, built against this checkout and run by ctnn, against onnxruntime 1.20.1's
+    output on the same seeded weights and input (tests/import/fixtures/torchvision, made by
+    scripts/make-torchvision-fixtures, which needs python3-torchvision; this test needs no torch).
+    Building the three runners is most of its cost: 8-9 s each with GCC 12 on this machine."""
+
+    # Relative to the output's largest magnitude: both sides compute in float32 in different
+    # orders through ~50 layers. Measured (GCC 12): 8.5e-6 (resnet50), 3.7e-5 (mobilenet_v2) and
+    # 8.9e-6 (lraspp); onnxruntime itself is 4.4e-6, 2.8e-5 and 6.5e-6 from a float64 evaluation
+    # of the same file (reference.onnx_forward). A wrong pad or constant moves them by 1e-2 or more.
+    tolerance = 1e-4
+
+    def setUp(self):
+        if not os.environ.get("CTNN_SOURCE_DIR"):
+            self.skipTest("CTNN_SOURCE_DIR is not set (CTest sets it)")
+
+    def check(self, name, *expected):
+        tmp = tempfile.mkdtemp(prefix=f"ctnn-import-{name}-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path, out = os.path.join(tmp, name + ".onnx"), os.path.join(tmp, "out")
+        onnx.save(reference.seeded_model(onnx.load(os.path.join(HERE, "fixtures", "torchvision", name + ".onnx")), 64), path)
+        p = subprocess.run([IMPORTER, path, "--input-shape", "64,64,3", "--name", name, "-o", out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, name + ".hpp")) as f:
+            text = f.read()
+        for e in expected:
+            self.assertRegex(text, e)
+        want = np.load(os.path.join(HERE, "fixtures", "torchvision", name + ".npy"))
+        x = np.ascontiguousarray(reference.torchvision_input(64).transpose(0, 2, 3, 1))
+        y, _ = EndToEnd.build_and_run(self, types.SimpleNamespace(tmp=tmp, out=out), name, x)
+        self.assertEqual(y.shape, want.shape)
+        scale = float(np.max(np.abs(want)))
+        diff = float(np.max(np.abs(y - want)))
+        print(f"{name}: max abs difference {diff:.3g}, output scale {scale:.4g}, relative {diff / scale:.2g}", file=sys.stderr)
+        self.assertLess(diff, self.tolerance * scale)
+
+    def test_resnet50(self):
+        # The 7x7/2 stem's pads of 3 are not TensorFlow's 'same' (2, 3), nor the max pool's.
+        self.check("resnet50", r"ZeroPadding2D<padding<3>", r"MaxPooling2D<pool_size<3>, strides<2>, valid",
+                   r"Flatten<", r"Dense<1000, name", r"ctnn::shape<1000>")
+
+    def test_mobilenet_v2(self):
+        # ReLU6 is Clip(0, 6) with Constant bounds.
+        self.check("mobilenet_v2", r"DepthwiseConv2D<kernel_size<3>, strides<2>, valid", r"ReLU<max_value<6>",
+                   r"Dense<1000, name")
+
+    def test_lraspp_mobilenet_v3_large(self):
+        # HardSwish and HardSigmoid are opset-14 ops; squeeze-and-excitation multiplies a 1x1xC
+        # gate into the map; the head upsamples bilinearly (align_corners=False) to sizes that
+        # Shape, Slice and Concat compute.
+        self.check("lraspp_mobilenet_v3_large", r"hard_swish", r"Conv2D<\d+, kernel_size<1>, valid, hard_sigmoid",
+                   r"Multiply<", r"UpSampling2D<size<2>, bilinear", r"UpSampling2D<size<8>, bilinear", r"ctnn::shape<64, 64, 21>")
 
 
 # --- Keras ------------------------------------------------------------------------------------
