@@ -336,7 +336,7 @@ class Mapping(Case):
 
     def test_existing_directory_keeps_other_files(self):
         r = self.mapped(model([helper.make_node("Relu", ["x"], ["y"])], []), existing=True)
-        self.assertEqual(sorted(os.listdir(r.out)), ["CMakeLists.txt", "keep.txt", "net.hpp", "net.npz", "net_main.cpp"])
+        self.assertEqual(sorted(os.listdir(r.out)), ["CMakeLists.txt", "image.hpp", "keep.txt", "net.hpp", "net.npz", "net_main.cpp"])
 
 
 class Refusals(Case):
@@ -428,6 +428,20 @@ class Refusals(Case):
 
 
 # --- end to end -------------------------------------------------------------------------------
+def write_png(path, rgb):
+    """An 8-bit RGB PNG, written out here so that the tests need no imaging library."""
+    import struct
+    import zlib
+    h, w, _ = rgb.shape
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    raw = b"".join(b"\0" + np.ascontiguousarray(row).tobytes() for row in rgb)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) +
+                chunk(b"IEND", b""))
+
+
 def np_conv(x, w, b, strides=(1, 1), pads=(0, 0, 0, 0), dil=(1, 1)):
     """ONNX Conv (NCHW, OIHW, pads [top, left, bottom, right]), as nested sums."""
     t, l, bo, r = pads
@@ -553,7 +567,50 @@ class EndToEnd(Case):
         self.assertRegex(p.stderr, r"^tiny_main: .*nowhere/z.npy: cannot write \(No such file or directory\)\n$")
         p = subprocess.run([os.path.join(build, "tiny_main"), "--input", "x.npy"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
-        self.assertRegex(p.stderr, r"^tiny_main: --weights, --input and --save-output are required \(see --help\)\n$")
+        self.assertRegex(p.stderr, r"^tiny_main: --weights, --input or --image, and --save-output are required \(see --help\)\n$")
+        self.image_input(r, build, "tiny", 12, 12)
+
+    def image_input(self, r, build, name, h, w, grey=False):
+        """--image: bytes / 255 in R, G, B order (or grey), resized only when the size differs."""
+        def run(*args):
+            return subprocess.run([os.path.join(build, f"{name}_main"), "--weights", os.path.join(r.out, f"{name}.npz"), "--threads", "1",
+                                   *args], capture_output=True, text=True)
+
+        def path(f):
+            return os.path.join(r.tmp, f)
+        pixels = np.random.default_rng(3).integers(0, 256, (h, w, 3), dtype=np.uint8)
+        write_png(path("in.png"), pixels)
+        p = run("--image", path("in.png"), "--save-input", path("xi.npy"), "--save-output", path("yi.npy"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("resized", p.stdout)
+        x = np.load(path("xi.npy"))
+        f = pixels.astype(np.float32)
+        want = (np.float32(0.299) * f[..., 0] + np.float32(0.587) * f[..., 1] + np.float32(0.114) * f[..., 2])[..., None] if grey else f
+        np.testing.assert_allclose(x[0], want / np.float32(255), rtol=0, atol=1e-7 if grey else 0)
+        # The model sees what --save-input wrote: --input of it gives the same output, bit for bit.
+        p = run("--input", path("xi.npy"), "--save-output", path("yx.npy"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        np.testing.assert_array_equal(np.load(path("yi.npy")), np.load(path("yx.npy")))
+        # Another size is resized, whole; a plain colour stays itself.
+        write_png(path("flat.png"), np.broadcast_to(np.uint8([10, 200, 30]), (h + 3, 2 * w, 3)))
+        p = run("--image", path("flat.png"), "--save-input", path("xf.npy"), "--save-output", path("yf.npy"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"{name}: {path('flat.png')}: {2 * w} x {h + 3}, resized to {w} x {h}", p.stdout)
+        colour = np.float32([10, 200, 30])
+        want = np.float32(0.299) * colour[0] + np.float32(0.587) * colour[1] + np.float32(0.114) * colour[2] if grey else colour
+        np.testing.assert_allclose(np.load(path("xf.npy")), np.broadcast_to(want / np.float32(255), x.shape), rtol=0, atol=1e-7)
+        p = run("--image", os.path.join(r.out, "CMakeLists.txt"), "--save-output", path("z.npy"))
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, rf"^{name}_main: .*CMakeLists.txt: cannot decode: not a PNG or JPEG image\n$")
+        p = run("--image", path("in.png"), "--input", path("xi.npy"), "--save-output", path("z.npy"))
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, rf"^{name}_main: --input and --image exclude each other\n$")
+
+    def test_grey_image_input(self):
+        """A model of one channel reads an image as grey (and C = 1 builds at all)."""
+        r = self.mapped(model([helper.make_node("Relu", ["x"], ["y"], name="r")], [], shape=(1, 1, 6, 5)), input_shape="6,5,1", name="grey")
+        _, build = self.build_and_run(r, "grey", rand(1, 6, 5, 1))
+        self.image_input(r, build, "grey", 6, 5, grey=True)
 
 
 PPOCR_MODEL = os.environ.get("CTNN_PPOCR_MODEL", os.path.join(ROOT, ".cache", "ppocr", "ch_PP-OCRv4_det_infer.onnx"))
