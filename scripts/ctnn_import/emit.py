@@ -102,6 +102,8 @@ def _options(l):
         args.append(f"scale<{number(o['scale'])}>")
         if o["offset"] != 0:
             args.append(f"offset<{number(o['offset'])}>")
+    elif k == "Reshape":
+        args.append(f"target_shape<{', '.join(str(a) for a in o['target_shape'])}>")
     elif k in ("Add", "Subtract", "Multiply", "Concatenate", "Flatten"):
         pass
     else:

@@ -189,6 +189,12 @@ def output_shape(layer, ins):
         return (x[0], x[1], sum(i[2] for i in ins)) if all(i[:2] == x[:2] for i in ins) else None
     if k == "Flatten":
         return (1, 1, x[0] * x[1] * x[2])
+    if k == "Reshape":  # row-major, as Keras and ctnn keep it; vectors are held as 1x1xN
+        size, known = x[0] * x[1] * x[2], int(np.prod([a for a in o["target_shape"] if a != -1]))
+        if known < 1 or size % known or (-1 not in o["target_shape"] and size != known):
+            return None
+        axes = [size // known if a == -1 else a for a in o["target_shape"]]
+        return tuple(axes) if len(axes) == 3 else (1, 1, axes[0])
     if k == "Dense":  # on the last axis, at every position
         return (x[0], x[1], o["units"])
     # Elementwise layers keep their input's shape.
@@ -284,6 +290,8 @@ class Graph:
             ranks = {self.by_name[i].rank for i in l.inputs}
             if l.kind in ("Flatten",) or (l.kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D") and not l.options.get("keepdims")):
                 l.rank = 1
+            elif l.kind == "Reshape":
+                l.rank = 1 if len(l.options["target_shape"]) == 1 else 3
             elif l.kind in MAP_ONLY and 1 in ranks:
                 refuse(l.origin, getattr(l, "op", l.kind), f"ctnn's {l.kind} takes maps, and its input is a vector")
             else:

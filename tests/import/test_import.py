@@ -843,6 +843,41 @@ class Keras(Case):
         self.assertRegex(r.lines, r'Dense<2, use_bias<false>, elu, name<"d">>')
         self.assertEqual(set(r.weights), {"bn/beta", "bn/moving_mean", "bn/moving_variance", "d/kernel"})
 
+    def test_reshape_row_major_as_keras(self):
+        """Keras' Reshape is tf.reshape of the NHWC batch, row-major over (H, W, C), and so is
+        ctnn's: the import maps it one to one, and the built runner computes what NumPy's
+        reshape of the NHWC array does."""
+        k, db = rand(1, 1, 2, 3), rand(5)
+        cfg = k_functional([k_input(shape=(None, 4, 6, 2)), k_layer("Reshape", "to_map", ["in"], target_shape=[3, 8, 2]),
+                            k_layer("Conv2D", "c", ["to_map"], filters=3, kernel_size=[1, 1], strides=[1, 1], padding="valid",
+                                    activation="linear", use_bias=False),
+                            k_layer("Reshape", "to_vector", ["c"], target_shape=[-1]),
+                            k_layer("Dense", "d", ["to_vector"], units=5, activation="linear", use_bias=True),
+                            k_layer("Reshape", "back", ["d"], target_shape=[1, 5, 1])])
+        r = self.imp_file(lambda p: write_h5(p, cfg, {"c": {"c/kernel": k}, "d": {"d/kernel": rand(72, 5), "d/bias": db}}),
+                          input_shape="4,6,2")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertRegex(r.lines, r'Reshape<target_shape<3, 8, 2>, name<"to_map">>\{\}\(in\)')
+        self.assertRegex(r.lines, r'Reshape<target_shape<-1>, name<"to_vector">>\{\}\(c\)')
+        self.assertRegex(r.lines, r'Dense<5, name<"d">>\{\}\(to_vector\)')
+        self.assertRegex(r.lines, r'Reshape<target_shape<1, 5, 1>, name<"back">>')
+        if not os.environ.get("CTNN_SOURCE_DIR"):
+            return
+        x = rand(1, 4, 6, 2)
+        kernel = r.weights["d/kernel"]
+        want = (np.einsum("nhwc,co->nhwo", x.reshape(1, 3, 8, 2), k[0, 0]).reshape(1, -1) @ kernel + db).reshape(1, 1, 5, 1)
+        y, _ = EndToEnd.build_and_run(self, types.SimpleNamespace(tmp=os.path.dirname(r.out), out=r.out), "net", x)
+        self.assertEqual(y.shape, (1, 1, 5, 1))
+        np.testing.assert_allclose(y, want, rtol=0, atol=1e-5)
+
+    def test_reshape_refusals(self):
+        self.refused(k_functional([k_input(), k_layer("Reshape", "seq", ["in"], target_shape=[64, 3])]),
+                     r"layer 'seq' \(Reshape\): target_shape \(64, 3\) of 2 axes; supported: \(H, W, C\) maps and \(n,\) vectors")
+        self.refused(k_functional([k_input(), k_layer("Reshape", "odd", ["in"], target_shape=[5, -1, 1])]),
+                     r"layer 'odd' \(Reshape\): its input's 192 values \(8, 8, 3\) do not fill target_shape \(5, -1, 1\)$")
+        self.refused(k_functional([k_input(), k_layer("Reshape", "two", ["in"], target_shape=[-1, -1, 3])]),
+                     r"layer 'two' \(Reshape\): target_shape \(-1, -1, 3\); supported: axes of 1 or more, and -1 at most once")
+
     def test_keras2_hard_sigmoid_is_scaled(self):
         cfg = k_functional([k_input(), k_layer("Activation", "hs", ["in"], activation="hard_sigmoid")])
         r = self.imp_file(lambda p: write_h5(p, cfg, {}))
