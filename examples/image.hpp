@@ -122,12 +122,30 @@ inline std::string png_refusal(std::string_view bytes) {
 
 /// Why stb (Debian's v2.27) must not see a JPEG, or "". Its Huffman tables hold at most 256
 /// codes, and v2.27 writes past them when a table declares more (found by fuzzing; stb 2.28
-/// checks it). The check is here, where the JPEG's structure is walked anyway.
+/// checks it); and it decodes a scan with a table no DHT defined, reading past its values
+/// (found by fuzzing too: a table never filled in maps codes to symbols beyond 256). The checks
+/// are here, where the JPEG's structure is walked anyway.
 inline std::string jpeg_refusal(std::string_view bytes) {
     std::string why;
+    bool defined[2][4] = {};  // [DC, AC][table id]
+    bool progressive = false;
     const bool chained = detail::for_each_jpeg_segment(bytes, [&](std::uint64_t marker, std::string_view body) {
+        if (marker == 0xC2) progressive = true;
+        if (marker == 0xDA && why.empty() && !body.empty()) {  // SOS: components, each with its DC and AC tables; then Ss
+            const std::size_t n = detail::byte_at(body, 0);
+            if (body.size() < 2 + 2 * n) return;  // stb refuses a short SOS itself
+            const bool dc_used = !progressive || detail::byte_at(body, 1 + 2 * n) == 0, ac_used = !progressive || !dc_used;
+            for (std::size_t k = 0; k != n && why.empty(); ++k) {
+                const auto tables = detail::byte_at(body, 2 + 2 * k), dc = tables >> 4, ac = tables & 15;
+                if (dc_used && dc < 4 && !defined[0][dc]) why = "a scan uses DC Huffman table " + std::to_string(dc) + ", which no DHT before it defines";
+                if (ac_used && ac < 4 && !defined[1][ac] && why.empty())
+                    why = "a scan uses AC Huffman table " + std::to_string(ac) + ", which no DHT before it defines";
+            }
+        }
         if (marker != 0xC4) return;  // DHT: tables of (class/id, 16 counts, the codes' values)
         while (!body.empty() && why.empty()) {
+            const auto table = detail::byte_at(body, 0);
+            if (table >> 4 < 2 && (table & 15) < 4) defined[table >> 4][table & 15] = true;
             std::uint64_t codes = 0;
             for (std::size_t i = 1; i != 17 && i < body.size(); ++i) codes += detail::byte_at(body, i);
             if (codes > 256) why = "a Huffman table of " + std::to_string(codes) + " codes, more than JPEG's 256";

@@ -102,6 +102,8 @@ def _options(l):
         args.append(f"scale<{number(o['scale'])}>")
         if o["offset"] != 0:
             args.append(f"offset<{number(o['offset'])}>")
+    elif k == "Reshape":
+        args.append(f"target_shape<{', '.join(str(a) for a in o['target_shape'])}>")
     elif k in ("Add", "Subtract", "Multiply", "Concatenate", "Flatten"):
         pass
     else:
@@ -200,13 +202,20 @@ def npz_bytes(g):
 
 MAIN = r"""// {name}_main: runs the imported model {name} (see {name}.hpp) on one input.
 //
-//   {name}_main --weights W.npz --input x.npy --save-output y.npy [--threads N]
+//   {name}_main --weights W.npz (--input x.npy | --image in.png) --save-output y.npy [--save-input x.npy] [--threads N]
 //
-// The input is NHWC float32 of shape (1, {h}, {w}, {c}); the output is written as float32 of
-// shape {out_text}. Every error is one line and a non-zero exit, before any work.
+// The input is NHWC float32 of shape (1, {h}, {w}, {c}), or a PNG or JPEG image: the whole
+// image resized to {w}x{h} where it is not that size already (aspect not kept), its bytes
+// divided by 255, in R, G, B order (grey, 0.299 R + 0.587 G + 0.114 B, for one channel), and
+// nothing else: a model that wants its inputs normalised otherwise needs --input. The output is
+// written as float32 of shape {out_text}. Every error is one line and a non-zero exit, before
+// any work.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/npy.hpp>
 #include <ctnn/io/weights.hpp>
+#if CTNN_RUNNER_IMAGE
+#include "image.hpp"  // ctnn's examples/image.hpp, copied by the importer: stb, checked before it decodes
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -235,15 +244,18 @@ struct usage_error : std::runtime_error {{
 }};
 
 struct options {{
-    std::optional<std::string> weights, input, save_output;
+    std::optional<std::string> weights, input, image, save_input, save_output;
     int threads = ctnn::run_options{{}}.threads;
 }};
 
-constexpr std::string_view usage = R"(usage: {name}_main --weights W.npz --input x.npy --save-output y.npy [--threads N]
+constexpr std::string_view usage = R"(usage: {name}_main --weights W.npz (--input x.npy | --image in.png) --save-output y.npy [--save-input x.npy] [--threads N]
 
   --weights W.npz      the model's weights ({name}.npz from the importer)
   --input x.npy        float32 NHWC of shape (1, {h}, {w}, {c})
+  --image in.png|jpg   or an image: resized to {w}x{h} unless it is that size (aspect not kept),
+                       bytes / 255 in R, G, B order (grey for one channel); no other normalisation
   --save-output y.npy  float32 of shape {out_text}
+  --save-input x.npy   the input as the model saw it, float32 (1, {h}, {w}, {c})
   --threads N          threads for the forward pass (default: all cores)
 )";
 
@@ -259,6 +271,8 @@ options parse(int argc, char** argv) {{
         const std::string value = argv[++i];
         if (arg == "--weights") o.weights = value;
         else if (arg == "--input") o.input = value;
+        else if (arg == "--image") o.image = value;
+        else if (arg == "--save-input") o.save_input = value;
         else if (arg == "--save-output") o.save_output = value;
         else if (arg == "--threads") {{
             const int most = 4 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -269,7 +283,12 @@ options parse(int argc, char** argv) {{
             o.threads = n;
         }} else throw usage_error("unknown option '" + std::string(arg) + "' (see --help)");
     }}
-    if (!o.weights || !o.input || !o.save_output) throw usage_error("--weights, --input and --save-output are required (see --help)");
+    if (!o.weights || !(o.input || o.image) || !o.save_output)
+        throw usage_error("--weights, --input or --image, and --save-output are required (see --help)");
+    if (o.input && o.image) throw usage_error("--input and --image exclude each other");
+#if !CTNN_RUNNER_IMAGE
+    if (o.image) throw usage_error("--image: this runner was built without stb (Debian's libstb-dev); give --input x.npy");
+#endif
     return o;
 }}
 
@@ -283,16 +302,56 @@ void check_writable(const std::string& path) {{
     if (!existed) std::filesystem::remove(path, ec);
 }}
 
-int run(const options& o) {{
-    check_writable(*o.save_output);
-    const auto a = ctnn::io::read_npy(*o.input);
+ctnn::tensor<input_shape> read_input(const std::string& path) {{
+    const auto a = ctnn::io::read_npy(path);
     const std::vector<std::int64_t> expected{{1, {h}, {w}, {c}}};
     if (a.shape != expected)
-        throw ctnn::io::file_error(*o.input + ": has shape " + ctnn::io::shape_text(a.shape) + ", expected " +
-                                   ctnn::io::shape_text(expected));
+        throw ctnn::io::file_error(path + ": has shape " + ctnn::io::shape_text(a.shape) + ", expected " + ctnn::io::shape_text(expected));
     ctnn::tensor<input_shape> x(1);
     std::copy(a.values.begin(), a.values.end(), x.begin());
+    return x;
+}}
+
+#if CTNN_RUNNER_IMAGE
+/// The image at `path` as the model's input: see the top of this file.
+ctnn::tensor<input_shape> read_image(const std::string& path) {{
+    constexpr int height = {h}, width = {w}, channels = {c};
+    if constexpr (channels != 1 && channels != 3) {{
+        throw usage_error("--image: this model takes {c} channels; an image gives 3 (RGB) or 1 (grey): give --input x.npy");
+    }} else {{
+        const example::rgb_image image = example::decode_rgb(example::read_file(path), path);
+        std::vector<unsigned char> rgb = image.pixels;
+        if (image.width != width || image.height != height) {{
+            rgb.resize(std::size_t{{height}} * std::size_t{{width}} * 3);
+            if (!stbir_resize_uint8(image.pixels.data(), image.width, image.height, 0, rgb.data(), width, height, 0, 3))
+                throw std::runtime_error(path + ": cannot resize the image");
+            std::printf("{name}: %s: %d x %d, resized to %d x %d\n", path.c_str(), image.width, image.height, width, height);
+        }}
+        ctnn::tensor<input_shape> x(1);
+        for (int y = 0; y != height; ++y)
+            for (int i = 0; i != width; ++i) {{
+                const unsigned char* p = rgb.data() + (std::size_t(y) * std::size_t{{width}} + std::size_t(i)) * 3;
+                if constexpr (channels == 3) {{
+                    for (int k = 0; k != 3; ++k) x(0, y, i, k) = float(p[k]) / 255.0f;
+                }} else {{
+                    x(0, y, i, 0) = (0.299f * float(p[0]) + 0.587f * float(p[1]) + 0.114f * float(p[2])) / 255.0f;
+                }}
+            }}
+        return x;
+    }}
+}}
+#endif
+
+int run(const options& o) {{
+    check_writable(*o.save_output);
+    if (o.save_input) check_writable(*o.save_input);
+#if CTNN_RUNNER_IMAGE
+    const auto x = o.input ? read_input(*o.input) : read_image(*o.image);
+#else
+    const auto x = read_input(*o.input);
+#endif
     const auto net = ctnn::io::load_network(model, *o.weights);
+    if (o.save_input) ctnn::io::write_npy(*o.save_input, {{1, {h}, {w}, {c}}}, {{x.data(), x.size()}});
 
     const auto start = std::chrono::steady_clock::now();
     const auto y = net(x, {{.threads = o.threads}});
@@ -336,13 +395,28 @@ endif()
 
 add_executable({name}_main {name}_main.cpp)
 target_link_libraries({name}_main PRIVATE ctnn::ctnn)
+# --image decodes PNG and JPEG with Debian's stb (libstb-dev); without it the runner takes .npy only.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(STB QUIET IMPORTED_TARGET stb)
+endif()
+if(STB_FOUND)
+  target_link_libraries({name}_main PRIVATE PkgConfig::STB)
+  target_compile_definitions({name}_main PRIVATE CTNN_RUNNER_IMAGE=1)
+else()
+  message(STATUS "{name}: stb (libstb-dev) not found: {name}_main is built without --image")
+endif()
 # ctnn adds no flags to its users' builds; its kernels want the machine's vector units.
 target_compile_options({name}_main PRIVATE -march=native)
 """
 
 
+# The runner's image decoding: ctnn's own, hardened against what its fuzzer found in stb.
+IMAGE_HPP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "examples", "image.hpp")
+
+
 def files(g, name):
-    """The four files of an import, as {file name: bytes}."""
+    """The five files of an import, as {file name: bytes}."""
     h, w, c = g.layers[0].shape
     oh, ow, oc = g.by_name[g.output].shape
     if g.output_is_vector():
@@ -354,7 +428,14 @@ def files(g, name):
         f"{name}.npz": npz_bytes(g),
         f"{name}_main.cpp": MAIN.format(name=name, h=h, w=w, c=c, out_dims=out_dims, out_text=out_text).encode(),
         "CMakeLists.txt": CMAKE.format(name=name).encode(),
+        "image.hpp": image_hpp(),
     }
+
+
+def image_hpp():
+    with open(IMAGE_HPP, "rb") as f:
+        text = f.read()
+    return b"// Copied from ctnn's examples/image.hpp by scripts/ctnn-import, for NAME_main --image.\n" + text
 
 
 def write(outputs, directory):

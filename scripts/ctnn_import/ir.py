@@ -189,6 +189,12 @@ def output_shape(layer, ins):
         return (x[0], x[1], sum(i[2] for i in ins)) if all(i[:2] == x[:2] for i in ins) else None
     if k == "Flatten":
         return (1, 1, x[0] * x[1] * x[2])
+    if k == "Reshape":  # row-major, as Keras and ctnn keep it; vectors are held as 1x1xN
+        size, known = x[0] * x[1] * x[2], int(np.prod([a for a in o["target_shape"] if a != -1]))
+        if known < 1 or size % known or (-1 not in o["target_shape"] and size != known):
+            return None
+        axes = [size // known if a == -1 else a for a in o["target_shape"]]
+        return tuple(axes) if len(axes) == 3 else (1, 1, axes[0])
     if k == "Dense":  # on the last axis, at every position
         return (x[0], x[1], o["units"])
     # Elementwise layers keep their input's shape.
@@ -284,6 +290,8 @@ class Graph:
             ranks = {self.by_name[i].rank for i in l.inputs}
             if l.kind in ("Flatten",) or (l.kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D") and not l.options.get("keepdims")):
                 l.rank = 1
+            elif l.kind == "Reshape":
+                l.rank = 1 if len(l.options["target_shape"]) == 1 else 3
             elif l.kind in MAP_ONLY and 1 in ranks:
                 refuse(l.origin, getattr(l, "op", l.kind), f"ctnn's {l.kind} takes maps, and its input is a vector")
             else:
@@ -324,14 +332,19 @@ wchar_t while xor xor_eq model""".split())
 
 
 # Inside the generated function `using namespace ctnn;` is in force, so a variable named `relu` or
-# `same` would hide the option of that name from the layers after it. ctnn's lowercase names at
-# namespace scope (and the options the emitter writes) are avoided with a trailing '_'.
+# `same` would hide the option of that name from the layers after it, and one named `Flatten` (as
+# torch.onnx.export names its Flatten node) the class. ctnn's names at namespace scope (and the
+# options and layer classes the emitter writes) are avoided with a trailing '_'.
 _CTNN_NAMES = set("""accepted accepts array bilinear chain cost count_kind cropping depth_multiplier dilation_rate dims
 entry epsilon expect_shape file_error filters fixed_string flatten gelu graph groups hard_sigmoid hard_swish hw
 input_shape keepdims kernel_size kind layer layer_base layer_cost linear margins max_value name named negative_slope
 network no_bias no_weights node number offset option output_padding output_shape padding params pool_size relu relu6
 run_options same scale shape sigmoid size softmax softplus strides swish tanh tensor tensor_view to_string use_bias
-valid version weight weight_spec weights""".split())
+valid version weight weight_spec weights
+Activation Add Average AveragePooling2D BatchNormalization Concatenate Conv2D Conv2DTranspose Cropping2D Dense
+DepthwiseConv2D Dropout ELU Flatten GaussianNoise GlobalAveragePooling2D GlobalMaxPooling2D Input LeakyReLU
+MaxPooling2D Maximum Minimum Model Multiply PReLU ReLU Rescaling Reshape SeparableConv2D Softmax SpatialDropout2D
+Subtract UpSampling2D ZeroPadding2D""".split())
 
 
 def cpp_identifier(name):

@@ -354,6 +354,23 @@ def flatten(r, c, srcs):
     return r.add("Flatten", srcs, {})
 
 
+def reshape(r, c, srcs):
+    """Keras' Reshape is tf.reshape of the NHWC batch: row-major over (H, W, C), as ctnn's Reshape."""
+    target = c.get("target_shape")
+    if not isinstance(target, (list, tuple)) or not all(isinstance(a, int) for a in target):
+        refuse(r.where, "Reshape", f"target_shape {target!r}", "a tuple of whole numbers")
+    if len(target) not in (1, 3):
+        refuse(r.where, "Reshape", f"target_shape {tuple(target)} of {len(target)} axes",
+               "(H, W, C) maps and (n,) vectors: ctnn has no layers for sequences and volumes")
+    if target.count(-1) > 1 or any(a < 1 and a != -1 for a in target):
+        refuse(r.where, "Reshape", f"target_shape {tuple(target)}", "axes of 1 or more, and -1 at most once")
+    h, w, ch = r.graph.by_name[srcs[0]].shape
+    known = int(np.prod([a for a in target if a != -1]))
+    if (h * w * ch) % known or (-1 not in target and h * w * ch != known):
+        refuse(r.where, "Reshape", f"its input's {h * w * ch} values ({h}, {w}, {ch}) do not fill target_shape {tuple(target)}")
+    return r.add("Reshape", srcs, {"target_shape": tuple(target)})
+
+
 def rescaling(r, c, srcs):
     scale, offset = c.get("scale", 1.0), c.get("offset", 0.0)
     if not isinstance(scale, (int, float)) or not isinstance(offset, (int, float)):
@@ -373,7 +390,7 @@ LAYERS = {
     "ELU": elu_layer,
     "ZeroPadding2D": zero_padding, "Cropping2D": cropping, "UpSampling2D": upsampling,
     "Add": merge, "Subtract": merge, "Multiply": merge, "Concatenate": merge, "Flatten": flatten,
-    "Rescaling": rescaling, **{k: identity for k in IDENTITY},
+    "Reshape": reshape, "Rescaling": rescaling, **{k: identity for k in IDENTITY},
 }
 
 

@@ -55,7 +55,7 @@ def main(argv):
     p.add_argument("model", help="the model file: .onnx, .keras, .h5 or a TensorFlow.js model.json")
     p.add_argument("--input-shape", required=True, type=_shape, metavar="H,W,C", help="the static input shape")
     p.add_argument("--name", required=True, type=_name, help="the model's C++ name (NAME.hpp, NAME_main)")
-    p.add_argument("-o", dest="directory", required=True, metavar="DIR", help="where to write the four files")
+    p.add_argument("-o", dest="directory", required=True, metavar="DIR", help="where to write the model, its weights and its runner")
     p.add_argument("--census", action="store_true", help="also print the file's ops and the layers they became")
     args = p.parse_args(argv)
     try:

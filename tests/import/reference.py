@@ -86,16 +86,18 @@ def resize_nchw(x, scales, mode, coord, nearest_mode):
     return rows[:, :, :, lw] * (1 - fw) + rows[:, :, :, hw] * fw
 
 
-def onnx_forward(model, x):
-    """Runs an ONNX graph (one input, one output) in float64 NumPy."""
+def onnx_forward(model, x, hook=None, env=None):
+    """Runs an ONNX graph (one input, one output) in float64 NumPy. `hook(node, env, y)`, where
+    given, sees each node's output and returns it, maybe changed."""
     with np.errstate(over="ignore"):  # exp overflows to inf in saturated sigmoids, as intended
-        return _onnx_forward(model, x)
+        return _onnx_forward(model, x, hook, env)
 
 
-def _onnx_forward(model, x):
+def _onnx_forward(model, x, hook, env):
     g = model.graph
-    env = {t.name: numpy_helper.to_array(t).astype(np.float64) if numpy_helper.to_array(t).dtype.kind == "f"
-           else numpy_helper.to_array(t) for t in g.initializer}
+    env = env if env is not None else {}
+    env.update({t.name: numpy_helper.to_array(t).astype(np.float64) if numpy_helper.to_array(t).dtype.kind == "f"
+                else numpy_helper.to_array(t) for t in g.initializer if t.name not in env})
     env[[i.name for i in g.input if i.name not in env][0]] = x.astype(np.float64)
     for node in g.node:
         a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
@@ -118,6 +120,8 @@ def _onnx_forward(model, x):
             y = (x0 - m.reshape(sh)) / np.sqrt(v.reshape(sh) + a.get("epsilon", 1e-5)) * s.reshape(sh) + b.reshape(sh)
         elif op == "Relu":
             y = np.maximum(ins[0], 0)
+        elif op == "Identity":  # torch.onnx.export's way of sharing one initializer under two names
+            y = ins[0]
         elif op == "Clip":
             lo = ins[1] if len(ins) > 1 and ins[1] is not None else a.get("min", -np.inf)
             hi = ins[2] if len(ins) > 2 and ins[2] is not None else a.get("max", np.inf)
@@ -167,7 +171,7 @@ def _onnx_forward(model, x):
             y = e / e.sum(axis=a.get("axis", -1), keepdims=True)
         else:
             raise NotImplementedError(op)
-        env[node.output[0]] = y
+        env[node.output[0]] = hook(node, env, y) if hook else y
     return env[g.output[0].name]
 
 
@@ -320,3 +324,74 @@ def ppocr_input(page_bgr):
     mean, std = np.float32([0.485, 0.456, 0.406]), np.float32([0.229, 0.224, 0.225])
     x = (page_bgr.astype(np.float32) / np.float32(255) - mean) / std
     return np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32)
+
+
+# --- torchvision models, as torch.onnx.export writes them ---------------------------------------
+# The committed fixtures (scripts/make-torchvision-fixtures) are the exported graphs without their
+# weights: each Conv and Gemm weight and bias is an empty tensor marked in its doc_string. These
+# fill them again from a seed, the same way for the fixture's onnxruntime run and for the test, so
+# that a full-size ResNet-50 is 30 KB of graph.
+SEEDED = "ctnn-seeded"
+
+
+def seeded_model(skeleton, size, seed=10):
+    """The skeleton `skeleton` (an onnx ModelProto) with its emptied weights drawn from numpy's
+    default_rng(seed): each weight N(0, 2/fan_in), each bias 0.1·N(0, 1); then, in graph order,
+    each convolution with an output of 2x2 or more (not the 1x1 squeeze-and-excitation ones)
+    scaled per channel to a root mean square of gamma ~ U(0.5, 1.5) over four other uniform
+    size x size inputs (a fifth of the layer's median at least, so that a channel near zero by
+    cancellation is not blown up), plus beta ~ N(0, 0.2²) where it has a bias.
+    Without this the activations vanish or explode within 50 layers. Scaling by the root mean
+    square, not centring and dividing by the standard deviation as a BatchNormalization does,
+    keeps the random model as insensitive to rounding as a trained one: centred, onnxruntime's
+    resnet50 was 5.6e-5 of the output's scale from a float64 evaluation, ten times more.
+    (Calibrating sums in float64; a last-bit difference in another NumPy moves a weight by one
+    float32 ulp at most, and the output by far less than the tests' tolerance.)"""
+    import copy
+    m = copy.deepcopy(skeleton)
+    rng = np.random.default_rng(seed)
+    readers = {}
+    for node in m.graph.node:
+        for k, i in enumerate(node.input):
+            readers.setdefault(i, []).append((node, k))
+    marked = {t.name: t for t in m.graph.initializer if t.doc_string == SEEDED}
+    env = {}
+    for name, t in marked.items():
+        dims = tuple(t.dims)
+        z = rng.standard_normal(dims).astype(np.float32).astype(np.float64)
+        if len(dims) == 1:
+            env[name] = 0.1 * z
+        else:
+            node, _ = readers[name][0]
+            trans_b = node.op_type == "Gemm" and any(a.name == "transB" and a.i for a in node.attribute)
+            fan_in = int(np.prod(dims[1:])) if node.op_type == "Conv" or trans_b else dims[0]
+            env[name] = z * np.sqrt(2.0 / fan_in)
+
+    def calibrate(node, env, y):
+        if node.op_type != "Conv" or y.shape[2] * y.shape[3] < 4:
+            return y
+        w, b = node.input[1], node.input[2] if len(node.input) > 2 else ""
+        if w not in marked or len(readers[w]) > 1 or (b and (b not in marked or len(readers[b]) > 1)):
+            return y
+        rms = np.sqrt(np.mean(y * y, axis=(0, 2, 3)))
+        rms = np.maximum(rms, 0.2 * np.median(rms)) + 1e-12
+        gamma, beta = rng.uniform(0.5, 1.5, rms.size), 0.2 * rng.standard_normal(rms.size)
+        g = gamma / rms
+        env[w] = env[w] * g.reshape(-1, 1, 1, 1)
+        if b:
+            env[b] = env[b] * g + beta
+        else:
+            beta = 0 * beta  # nothing to add it with
+        return y * g.reshape(1, -1, 1, 1) + beta.reshape(1, -1, 1, 1)
+
+    batch = np.random.default_rng(seed + 1).uniform(-2, 2, (4, 3, size, size))
+    onnx_forward(m, batch, calibrate, env)
+    for name, t in marked.items():
+        t.raw_data = env[name].astype("<f4").tobytes()
+        t.doc_string = ""
+    return m
+
+
+def torchvision_input(size, seed=11):
+    """The fixtures' input, NCHW float32: uniform in [-2, 2], about the range of ImageNet-normalised pixels."""
+    return np.random.default_rng(seed).uniform(-2, 2, (1, 3, size, size)).astype(np.float32)
