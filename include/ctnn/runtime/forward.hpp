@@ -21,6 +21,7 @@
 #include <ctnn/runtime/kernels/rescaling.hpp>
 #include <ctnn/runtime/kernels/reshape.hpp>
 #include <ctnn/runtime/kernels/softmax.hpp>
+#include <ctnn/runtime/kernels/winograd.hpp>
 #include <ctnn/runtime/node_io.hpp>
 
 namespace ctnn::detail {

@@ -8,6 +8,13 @@
 // convolution (graph/folding.hpp): the network keeps a scaled copy of the convolution's kernel and
 // a shifted bias beside the weights as set, made whenever the weights change, and skips the
 // BatchNormalization node. The weights as set (and as saved) stay the unfolded ones.
+//
+// A 3×3 convolution that the static shapes make cheaper by Winograd (kernels/winograd.hpp) has
+// its kernel transformed once, when the weights change, and the transform *replaces* the
+// Keras-layout kernel in memory: FCN-8's weights are half a gigabyte, and a second copy of its
+// VGG kernels would cost more memory than the speed is worth. Reading the kernel back
+// (`values`, and so saving) restores it by the transform's left inverse, equal to the kernel
+// as set up to rounding (kernels/winograd.hpp says how close).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -82,6 +89,19 @@ constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) 
         else first[i] = first[M::owner[i]];
     }
     return first;
+}
+/// Per node, the Winograd tile its layer chooses for its shapes (0: direct).
+template <class M, class... Es>
+constexpr std::array<int, sizeof...(Es)> winograd_tiles_of(graph<Es...>) {
+    std::array<int, sizeof...(Es)> out{};
+    std::size_t i = 0;
+    ((out[i] = Es::input_count == 0 ? 0
+                                    : winograd_tile_of(std::type_identity<typename Es::layer_type>{},
+                                                       M::layers[M::edges[M::layers[i].first_input]].output_shape,
+                                                       M::layers[i].output_shape),
+      ++i),
+     ...);
+    return out;
 }
 template <class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> weight_counts_of(graph<Es...>) {
@@ -221,13 +241,17 @@ public:
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
     explicit network(model_type = {}, std::uint64_t seed = 0)
-        : values_(std::make_shared<weight_storage>(allocate_weights())), folded_(std::make_shared<folded_set>()) {
+        : values_(std::make_shared<weight_storage>(allocate_weights())),
+          folded_(std::make_shared<folded_set>()),
+          prepared_(std::make_shared<prepared_set>()) {
         initialize(seed);
     }
 
     /// Takes weights filled by the caller (see io/weights.hpp, which checks them first).
     network(model_type, weight_storage&& values)
-        : values_(std::make_shared<weight_storage>(std::move(values))), folded_(make_folded(*values_)) {}
+        : values_(std::make_shared<weight_storage>(std::move(values))),
+          folded_(make_folded(*values_)),
+          prepared_(make_prepared(*values_, *folded_)) {}
 
     /// Networks move (their weights with them) but do not copy: 500 MB should not be copied by
     /// accident. Moving is not safe while another thread uses the network.
@@ -237,10 +261,12 @@ public:
     void replace_weights(weight_storage&& values) {
         auto fresh = std::make_shared<weight_storage>(std::move(values));
         auto fresh_folded = make_folded(*fresh);
+        auto fresh_prepared = make_prepared(*fresh, *fresh_folded);
         const std::lock_guard lock(*values_mutex_);
         // The old weights are freed outside the lock: by `fresh`, or by the last prediction using them.
         values_.swap(fresh);
         folded_.swap(fresh_folded);
+        prepared_.swap(fresh_prepared);
     }
 
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
@@ -257,6 +283,9 @@ public:
         for (std::size_t i = 0; i != weights.size(); ++i)
             for (std::size_t k = 0; k < static_cast<std::size_t>(weights[i].size()); k += chunk) tasks.emplace_back(i, k);
         const std::shared_ptr<weight_storage> storage = current_weights();
+        // A kernel kept only as its Winograd transform gets its array back, to be overwritten.
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            if ((*storage)[i].data == nullptr) (*storage)[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
         detail::parallel_for(tasks.size(), run_options{}.threads, [&](std::size_t t, int) {
             const auto [i, first] = tasks[t];
             const auto& spec = weights[i];
@@ -288,16 +317,18 @@ public:
 
     /// The values of weight array `i` of `weights` (Keras layout, row-major). Writing through
     /// them while another thread predicts is a data race: replace weights with replace_weights
-    /// or io::load_weights instead. Folded copies (see above) are made again at the next
-    /// prediction after this call, so write before predicting, not through a span kept from
-    /// before an earlier prediction.
+    /// or io::load_weights instead. Folded and Winograd-transformed copies (see above) are made
+    /// again at the next prediction after this call, so write before predicting, not through a
+    /// span kept from before an earlier prediction. A kernel kept only in its Winograd
+    /// transform is restored here (to within rounding), and a span of it stays valid until the
+    /// next prediction after a write.
     std::span<float> values(std::size_t i) {
-        const auto& a = current_weights()->at(i);
+        const auto& a = restored(i);
         mark_folded_stale();
         return {a.data.get(), a.size};
     }
     std::span<const float> values(std::size_t i) const {
-        const auto& a = current_weights()->at(i);
+        const auto& a = restored(i);
         return {a.data.get(), a.size};
     }
 
@@ -511,6 +542,84 @@ private:
     void mark_folded_stale() {
         const std::lock_guard lock(*values_mutex_);
         folded_->stale = fold_count != 0;
+        prepared_->stale = winograd_count != 0;
+    }
+
+    // ---- Winograd (kernels/winograd.hpp) -------------------------------------------------------
+    /// Per node, its Winograd tile (0: direct). A layer applied to several nodes shares one
+    /// transformed kernel, so it gets one only if all its applications choose the same tile.
+    static constexpr std::array<int, model_type::layer_count> winograd_tiles = [] {
+        auto tiles = detail::winograd_tiles_of<model_type>(typename model_type::graph_type{});
+        for (std::size_t i = 0; i != tiles.size(); ++i)
+            for (std::size_t j = 0; j != tiles.size(); ++j)
+                if (model_type::owner[i] == model_type::owner[j] && tiles[i] != tiles[j]) tiles[i] = tiles[j] = 0;
+        return tiles;
+    }();
+    /// One transformed kernel: its node (the layer's first application), the kernel's position
+    /// in `weights`, the tile and the channels.
+    struct winograd_spec {
+        std::size_t node = 0, kernel = 0;
+        int tile = 0, cin = 0, cout = 0;
+    };
+    static constexpr std::size_t winograd_count = [] {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i != model_type::layer_count; ++i) n += model_type::owner[i] == i && winograd_tiles[i] != 0;
+        return n;
+    }();
+    static constexpr std::array<winograd_spec, winograd_count> winograd_specs = [] {
+        std::array<winograd_spec, winograd_count> out{};
+        std::size_t s = 0;
+        for (std::size_t i = 0; i != model_type::layer_count; ++i)
+            if (model_type::owner[i] == i && winograd_tiles[i] != 0) {
+                const auto& info = model_type::layers[i];
+                out[s++] = {i, first_weight[i], winograd_tiles[i], model_type::layers[model_type::edges[info.first_input]].output_shape.channels,
+                            info.output_shape.channels};
+            }
+        return out;
+    }();
+
+    /// The transformed kernels, in the order of winograd_specs.
+    struct prepared_set {
+        std::array<detail::aligned_floats, winograd_count> arrays;
+        bool stale = true;
+    };
+
+    /// Transforms every kernel present (as set, or folded) and frees it: one kernel at a time,
+    /// so memory never holds more than one kernel twice. A kernel already freed keeps its
+    /// transform, which is still current.
+    static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
+        for (std::size_t s = 0; s != winograd_count; ++s) {
+            const auto& spec = winograd_specs[s];
+            auto& source = fold_of[spec.node] == folding.none ? w[spec.kernel] : folded.arrays[2 * fold_of[spec.node]];
+            if (source.data == nullptr) continue;
+            const auto floats = static_cast<std::size_t>(detail::winograd_kernel_floats(spec.tile, spec.cin, spec.cout));
+            auto& transformed = out.arrays[s];
+            if (transformed.size != floats) transformed = detail::aligned_floats(floats);
+            detail::winograd_transform_kernel(spec.tile, source.data.get(), spec.cin, spec.cout, transformed.data.get(),
+                                              run_options{}.threads);
+            source = detail::aligned_floats{};
+        }
+        out.stale = false;
+    }
+    static std::shared_ptr<prepared_set> make_prepared(weight_storage& w, folded_set& folded) {
+        auto out = std::make_shared<prepared_set>();
+        if constexpr (winograd_count != 0) prepare(w, folded, *out);
+        return out;
+    }
+    /// Weight array `i`, restored from its transform first if only that is kept.
+    const detail::aligned_floats& restored(std::size_t i) const {
+        const std::lock_guard lock(*values_mutex_);
+        auto& a = values_->at(i);
+        if constexpr (winograd_count != 0)
+            if (a.data == nullptr && weights[i].size() != 0)
+                for (std::size_t s = 0; s != winograd_count; ++s)
+                    if (winograd_specs[s].kernel == i && fold_of[winograd_specs[s].node] == folding.none) {
+                        const auto& spec = winograd_specs[s];
+                        detail::aligned_floats kernel(static_cast<std::size_t>(weights[i].size()));
+                        detail::winograd_restore_kernel(spec.tile, prepared_->arrays[s].data.get(), spec.cin, spec.cout, kernel.data.get());
+                        a = std::move(kernel);
+                    }
+        return a;
     }
 
     // `storage` is held by the caller's shared_ptr for the whole run, whatever replaces it meanwhile.
@@ -531,10 +640,11 @@ private:
         std::vector<double>* layer_seconds = options.layer_seconds;
         if (layer_seconds != nullptr) layer_seconds->assign(model_type::layer_count, 0.0);
 
-        const auto [held, folded] = current_state();
+        const auto [held, folded, prepared] = current_state();
         std::array<const float*, weights.size()> weight_data{};
         for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
         for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
+        for (std::size_t s = 0; s != winograd_count; ++s) weight_data[winograd_specs[s].kernel] = prepared->arrays[s].data.get();
         std::array<tensor_view, max_inputs> inputs{};
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
@@ -548,7 +658,8 @@ private:
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
                                        ctx.workspace_,
-                                       fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get()});
+                                       fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get(),
+                                       winograd_tiles[i]});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
@@ -565,12 +676,15 @@ private:
         const std::lock_guard lock(*values_mutex_);
         return values_;
     }
-    /// The weights and their folded copies now, folded again first if the weights were written.
-    std::pair<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>> current_state() const {
+    /// The weights, their folded copies and Winograd transforms now, made again first if the
+    /// weights were written.
+    std::tuple<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>, std::shared_ptr<prepared_set>> current_state() const {
         const std::lock_guard lock(*values_mutex_);
         if constexpr (fold_count != 0)
             if (folded_->stale) fold(*values_, *folded_);
-        return {values_, folded_};
+        if constexpr (winograd_count != 0)
+            if (prepared_->stale) prepare(*values_, *folded_, *prepared_);
+        return {values_, folded_, prepared_};
     }
 
     // Swapped whole by replace_weights; each prediction holds the set it started with. The mutex
@@ -581,6 +695,9 @@ private:
     std::shared_ptr<weight_storage> values_;
     // The folded copies of `values_`, swapped with it (see fold).
     std::shared_ptr<folded_set> folded_;
+    // The Winograd transforms of kernels of `values_` (or of their folded copies), swapped with
+    // it (see prepare).
+    std::shared_ptr<prepared_set> prepared_;
     std::unique_ptr<std::mutex> values_mutex_ = std::make_unique<std::mutex>();
 };
 

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <ctnn/layers/conv2d.hpp>
 #include <ctnn/layers/depthwise_conv2d.hpp>
@@ -22,6 +23,7 @@
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/winograd.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
@@ -180,10 +182,22 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
                        same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                        same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                        L::activation};
-    if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    if (io.winograd_tile != 0)
+        winograd_conv2d(io.winograd_tile, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
+                        io.bias(L::bias, 1), io.ws);
+    else if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
     else if (in.channels / L::group_count >= 8)
         grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+}
+
+/// Conv2D's choice of Winograd tile for a node of these shapes (0: direct), made once per
+/// network from the static shapes.
+template <int F, class... O>
+constexpr int winograd_tile_of(std::type_identity<Conv2D<F, O...>>, dims in, dims out) {
+    using L = Conv2D<F, O...>;
+    return winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height,
+                         L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
 }
 
 }  // namespace ctnn::detail

@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
 
 namespace ctnn::detail {
 
@@ -36,6 +37,50 @@ inline void gemm(block a, block b, mutable_block c, std::int64_t m, std::int64_t
     if (accumulate) C.noalias() += A * B;
     else C.noalias() = A * B;
 }
+
+/// A constant right operand B (k×n) packed once, in the layout Eigen's GEMM micro-kernel reads:
+/// Eigen packs both operands of every product it is asked for, which for products of few rows
+/// by a large constant matrix (a Winograd kernel's, a convolution's) costs as much as the
+/// multiply-adds. Packing is Eigen's own (its `lhs` of Cᵀ = Bᵀ·Aᵀ), so it matches the kernel of
+/// this build's instruction set; the packed floats are a permutation of B's, no more.
+namespace packed_gemm {
+using index = Eigen::Index;
+using traits = Eigen::internal::gebp_traits<float, float>;
+using const_mapper = Eigen::internal::const_blas_data_mapper<float, index, Eigen::ColMajor>;
+using result_mapper = Eigen::internal::blas_data_mapper<float, index, Eigen::ColMajor, Eigen::Unaligned, 1>;
+
+/// Floats a packed k×n operand takes (as many as it has, rounded up to keep the next one aligned).
+constexpr std::int64_t size(std::int64_t k, std::int64_t n) {
+    return (k * n + 15) / 16 * 16;
+}
+/// Packs B (k×n, row-major, leading dimension `ld`) into `out` (aligned to 64 bytes).
+inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+    Eigen::internal::gemm_pack_lhs<float, index, const_mapper, traits::mr, traits::LhsProgress, typename traits::LhsPacket4Packing,
+                                   Eigen::ColMajor>
+        pack_lhs;
+    pack_lhs(out, const_mapper(b, ld), k, n);
+}
+/// C (m×n, row-major) = A (m×k, row-major) · B, B packed by `pack`. `scratch` (aligned, k·m
+/// floats) receives A packed.
+inline void multiply(block a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, float* scratch) {
+    if (m == 0 || n == 0) return;
+    for (std::int64_t r = 0; r != m; ++r) std::fill_n(c.p + r * c.ld, n, 0.0f);
+    if (k == 0) return;
+    Eigen::internal::gemm_pack_rhs<float, index, const_mapper, traits::nr, Eigen::ColMajor> pack_rhs;
+    pack_rhs(scratch, const_mapper(a.p, a.ld), k, m);
+    Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
+    gebp(result_mapper(c.p, c.ld), packed_b, scratch, n, k, m, 1.0f);
+}
+/// B back from its packed form (`out` row-major k×n, leading dimension n): packing a matrix of
+/// its own indices (exact in float below 2²⁴) says where each value went.
+inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
+    const auto count = static_cast<std::size_t>(k * n);
+    aligned_floats where(count), packed_where(static_cast<std::size_t>(size(k, n)));
+    for (std::size_t i = 0; i != count; ++i) where.data[i] = static_cast<float>(i);
+    pack(where.data.get(), k, n, n, packed_where.data.get());
+    for (std::size_t p = 0; p != count; ++p) out[static_cast<std::size_t>(packed_where.data[p])] = packed[p];
+}
+}  // namespace packed_gemm
 
 /// The same on `threads` threads; `epilogue(row_begin, row_end, col_begin, col_end)` runs on
 /// each finished part while it is still in cache (bias, activation).
