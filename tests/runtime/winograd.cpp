@@ -3,8 +3,8 @@
 // border, `same` and `valid`, channel counts not multiples of 8, batch > 1, activations), on 1
 // and 2 threads and on both of its ways of splitting work; then networks that choose it, whose
 // kernels are kept only transformed: predictions, reading the kernel back, writing it, saving.
-// (tests/runtime/oracle.cpp's reduced FCN-8 checks Winograd layers against PyTorch: see the
-// static_assert below.)
+// Against PyTorch: two layers of Winograd shapes (fixtures by tests/oracle/make_fixtures.py), and
+// tests/runtime/oracle.cpp's reduced FCN-8, whose blocks 3-5 run Winograd (static_asserts below).
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "torch_fixture.hpp"
 
 namespace {
 using namespace ctnn;
@@ -64,6 +65,15 @@ static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 3, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 2, 2, 1, 1, 1, 112, 112, 64, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 1, 1, 2, 2, 1, 112, 112, 64, 64) == 0);
 }  // namespace
+
+TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid, batch 2") {
+    using F4 = Conv2D<19, kernel_size<3>, same, relu, name<"conv">>;
+    using F2 = Conv2D<23, kernel_size<3>, valid, ctnn::tanh, name<"conv">>;
+    static_assert(detail::winograd_tile_of(std::type_identity<F4>{}, dims{19, 17, 21}, dims{19, 17, 19}) == 4);
+    static_assert(detail::winograd_tile_of(std::type_identity<F2>{}, dims{9, 8, 19}, dims{7, 6, 23}) == 2);
+    torch_fixture::check_against_torch(torch_fixture::one_layer<F4, shape<19, 17, 21>>(), "conv2d_winograd_f4_same");
+    torch_fixture::check_against_torch(torch_fixture::one_layer<F2, shape<9, 8, 19>>(), "conv2d_winograd_f2_valid");
+}
 
 TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn shapes") {
     std::mt19937 rng(2024);

@@ -82,12 +82,23 @@ inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* o
 }
 }  // namespace packed_gemm
 
+/// Multiply-adds below which a product is not worth another thread: starting one costs tens
+/// of microseconds, what ~2 million multiply-adds take (FCN-8's 1×1 class-score convolutions and
+/// upsamplers were slower on 2 threads than on 1).
+inline constexpr std::int64_t min_work_per_thread = std::int64_t{1} << 21;
+
+/// Threads worth using for `work` multiply-adds, at most `threads`.
+inline int threads_for(std::int64_t work, int threads) {
+    return static_cast<int>(std::clamp<std::int64_t>(work / min_work_per_thread, 1, std::max(1, threads)));
+}
+
 /// The same on `threads` threads; `epilogue(row_begin, row_end, col_begin, col_end)` runs on
 /// each finished part while it is still in cache (bias, activation).
 template <class Epilogue>
 void parallel_gemm(block a, block b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, int threads,
                    Epilogue&& epilogue) {
     constexpr std::int64_t min_rows = 32, col_granule = 16;
+    threads = threads_for(m * n * k, threads);
     const auto t = static_cast<std::int64_t>(std::max(1, threads));
     if (t > 1 && m < min_rows * t && n >= col_granule * t) {
         const std::int64_t granules = (n + col_granule - 1) / col_granule;

@@ -242,8 +242,10 @@ template <int M>
 void winograd_transform_kernel_m(const float* kernel, int cin, int cout, float* packed, int threads) {
     constexpr int A = M + 2;
     const auto pairs = static_cast<std::size_t>(std::int64_t{cin} * cout);
-    aligned_floats unpacked(A * A * pairs);
-    float* out = unpacked.data.get();
+    const auto stride = static_cast<std::size_t>(packed_gemm::size(cin, cout));
+    // Each U_ξ is written unpacked where it belongs, then packed through a buffer of one U_ξ: the
+    // transform needs no more memory than it keeps.
+    float* out = packed;
     const std::size_t parts = std::min<std::size_t>(pairs, 64);
     parallel_for(parts, threads, [&](std::size_t part, int) {
         auto [p0, p1] = split(pairs, parts, part);
@@ -252,11 +254,14 @@ void winograd_transform_kernel_m(const float* kernel, int cin, int cout, float* 
             for (int t = 0; t != 9; ++t) g[t] = kernel[static_cast<std::size_t>(t) * pairs + p];
             for (int j = 0; j != 3; ++j) winograd::kernel_1d<M>(g + j, 3, rows + j, 3);  // rows[i][j], over kh
             for (int i = 0; i != A; ++i) winograd::kernel_1d<M>(rows + i * 3, 1, u + i * A, 1);  // over kw
-            for (int x = 0; x != A * A; ++x) out[static_cast<std::size_t>(x) * pairs + p] = static_cast<float>(u[x]);
+            for (int x = 0; x != A * A; ++x) out[static_cast<std::size_t>(x) * stride + p] = static_cast<float>(u[x]);
         }
     });
-    const auto stride = packed_gemm::size(cin, cout);
-    for (int x = 0; x != A * A; ++x) packed_gemm::pack(out + x * static_cast<std::ptrdiff_t>(pairs), cin, cout, cout, packed + x * stride);
+    aligned_floats buffer(pairs);
+    for (int x = 0; x != A * A; ++x) {
+        packed_gemm::pack(packed + static_cast<std::size_t>(x) * stride, cin, cout, cout, buffer.data.get());
+        std::copy_n(buffer.data.get(), pairs, packed + static_cast<std::size_t>(x) * stride);
+    }
 }
 inline void winograd_transform_kernel(int m, const float* kernel, int cin, int cout, float* out, int threads) {
     if (m == 2) winograd_transform_kernel_m<2>(kernel, cin, cout, out, threads);
@@ -308,10 +313,10 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
 
     // Enough tiles for every thread to run whole chunks: each thread transforms its chunk's
     // input, multiplies and transforms the output while all of it is its own (no barrier).
-    // A chunk's V and M take up to 4 budgets: products of fewer than ~64 rows spend more on
-    // Eigen's packing of U_ξ than on multiply-adds.
-    const std::int64_t chunk_budget = 4 * static_cast<std::int64_t>(workspace::budget);
-    const std::int64_t max_chunk = std::max<std::int64_t>(1, chunk_budget / per_tile);
+    // A chunk's V and M fit the workspace's budget: the kernel is packed already, so fewer rows
+    // per product cost little.
+    const std::int64_t chunk_budget = static_cast<std::int64_t>(workspace::budget);
+    const std::int64_t max_chunk = std::max<std::int64_t>(1, (chunk_budget - 16 * threads) / (per_tile + threads * cin));
     const std::int64_t chunk = std::min<std::int64_t>(max_chunk, (total + threads - 1) / threads);
     const std::int64_t chunks = (total + chunk - 1) / chunk;
     if (threads == 1 || chunks >= 2 * threads || chunk >= 64) {
