@@ -69,8 +69,8 @@ static_assert(detail::winograd_tile(3, 3, 1, 1, 2, 2, 1, 112, 112, 64, 64) == 0)
 TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid, batch 2") {
     using F4 = Conv2D<19, kernel_size<3>, same, relu, name<"conv">>;
     using F2 = Conv2D<23, kernel_size<3>, valid, ctnn::tanh, name<"conv">>;
-    static_assert(detail::winograd_tile_of(std::type_identity<F4>{}, dims{19, 17, 21}, dims{19, 17, 19}) == 4);
-    static_assert(detail::winograd_tile_of(std::type_identity<F2>{}, dims{9, 8, 19}, dims{7, 6, 23}) == 2);
+    static_assert(detail::prepared_kernel_of(std::type_identity<F4>{}, dims{19, 17, 21}, dims{19, 17, 19}).form == 4);
+    static_assert(detail::prepared_kernel_of(std::type_identity<F2>{}, dims{9, 8, 19}, dims{7, 6, 23}).form == 2);
     torch_fixture::check_against_torch(torch_fixture::one_layer<F4, shape<19, 17, 21>>(), "conv2d_winograd_f4_same");
     torch_fixture::check_against_torch(torch_fixture::one_layer<F2, shape<9, 8, 19>>(), "conv2d_winograd_f2_valid");
 }
@@ -233,4 +233,45 @@ TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, r
     net.initialize(9);
     const winograd_net fresh{winograd_model(), 9};
     for (std::size_t i = 0; i != 4; ++i) CHECK(copy(std::as_const(net).values(i)) == copy(fresh.values(i)));
+}
+
+TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep products and partial panels included") {
+    struct config {
+        int h, w, cin, cout, k, stride;
+        bool same;
+        int batch;
+    };
+    // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
+    // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
+    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 270 deep, split by columns).
+    // Output channels not multiples of the panel width, so the last panel is partial.
+    for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
+                            config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
+                            config{3, 3, 270, 150, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1}}) {
+        for (int threads : {1, 2}) {
+            CAPTURE(c.h);
+            CAPTURE(c.cin);
+            CAPTURE(c.cout);
+            CAPTURE(threads);
+            array4 x(c.batch, c.h, c.w, c.cin);
+            std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
+            reference::fill_random(x.v, 51);
+            reference::fill_random(kernel, 52, 0.1f);
+            reference::fill_random(bias, 53);
+            const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.stride, c.stride, 1, 1, c.same, 1);
+            const dims in{c.h, c.w, c.cin}, out{want.h, want.w, c.cout};
+            const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.stride, 1) : 0;
+            const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.stride, 1) : 0;
+            const detail::conv2d_op op{in, out, {c.k, c.k}, {c.stride, c.stride}, {1, 1}, pad_top, pad_left, activation_kind::relu};
+            const detail::aligned_floats packed(static_cast<std::size_t>(detail::conv2d_packed_floats(op)));
+            detail::conv2d_pack_kernel(op, kernel.data(), packed.data.get());
+            std::vector<float> back(kernel.size());
+            detail::conv2d_unpack_kernel(op, packed.data.get(), back.data());
+            CHECK(back == kernel);  // exactly: packing only moves values
+            std::vector<float> got(want.v.size());
+            detail::workspace ws(threads);
+            detail::conv2d(op, {x.v.data(), c.batch, in}, {got.data(), c.batch, out}, packed.data.get(), bias.data(), ws, true);
+            CHECK(first_mismatch(got.data(), want.v) == want.v.size());
+        }
+    }
 }

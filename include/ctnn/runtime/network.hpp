@@ -9,12 +9,13 @@
 // a shifted bias beside the weights as set, made whenever the weights change, and skips the
 // BatchNormalization node. The weights as set (and as saved) stay the unfolded ones.
 //
-// A 3×3 convolution that the static shapes make cheaper by Winograd (kernels/winograd.hpp) has
-// its kernel transformed once, when the weights change, and the transform *replaces* the
-// Keras-layout kernel in memory: FCN-8's weights are half a gigabyte, and a second copy of its
-// VGG kernels would cost more memory than the speed is worth. Reading the kernel back
-// (`values`, and so saving) restores it by the transform's left inverse, equal to the kernel
-// as set up to rounding (kernels/winograd.hpp says how close).
+// A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
+// (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
+// convolution that the static shapes make cheaper by Winograd, transformed (kernels/winograd.hpp).
+// The prepared kernel *replaces* the Keras-layout one in memory: FCN-8's weights are half a
+// gigabyte, and a second copy would cost more memory than the speed is worth. Reading the kernel
+// back (`values`, and so saving) restores it: exactly from a packed kernel (packing only moves
+// values), up to rounding from a Winograd transform (kernels/winograd.hpp says how close).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -90,15 +91,15 @@ constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) 
     }
     return first;
 }
-/// Per node, the Winograd tile its layer chooses for its shapes (0: direct).
+/// Per node, the form its layer keeps its kernel in for its shapes (kernels/conv2d.hpp).
 template <class M, class... Es>
-constexpr std::array<int, sizeof...(Es)> winograd_tiles_of(graph<Es...>) {
-    std::array<int, sizeof...(Es)> out{};
+constexpr std::array<prepared_kernel, sizeof...(Es)> prepared_kernels_of(graph<Es...>) {
+    std::array<prepared_kernel, sizeof...(Es)> out{};
     std::size_t i = 0;
-    ((out[i] = Es::input_count == 0 ? 0
-                                    : winograd_tile_of(std::type_identity<typename Es::layer_type>{},
-                                                       M::layers[M::edges[M::layers[i].first_input]].output_shape,
-                                                       M::layers[i].output_shape),
+    ((out[i] = Es::input_count == 0 ? prepared_kernel{}
+                                    : prepared_kernel_of(std::type_identity<typename Es::layer_type>{},
+                                                         M::layers[M::edges[M::layers[i].first_input]].output_shape,
+                                                         M::layers[i].output_shape),
       ++i),
      ...);
     return out;
@@ -542,81 +543,84 @@ private:
     void mark_folded_stale() {
         const std::lock_guard lock(*values_mutex_);
         folded_->stale = fold_count != 0;
-        prepared_->stale = winograd_count != 0;
+        prepared_->stale = prepared_count != 0;
     }
 
-    // ---- Winograd (kernels/winograd.hpp) -------------------------------------------------------
-    /// Per node, its Winograd tile (0: direct). A layer applied to several nodes shares one
-    /// transformed kernel, so it gets one only if all its applications choose the same tile.
-    static constexpr std::array<int, model_type::layer_count> winograd_tiles = [] {
-        auto tiles = detail::winograd_tiles_of<model_type>(typename model_type::graph_type{});
-        for (std::size_t i = 0; i != tiles.size(); ++i)
-            for (std::size_t j = 0; j != tiles.size(); ++j)
-                if (model_type::owner[i] == model_type::owner[j] && tiles[i] != tiles[j]) tiles[i] = tiles[j] = 0;
-        return tiles;
+    // ---- Prepared kernels (kernels/conv2d.hpp's prepared_kernel) -------------------------------
+    /// Per node, the form its kernel is kept in. A layer applied to several nodes keeps Keras'
+    /// layout: its applications could want different forms of one kernel.
+    static constexpr std::array<detail::prepared_kernel, model_type::layer_count> prepared_kernels = [] {
+        auto forms = detail::prepared_kernels_of<model_type>(typename model_type::graph_type{});
+        for (std::size_t i = 0; i != forms.size(); ++i)
+            for (std::size_t j = 0; j != forms.size(); ++j)
+                if (i != j && model_type::owner[i] == model_type::owner[j]) forms[i] = forms[j] = detail::prepared_kernel{};
+        return forms;
     }();
-    /// One transformed kernel: its node (the layer's first application), the kernel's position
-    /// in `weights`, the tile and the channels.
-    struct winograd_spec {
+    /// One prepared kernel: its node, the kernel's position in `weights`, its form.
+    struct prepared_spec {
         std::size_t node = 0, kernel = 0;
-        int tile = 0, cin = 0, cout = 0;
+        detail::prepared_kernel form{};
     };
-    static constexpr std::size_t winograd_count = [] {
+    static constexpr std::size_t prepared_count = [] {
         std::size_t n = 0;
-        for (std::size_t i = 0; i != model_type::layer_count; ++i) n += model_type::owner[i] == i && winograd_tiles[i] != 0;
+        for (const auto& p : prepared_kernels) n += p.form != 0;
         return n;
     }();
-    static constexpr std::array<winograd_spec, winograd_count> winograd_specs = [] {
-        std::array<winograd_spec, winograd_count> out{};
+    static constexpr std::array<prepared_spec, prepared_count> prepared_specs = [] {
+        std::array<prepared_spec, prepared_count> out{};
         std::size_t s = 0;
         for (std::size_t i = 0; i != model_type::layer_count; ++i)
-            if (model_type::owner[i] == i && winograd_tiles[i] != 0) {
-                const auto& info = model_type::layers[i];
-                out[s++] = {i, first_weight[i], winograd_tiles[i], model_type::layers[model_type::edges[info.first_input]].output_shape.channels,
-                            info.output_shape.channels};
-            }
+            if (prepared_kernels[i].form != 0) out[s++] = {i, first_weight[i], prepared_kernels[i]};
         return out;
     }();
 
-    /// The transformed kernels, in the order of winograd_specs.
+    /// The prepared kernels, in the order of prepared_specs.
     struct prepared_set {
-        std::array<detail::aligned_floats, winograd_count> arrays;
+        std::array<detail::aligned_floats, prepared_count> arrays;
         bool stale = true;
     };
 
-    /// Transforms every kernel present (as set, or folded) and frees it: one kernel at a time,
-    /// so memory never holds more than one kernel twice. A kernel already freed keeps its
-    /// transform, which is still current.
+    static std::int64_t prepared_floats(const detail::prepared_kernel& p) {
+        return p.form == 1 ? detail::conv2d_packed_floats(p.op) : detail::winograd_kernel_floats(p.form, p.op.in.channels, p.op.out.channels);
+    }
+    /// Prepares every kernel present (as set, or folded) and frees it: one kernel at a time, so
+    /// memory never holds more than one kernel twice. A kernel already freed keeps its prepared
+    /// form, which is still current.
     static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
-        for (std::size_t s = 0; s != winograd_count; ++s) {
-            const auto& spec = winograd_specs[s];
+        for (std::size_t s = 0; s != prepared_count; ++s) {
+            const auto& spec = prepared_specs[s];
             auto& source = fold_of[spec.node] == folding.none ? w[spec.kernel] : folded.arrays[2 * fold_of[spec.node]];
             if (source.data == nullptr) continue;
-            const auto floats = static_cast<std::size_t>(detail::winograd_kernel_floats(spec.tile, spec.cin, spec.cout));
-            auto& transformed = out.arrays[s];
-            if (transformed.size != floats) transformed = detail::aligned_floats(floats);
-            detail::winograd_transform_kernel(spec.tile, source.data.get(), spec.cin, spec.cout, transformed.data.get(),
-                                              run_options{}.threads);
+            const auto floats = static_cast<std::size_t>(prepared_floats(spec.form));
+            auto& prepared = out.arrays[s];
+            if (prepared.size != floats) prepared = detail::aligned_floats(floats);
+            if (spec.form.form == 1) detail::conv2d_pack_kernel(spec.form.op, source.data.get(), prepared.data.get());
+            else
+                detail::winograd_transform_kernel(spec.form.form, source.data.get(), spec.form.op.in.channels, spec.form.op.out.channels,
+                                                  prepared.data.get(), run_options{}.threads);
             source = detail::aligned_floats{};
         }
         out.stale = false;
     }
     static std::shared_ptr<prepared_set> make_prepared(weight_storage& w, folded_set& folded) {
         auto out = std::make_shared<prepared_set>();
-        if constexpr (winograd_count != 0) prepare(w, folded, *out);
+        if constexpr (prepared_count != 0) prepare(w, folded, *out);
         return out;
     }
-    /// Weight array `i`, restored from its transform first if only that is kept.
+    /// Weight array `i`, restored from its prepared form first if only that is kept.
     const detail::aligned_floats& restored(std::size_t i) const {
         const std::lock_guard lock(*values_mutex_);
         auto& a = values_->at(i);
-        if constexpr (winograd_count != 0)
+        if constexpr (prepared_count != 0)
             if (a.data == nullptr && weights[i].size() != 0)
-                for (std::size_t s = 0; s != winograd_count; ++s)
-                    if (winograd_specs[s].kernel == i && fold_of[winograd_specs[s].node] == folding.none) {
-                        const auto& spec = winograd_specs[s];
+                for (std::size_t s = 0; s != prepared_count; ++s)
+                    if (prepared_specs[s].kernel == i && fold_of[prepared_specs[s].node] == folding.none) {
+                        const auto& p = prepared_specs[s].form;
                         detail::aligned_floats kernel(static_cast<std::size_t>(weights[i].size()));
-                        detail::winograd_restore_kernel(spec.tile, prepared_->arrays[s].data.get(), spec.cin, spec.cout, kernel.data.get());
+                        if (p.form == 1) detail::conv2d_unpack_kernel(p.op, prepared_->arrays[s].data.get(), kernel.data.get());
+                        else
+                            detail::winograd_restore_kernel(p.form, prepared_->arrays[s].data.get(), p.op.in.channels, p.op.out.channels,
+                                                            kernel.data.get());
                         a = std::move(kernel);
                     }
         return a;
@@ -644,7 +648,7 @@ private:
         std::array<const float*, weights.size()> weight_data{};
         for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
         for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
-        for (std::size_t s = 0; s != winograd_count; ++s) weight_data[winograd_specs[s].kernel] = prepared->arrays[s].data.get();
+        for (std::size_t s = 0; s != prepared_count; ++s) weight_data[prepared_specs[s].kernel] = prepared->arrays[s].data.get();
         std::array<tensor_view, max_inputs> inputs{};
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
@@ -659,7 +663,7 @@ private:
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
                                        ctx.workspace_,
                                        fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get(),
-                                       winograd_tiles[i]});
+                                       prepared_kernels[i].form});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
@@ -682,7 +686,7 @@ private:
         const std::lock_guard lock(*values_mutex_);
         if constexpr (fold_count != 0)
             if (folded_->stale) fold(*values_, *folded_);
-        if constexpr (winograd_count != 0)
+        if constexpr (prepared_count != 0)
             if (prepared_->stale) prepare(*values_, *folded_, *prepared_);
         return {values_, folded_, prepared_};
     }
@@ -695,8 +699,8 @@ private:
     std::shared_ptr<weight_storage> values_;
     // The folded copies of `values_`, swapped with it (see fold).
     std::shared_ptr<folded_set> folded_;
-    // The Winograd transforms of kernels of `values_` (or of their folded copies), swapped with
-    // it (see prepare).
+    // The prepared kernels of `values_` (or of their folded copies), swapped with it (see
+    // prepare).
     std::shared_ptr<prepared_set> prepared_;
     std::unique_ptr<std::mutex> values_mutex_ = std::make_unique<std::mutex>();
 };

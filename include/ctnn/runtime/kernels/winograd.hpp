@@ -17,7 +17,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
@@ -51,13 +50,6 @@ constexpr int winograd_tile(int kernel_h, int kernel_w, int stride_h, int stride
     if (taps <= winograd_f2_max_taps) return 2;
     return 0;
 }
-/// The choice for a node of layer type L: direct for every layer but Conv2D (see
-/// kernels/depthwise_conv2d.hpp, next to Conv2D's forward).
-template <class L>
-constexpr int winograd_tile_of(std::type_identity<L>, dims, dims) {
-    return 0;
-}
-
 /// Floats of a transformed kernel: (m+2)² positions of Cin × Cout, each packed for the GEMM
 /// micro-kernel (gemm.hpp's packed_gemm).
 constexpr std::int64_t winograd_kernel_floats(int m, int cin, int cout) {
