@@ -243,11 +243,11 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
     };
     // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
     // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
-    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 270 deep, split by columns).
+    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
     // Output channels not multiples of the panel width, so the last panel is partial.
     for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
                             config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
-                            config{3, 3, 270, 150, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1}}) {
+                            config{3, 3, 272, 150, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1}}) {
         for (int threads : {1, 2}) {
             CAPTURE(c.h);
             CAPTURE(c.cin);
@@ -268,6 +268,11 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
             std::vector<float> back(kernel.size());
             detail::conv2d_unpack_kernel(op, packed.data.get(), back.data());
             CHECK(back == kernel);  // exactly: packing only moves values
+            if (detail::conv2d_packs_in_place(op)) {
+                std::vector<float> in_place = kernel;
+                detail::conv2d_pack_kernel_in_place(op, in_place.data());
+                CHECK(std::equal(in_place.begin(), in_place.end(), packed.data.get()));
+            }
             std::vector<float> got(want.v.size());
             detail::workspace ws(threads);
             detail::conv2d(op, {x.v.data(), c.batch, in}, {got.data(), c.batch, out}, packed.data.get(), bias.data(), ws, true);

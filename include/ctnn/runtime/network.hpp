@@ -583,16 +583,23 @@ private:
     static std::int64_t prepared_floats(const detail::prepared_kernel& p) {
         return p.form == 1 ? detail::conv2d_packed_floats(p.op) : detail::winograd_kernel_floats(p.form, p.op.in.channels, p.op.out.channels);
     }
-    /// Prepares every kernel present (as set, or folded) and frees it: one kernel at a time, so
-    /// memory never holds more than one kernel twice. A kernel already freed keeps its prepared
+    /// Prepares every kernel present (as set, or folded) and frees it: in place where it can
+    /// (conv6's 411 MB), else one kernel at a time into new memory, so memory never holds more
+    /// than one kernel of at most 16 MiB twice (kernels/conv2d.hpp). A kernel already freed keeps its prepared
     /// form, which is still current.
     static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
         for (std::size_t s = 0; s != prepared_count; ++s) {
             const auto& spec = prepared_specs[s];
             auto& source = fold_of[spec.node] == folding.none ? w[spec.kernel] : folded.arrays[2 * fold_of[spec.node]];
             if (source.data == nullptr) continue;
-            const auto floats = static_cast<std::size_t>(prepared_floats(spec.form));
             auto& prepared = out.arrays[s];
+            if (spec.form.form == 1 && detail::conv2d_packs_in_place(spec.form.op)) {
+                detail::conv2d_pack_kernel_in_place(spec.form.op, source.data.get());
+                prepared = std::move(source);
+                source = detail::aligned_floats{};
+                continue;
+            }
+            const auto floats = static_cast<std::size_t>(prepared_floats(spec.form));
             if (prepared.size != floats) prepared = detail::aligned_floats(floats);
             if (spec.form.form == 1) detail::conv2d_pack_kernel(spec.form.op, source.data.get(), prepared.data.get());
             else

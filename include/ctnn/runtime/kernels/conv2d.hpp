@@ -72,6 +72,23 @@ inline void conv2d_pack_kernel(const conv2d_op& op, const float* kernel, float* 
         for (std::int64_t t = 0; t != taps; ++t) packed_gemm::pack(kernel + t * cin * cout, cin, cout, cout, out + t * packed_gemm::size(cin, cout));
     else packed_gemm::pack(kernel, taps * cin, cout, cout, out);
 }
+/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: per-tap
+/// matrices whose packed size is their own (so no memory is needed beside the kernel: conv6's
+/// is 411 MB).
+constexpr bool conv2d_packs_in_place(const conv2d_op& op) {
+    return path_of(op) == conv2d_path::by_taps && std::int64_t{op.in.channels} * op.out.channels % 16 == 0;
+}
+/// Kernels larger than this are packed only in place: packing into new memory holds the kernel
+/// twice for a moment, and that moment would set the peak memory of a large model.
+inline constexpr std::int64_t conv2d_max_copied_floats = std::int64_t{1} << 22;  // 16 MiB
+inline void conv2d_pack_kernel_in_place(const conv2d_op& op, float* kernel) {
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, pairs = std::int64_t{op.in.channels} * op.out.channels;
+    const aligned_floats buffer(static_cast<std::size_t>(pairs));
+    for (std::int64_t t = 0; t != taps; ++t) {
+        packed_gemm::pack(kernel + t * pairs, op.in.channels, op.out.channels, op.out.channels, buffer.data.get());
+        std::copy_n(buffer.data.get(), pairs, kernel + t * pairs);
+    }
+}
 inline void conv2d_unpack_kernel(const conv2d_op& op, const float* packed, float* kernel) {
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
     if (path_of(op) == conv2d_path::by_taps)

@@ -207,7 +207,10 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
     if (L::group_count != 1) return {};
     const int tile = winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height,
                                    L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
-    return {tile != 0 ? tile : 1, conv2d_op_of<L>(in, out)};
+    const conv2d_op op = conv2d_op_of<L>(in, out);
+    if (tile != 0) return {tile, op};
+    const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
+    return {packable ? 1 : 0, op};
 }
 
 }  // namespace ctnn::detail

@@ -31,8 +31,8 @@ namespace ctnn::detail {
 /// Keras-layout one in memory (runtime/network.hpp) but is 4× (F(4×4)) or 1.8× (F(2×2)) its
 /// size, so the choice weighs time saved against memory: see docs/performance.md for the
 /// figures behind these bounds.
-inline constexpr std::int64_t winograd_f4_max_taps = std::int64_t{256} * 256;
-inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{256} * 512;
+inline constexpr std::int64_t winograd_f4_max_taps = std::int64_t{128} * 128;
+inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{256} * 256;
 
 /// Output tile size (2 or 4) for a convolution's static shapes, or 0 for direct convolution.
 /// The cost model: Winograd pays off once the channel products dominate the transforms, which
