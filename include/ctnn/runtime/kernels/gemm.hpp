@@ -1,5 +1,6 @@
 // Matrix products through Eigen, split across threads by rows or, for short matrices (FCN-8's
-// conv6 and conv7 have 49 rows), by columns.
+// conv6 and conv7 have 49 rows), by columns; and products by a constant matrix packed once
+// (packed_gemm), calling Eigen's micro-kernel directly.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 

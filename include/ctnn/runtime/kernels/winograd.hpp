@@ -7,9 +7,9 @@
 // then Y = Aᵀ M A gives the tile's outputs. F(2×2) does 16 multiply-adds per 4 outputs where
 // direct convolution does 36 (2.25× fewer); F(4×4) 36 per 16 (4× fewer) at the price of larger
 // transforms, a 4× larger transformed kernel and more rounding. The kernel is transformed once,
-// when the weights are set (runtime/network.hpp keeps it instead of the Keras-layout kernel and
-// restores that exactly enough for saving: see winograd_restore_kernel); the GEMMs go through
-// Eigen, which is the best tool here since each is an ordinary dense product.
+// when the weights are set (runtime/network.hpp keeps it instead of the Keras-layout kernel, and
+// restores that up to rounding for reading and saving: see winograd_restore_kernel). The GEMMs
+// are ordinary dense products: Eigen's micro-kernel on U_ξ packed once (gemm.hpp's packed_gemm).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -286,8 +286,9 @@ inline void winograd_restore_kernel(int m, const float* transformed, int cin, in
 }
 
 /// y = conv(x) + bias, activated, for a 3×3 stride-1 kernel transformed by
-/// winograd_transform_kernel. `pad_top`, `pad_left`: padding before (TF's placement); the
-/// output's size says how much after.
+/// winograd_transform_kernel (into memory aligned to 64 bytes, as aligned_floats is: the
+/// micro-kernel loads it with aligned loads). `pad_top`, `pad_left`: padding before (TF's
+/// placement); the output's size says how much after.
 template <int M>
 void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_kind activation, tensor_view x, tensor_view y,
                        const float* transformed, const float* bias, workspace& ws) {
