@@ -653,7 +653,11 @@ private:
 
         const auto [held, folded, prepared] = current_state();
         std::array<const float*, weights.size()> weight_data{};
-        for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        {
+            // Under the lock: reading a kernel back (`values`) may put an array back meanwhile.
+            const std::lock_guard lock(*values_mutex_);
+            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        }
         for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
         for (std::size_t s = 0; s != prepared_count; ++s) weight_data[prepared_specs[s].kernel] = prepared->arrays[s].data.get();
         std::array<tensor_view, max_inputs> inputs{};
