@@ -12,10 +12,11 @@
 // A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
 // (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
 // convolution that the static shapes make cheaper by Winograd, transformed (kernels/winograd.hpp).
-// The prepared kernel *replaces* the Keras-layout one in memory: FCN-8's weights are half a
-// gigabyte, and a second copy would cost more memory than the speed is worth. Reading the kernel
-// back (`values`, and so saving) restores it: exactly from a packed kernel (packing only moves
-// values), up to rounding from a Winograd transform (kernels/winograd.hpp says how close).
+// A packed kernel *replaces* the Keras-layout one in memory (FCN-8's weights are half a
+// gigabyte): reading it back (`values`, and so saving) unpacks it, exactly, since packing only
+// moves values. A Winograd kernel is kept beside the Keras-layout one: its transform cannot be
+// inverted exactly in floating point, and weights saved and loaded again must give the same
+// outputs bit for bit; the cost model bounds the memory this takes (kernels/winograd.hpp).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -583,10 +584,10 @@ private:
     static std::int64_t prepared_floats(const detail::prepared_kernel& p) {
         return p.form == 1 ? detail::conv2d_packed_floats(p.op) : detail::winograd_kernel_floats(p.form, p.op.in.channels, p.op.out.channels);
     }
-    /// Prepares every kernel present (as set, or folded) and frees it: in place where it can
-    /// (conv6's 411 MB), else one kernel at a time into new memory, so memory never holds more
-    /// than one kernel of at most 16 MiB twice (kernels/conv2d.hpp). A kernel already freed keeps its prepared
-    /// form, which is still current.
+    /// Prepares every kernel present (as set, or folded), and frees it if packed: in place where
+    /// it can (conv6's 411 MB), else one kernel at a time into new memory, so memory never holds
+    /// more than one kernel of at most 16 MiB twice (kernels/conv2d.hpp). A kernel already freed
+    /// keeps its prepared form, which is still current.
     static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
         for (std::size_t s = 0; s != prepared_count; ++s) {
             const auto& spec = prepared_specs[s];
@@ -605,7 +606,9 @@ private:
             else
                 detail::winograd_transform_kernel(spec.form.form, source.data.get(), spec.form.op.in.channels, spec.form.op.out.channels,
                                                   prepared.data.get(), run_options{}.threads);
-            source = detail::aligned_floats{};
+            // The Keras-layout kernel of a Winograd layer stays (see the top of this file); a
+            // folded copy is made again when needed.
+            if (spec.form.form == 1 || fold_of[spec.node] != folding.none) source = detail::aligned_floats{};
         }
         out.stale = false;
     }
@@ -621,13 +624,9 @@ private:
         if constexpr (prepared_count != 0)
             if (a.data == nullptr && weights[i].size() != 0)
                 for (std::size_t s = 0; s != prepared_count; ++s)
-                    if (prepared_specs[s].kernel == i && fold_of[prepared_specs[s].node] == folding.none) {
-                        const auto& p = prepared_specs[s].form;
+                    if (prepared_specs[s].kernel == i && prepared_specs[s].form.form == 1 && fold_of[prepared_specs[s].node] == folding.none) {
                         detail::aligned_floats kernel(static_cast<std::size_t>(weights[i].size()));
-                        if (p.form == 1) detail::conv2d_unpack_kernel(p.op, prepared_->arrays[s].data.get(), kernel.data.get());
-                        else
-                            detail::winograd_restore_kernel(p.form, prepared_->arrays[s].data.get(), p.op.in.channels, p.op.out.channels,
-                                                            kernel.data.get());
+                        detail::conv2d_unpack_kernel(prepared_specs[s].form.op, prepared_->arrays[s].data.get(), kernel.data.get());
                         a = std::move(kernel);
                     }
         return a;

@@ -7,9 +7,10 @@
 // then Y = Aᵀ M A gives the tile's outputs. F(2×2) does 16 multiply-adds per 4 outputs where
 // direct convolution does 36 (2.25× fewer); F(4×4) 36 per 16 (4× fewer) at the price of larger
 // transforms, a 4× larger transformed kernel and more rounding. The kernel is transformed once,
-// when the weights are set (runtime/network.hpp keeps it instead of the Keras-layout kernel, and
-// restores that up to rounding for reading and saving: see winograd_restore_kernel). The GEMMs
-// are ordinary dense products: Eigen's micro-kernel on U_ξ packed once (gemm.hpp's packed_gemm).
+// when the weights are set (runtime/network.hpp keeps the transform beside the Keras-layout
+// kernel, which saving needs exactly: winograd_restore_kernel recovers it only up to rounding).
+// The GEMMs are ordinary dense products: Eigen's micro-kernel on U_ξ packed once (gemm.hpp's
+// packed_gemm).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -27,12 +28,12 @@
 
 namespace ctnn::detail {
 
-/// The largest Cin·Cout given F(4×4) and F(2×2) tiles. The transformed kernel replaces the
-/// Keras-layout one in memory (runtime/network.hpp) but is 4× (F(4×4)) or 1.8× (F(2×2)) its
-/// size, so the choice weighs time saved against memory: see docs/performance.md for the
-/// figures behind these bounds.
+/// The largest Cin·Cout given F(4×4) and F(2×2) tiles. The transformed kernel is kept beside
+/// the Keras-layout one (runtime/network.hpp) and is 4× (F(4×4)) or 1.8× (F(2×2)) its size, so
+/// the choice weighs time saved against memory: see docs/performance.md for the figures behind
+/// these bounds.
 inline constexpr std::int64_t winograd_f4_max_taps = std::int64_t{128} * 128;
-inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{256} * 256;
+inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{128} * 128;
 
 /// Output tile size (2 or 4) for a convolution's static shapes, or 0 for direct convolution.
 /// The cost model: Winograd pays off once the channel products dominate the transforms, which
