@@ -152,6 +152,14 @@ def main():
         return torch.softmax(t, dim=1)
     single("fcn8_reduced", (1, 64, 64, 3), fcn8)
 
+    # Shapes for which ctnn chooses Winograd (kernels/winograd.hpp): F(4x4) with `same` on a map
+    # whose tiles overhang the border, F(2x2) with `valid` on a small one; channels not multiples
+    # of 8, batch 2. Appended last so that the cases above draw the same numbers.
+    single("conv2d_winograd_f4_same", (2, 19, 17, 21),
+           lambda c, t: c.conv("conv", t, 21, 19, (3, 3), same=True, act=torch.relu))
+    single("conv2d_winograd_f2_valid", (2, 9, 8, 19),
+           lambda c, t: c.conv("conv", t, 19, 23, (3, 3), act=torch.tanh))
+
 
 if __name__ == "__main__":
     main()

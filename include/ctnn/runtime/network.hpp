@@ -8,6 +8,15 @@
 // convolution (graph/folding.hpp): the network keeps a scaled copy of the convolution's kernel and
 // a shifted bias beside the weights as set, made whenever the weights change, and skips the
 // BatchNormalization node. The weights as set (and as saved) stay the unfolded ones.
+//
+// A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
+// (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
+// convolution that the static shapes make cheaper by Winograd, transformed (kernels/winograd.hpp).
+// A packed kernel *replaces* the Keras-layout one in memory (FCN-8's weights are half a
+// gigabyte): reading it back (`values`, and so saving) unpacks it, exactly, since packing only
+// moves values. A Winograd kernel is kept beside the Keras-layout one: its transform cannot be
+// inverted exactly in floating point, and weights saved and loaded again must give the same
+// outputs bit for bit; the cost model bounds the memory this takes (kernels/winograd.hpp).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -82,6 +91,19 @@ constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) 
         else first[i] = first[M::owner[i]];
     }
     return first;
+}
+/// Per node, the form its layer keeps its kernel in for its shapes (kernels/conv2d.hpp).
+template <class M, class... Es>
+constexpr std::array<prepared_kernel, sizeof...(Es)> prepared_kernels_of(graph<Es...>) {
+    std::array<prepared_kernel, sizeof...(Es)> out{};
+    std::size_t i = 0;
+    ((out[i] = Es::input_count == 0 ? prepared_kernel{}
+                                    : prepared_kernel_of(std::type_identity<typename Es::layer_type>{},
+                                                         M::layers[M::edges[M::layers[i].first_input]].output_shape,
+                                                         M::layers[i].output_shape),
+      ++i),
+     ...);
+    return out;
 }
 template <class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> weight_counts_of(graph<Es...>) {
@@ -221,13 +243,17 @@ public:
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
     explicit network(model_type = {}, std::uint64_t seed = 0)
-        : values_(std::make_shared<weight_storage>(allocate_weights())), folded_(std::make_shared<folded_set>()) {
+        : values_(std::make_shared<weight_storage>(allocate_weights())),
+          folded_(std::make_shared<folded_set>()),
+          prepared_(std::make_shared<prepared_set>()) {
         initialize(seed);
     }
 
     /// Takes weights filled by the caller (see io/weights.hpp, which checks them first).
     network(model_type, weight_storage&& values)
-        : values_(std::make_shared<weight_storage>(std::move(values))), folded_(make_folded(*values_)) {}
+        : values_(std::make_shared<weight_storage>(std::move(values))),
+          folded_(make_folded(*values_)),
+          prepared_(make_prepared(*values_, *folded_)) {}
 
     /// Networks move (their weights with them) but do not copy: 500 MB should not be copied by
     /// accident. Moving is not safe while another thread uses the network.
@@ -237,10 +263,12 @@ public:
     void replace_weights(weight_storage&& values) {
         auto fresh = std::make_shared<weight_storage>(std::move(values));
         auto fresh_folded = make_folded(*fresh);
+        auto fresh_prepared = make_prepared(*fresh, *fresh_folded);
         const std::lock_guard lock(*values_mutex_);
         // The old weights are freed outside the lock: by `fresh`, or by the last prediction using them.
         values_.swap(fresh);
         folded_.swap(fresh_folded);
+        prepared_.swap(fresh_prepared);
     }
 
     /// Glorot-uniform kernels (limit √(6 / (fan_in + fan_out)), fans as Keras computes them from
@@ -257,6 +285,9 @@ public:
         for (std::size_t i = 0; i != weights.size(); ++i)
             for (std::size_t k = 0; k < static_cast<std::size_t>(weights[i].size()); k += chunk) tasks.emplace_back(i, k);
         const std::shared_ptr<weight_storage> storage = current_weights();
+        // A kernel kept only as its Winograd transform gets its array back, to be overwritten.
+        for (std::size_t i = 0; i != weights.size(); ++i)
+            if ((*storage)[i].data == nullptr) (*storage)[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
         detail::parallel_for(tasks.size(), run_options{}.threads, [&](std::size_t t, int) {
             const auto [i, first] = tasks[t];
             const auto& spec = weights[i];
@@ -288,16 +319,18 @@ public:
 
     /// The values of weight array `i` of `weights` (Keras layout, row-major). Writing through
     /// them while another thread predicts is a data race: replace weights with replace_weights
-    /// or io::load_weights instead. Folded copies (see above) are made again at the next
-    /// prediction after this call, so write before predicting, not through a span kept from
-    /// before an earlier prediction.
+    /// or io::load_weights instead. Folded and Winograd-transformed copies (see above) are made
+    /// again at the next prediction after this call, so write before predicting, not through a
+    /// span kept from before an earlier prediction. A kernel kept only in its Winograd
+    /// transform is restored here (to within rounding), and a span of it stays valid until the
+    /// next prediction after a write.
     std::span<float> values(std::size_t i) {
-        const auto& a = current_weights()->at(i);
+        const auto& a = restored(i);
         mark_folded_stale();
         return {a.data.get(), a.size};
     }
     std::span<const float> values(std::size_t i) const {
-        const auto& a = current_weights()->at(i);
+        const auto& a = restored(i);
         return {a.data.get(), a.size};
     }
 
@@ -511,6 +544,92 @@ private:
     void mark_folded_stale() {
         const std::lock_guard lock(*values_mutex_);
         folded_->stale = fold_count != 0;
+        prepared_->stale = prepared_count != 0;
+    }
+
+    // ---- Prepared kernels (kernels/conv2d.hpp's prepared_kernel) -------------------------------
+    /// Per node, the form its kernel is kept in. A layer applied to several nodes keeps Keras'
+    /// layout: its applications could want different forms of one kernel.
+    static constexpr std::array<detail::prepared_kernel, model_type::layer_count> prepared_kernels = [] {
+        auto forms = detail::prepared_kernels_of<model_type>(typename model_type::graph_type{});
+        for (std::size_t i = 0; i != forms.size(); ++i)
+            for (std::size_t j = 0; j != forms.size(); ++j)
+                if (i != j && model_type::owner[i] == model_type::owner[j]) forms[i] = forms[j] = detail::prepared_kernel{};
+        return forms;
+    }();
+    /// One prepared kernel: its node, the kernel's position in `weights`, its form.
+    struct prepared_spec {
+        std::size_t node = 0, kernel = 0;
+        detail::prepared_kernel form{};
+    };
+    static constexpr std::size_t prepared_count = [] {
+        std::size_t n = 0;
+        for (const auto& p : prepared_kernels) n += p.form != 0;
+        return n;
+    }();
+    static constexpr std::array<prepared_spec, prepared_count> prepared_specs = [] {
+        std::array<prepared_spec, prepared_count> out{};
+        std::size_t s = 0;
+        for (std::size_t i = 0; i != model_type::layer_count; ++i)
+            if (prepared_kernels[i].form != 0) out[s++] = {i, first_weight[i], prepared_kernels[i]};
+        return out;
+    }();
+
+    /// The prepared kernels, in the order of prepared_specs.
+    struct prepared_set {
+        std::array<detail::aligned_floats, prepared_count> arrays;
+        bool stale = true;
+    };
+
+    static std::int64_t prepared_floats(const detail::prepared_kernel& p) {
+        return p.form == 1 ? detail::conv2d_packed_floats(p.op) : detail::winograd_kernel_floats(p.form, p.op.in.channels, p.op.out.channels);
+    }
+    /// Prepares every kernel present (as set, or folded), and frees it if packed: in place where
+    /// it can (conv6's 411 MB), else one kernel at a time into new memory, so memory never holds
+    /// more than one kernel of at most 16 MiB twice (kernels/conv2d.hpp). A kernel already freed
+    /// keeps its prepared form, which is still current.
+    static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
+        for (std::size_t s = 0; s != prepared_count; ++s) {
+            const auto& spec = prepared_specs[s];
+            auto& source = fold_of[spec.node] == folding.none ? w[spec.kernel] : folded.arrays[2 * fold_of[spec.node]];
+            if (source.data == nullptr) continue;
+            auto& prepared = out.arrays[s];
+            if (spec.form.form == 1 && detail::conv2d_packs_in_place(spec.form.op)) {
+                detail::conv2d_pack_kernel_in_place(spec.form.op, source.data.get());
+                prepared = std::move(source);
+                source = detail::aligned_floats{};
+                continue;
+            }
+            const auto floats = static_cast<std::size_t>(prepared_floats(spec.form));
+            if (prepared.size != floats) prepared = detail::aligned_floats(floats);
+            if (spec.form.form == 1) detail::conv2d_pack_kernel(spec.form.op, source.data.get(), prepared.data.get());
+            else
+                detail::winograd_transform_kernel(spec.form.form, source.data.get(), spec.form.op.in.channels, spec.form.op.out.channels,
+                                                  prepared.data.get(), run_options{}.threads);
+            // The Keras-layout kernel of a Winograd layer stays (see the top of this file); a
+            // folded copy is made again when needed.
+            if (spec.form.form == 1 || fold_of[spec.node] != folding.none) source = detail::aligned_floats{};
+        }
+        out.stale = false;
+    }
+    static std::shared_ptr<prepared_set> make_prepared(weight_storage& w, folded_set& folded) {
+        auto out = std::make_shared<prepared_set>();
+        if constexpr (prepared_count != 0) prepare(w, folded, *out);
+        return out;
+    }
+    /// Weight array `i`, restored from its prepared form first if only that is kept.
+    const detail::aligned_floats& restored(std::size_t i) const {
+        const std::lock_guard lock(*values_mutex_);
+        auto& a = values_->at(i);
+        if constexpr (prepared_count != 0)
+            if (a.data == nullptr && weights[i].size() != 0)
+                for (std::size_t s = 0; s != prepared_count; ++s)
+                    if (prepared_specs[s].kernel == i && prepared_specs[s].form.form == 1 && fold_of[prepared_specs[s].node] == folding.none) {
+                        detail::aligned_floats kernel(static_cast<std::size_t>(weights[i].size()));
+                        detail::conv2d_unpack_kernel(prepared_specs[s].form.op, prepared_->arrays[s].data.get(), kernel.data.get());
+                        a = std::move(kernel);
+                    }
+        return a;
     }
 
     // `storage` is held by the caller's shared_ptr for the whole run, whatever replaces it meanwhile.
@@ -531,10 +650,15 @@ private:
         std::vector<double>* layer_seconds = options.layer_seconds;
         if (layer_seconds != nullptr) layer_seconds->assign(model_type::layer_count, 0.0);
 
-        const auto [held, folded] = current_state();
+        const auto [held, folded, prepared] = current_state();
         std::array<const float*, weights.size()> weight_data{};
-        for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        {
+            // Under the lock: reading a kernel back (`values`) may put an array back meanwhile.
+            const std::lock_guard lock(*values_mutex_);
+            for (std::size_t k = 0; k != weights.size(); ++k) weight_data[k] = (*held)[k].data.get();
+        }
         for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
+        for (std::size_t s = 0; s != prepared_count; ++s) weight_data[prepared_specs[s].kernel] = prepared->arrays[s].data.get();
         std::array<tensor_view, max_inputs> inputs{};
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
@@ -548,7 +672,8 @@ private:
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, ctx),
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
                                        ctx.workspace_,
-                                       fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get()});
+                                       fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get(),
+                                       prepared_kernels[i].form});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
@@ -565,12 +690,15 @@ private:
         const std::lock_guard lock(*values_mutex_);
         return values_;
     }
-    /// The weights and their folded copies now, folded again first if the weights were written.
-    std::pair<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>> current_state() const {
+    /// The weights, their folded copies and Winograd transforms now, made again first if the
+    /// weights were written.
+    std::tuple<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>, std::shared_ptr<prepared_set>> current_state() const {
         const std::lock_guard lock(*values_mutex_);
         if constexpr (fold_count != 0)
             if (folded_->stale) fold(*values_, *folded_);
-        return {values_, folded_};
+        if constexpr (prepared_count != 0)
+            if (prepared_->stale) prepare(*values_, *folded_, *prepared_);
+        return {values_, folded_, prepared_};
     }
 
     // Swapped whole by replace_weights; each prediction holds the set it started with. The mutex
@@ -581,6 +709,9 @@ private:
     std::shared_ptr<weight_storage> values_;
     // The folded copies of `values_`, swapped with it (see fold).
     std::shared_ptr<folded_set> folded_;
+    // The prepared kernels of `values_` (or of their folded copies), swapped with it (see
+    // prepare).
+    std::shared_ptr<prepared_set> prepared_;
     std::unique_ptr<std::mutex> values_mutex_ = std::make_unique<std::mutex>();
 };
 

@@ -23,6 +23,9 @@ struct node_io {
     /// shift: it replaces the layer's own bias, or is added where the layer declares none. (The
     /// folded kernel stands in `weights` in place of the layer's own.)
     const float* folded_bias = nullptr;
+    /// The form `weights[0]` is kept in (kernels/conv2d.hpp's prepared_kernel): 0 Keras'
+    /// layout, 1 packed for the GEMM micro-kernel, 2 or 4 Winograd-transformed for that tile.
+    int kernel_form = 0;
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {

@@ -1,11 +1,14 @@
 // Conv2D on the CPU: tiled im2col + GEMM, a plain GEMM for 1×1 convolutions, and a per-tap
 // GEMM over gathered pixels where `same` padding would make many multiply-adds hit zeros.
+// A network keeps each Conv2D's kernel packed once (conv2d_pack_kernel) in the layout the GEMM
+// micro-kernel reads, instead of Eigen packing it again for every tile of every call.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <ctnn/options.hpp>
 #include <ctnn/rules/placement.hpp>
@@ -25,11 +28,72 @@ struct conv2d_op {
 };
 
 /// Fraction of a Conv2D's dense multiply-adds that read real input rather than padding.
-inline double real_tap_fraction(const conv2d_op& op) {
+constexpr double real_tap_fraction(const conv2d_op& op) {
     const auto real = real_taps(op.kernel.height, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top) *
                       real_taps(op.kernel.width, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
     return static_cast<double>(real) /
            (static_cast<double>(op.kernel.height) * op.kernel.width * op.out.height * op.out.width);
+}
+
+/// How a Conv2D runs, from its static shapes.
+enum class conv2d_path { pointwise, by_taps, im2col };
+constexpr conv2d_path path_of(const conv2d_op& op) {
+    const bool pointwise = op.kernel.height == 1 && op.kernel.width == 1 && op.stride.height == 1 && op.stride.width == 1 &&
+                           op.pad_top == 0 && op.pad_left == 0 && op.in.height == op.out.height && op.in.width == op.out.width;
+    if (pointwise) return conv2d_path::pointwise;
+    return real_tap_fraction(op) < 0.8 ? conv2d_path::by_taps : conv2d_path::im2col;
+}
+
+/// The form a network keeps a kernel in, chosen once from static shapes: `form` 0 is Keras'
+/// layout, 1 packed for this file's products (conv2d_pack_kernel), 2 and 4 the Winograd
+/// transform of that tile size (kernels/winograd.hpp). Layers whose kernels are kept as set
+/// have form 0 (the overload for Conv2D is in kernels/depthwise_conv2d.hpp).
+struct prepared_kernel {
+    int form = 0;
+    conv2d_op op{};
+};
+template <class L>
+constexpr prepared_kernel prepared_kernel_of(std::type_identity<L>, dims, dims) {
+    return {};
+}
+
+/// Floats of a kernel packed for `op`: one (kh·kw·Cin) × Cout matrix, or, for the per-tap path,
+/// one Cin × Cout matrix per tap.
+constexpr std::int64_t conv2d_packed_floats(const conv2d_op& op) {
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width;
+    if (path_of(op) == conv2d_path::by_taps) return taps * packed_gemm::size(op.in.channels, op.out.channels);
+    return packed_gemm::size(taps * op.in.channels, op.out.channels);
+}
+/// Packs a Keras-layout kernel (kh, kw, Cin, Cout) for `op`; conv2d_unpack_kernel undoes it
+/// exactly (packing only moves values).
+inline void conv2d_pack_kernel(const conv2d_op& op, const float* kernel, float* out) {
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
+    if (path_of(op) == conv2d_path::by_taps)
+        for (std::int64_t t = 0; t != taps; ++t) packed_gemm::pack(kernel + t * cin * cout, cin, cout, cout, out + t * packed_gemm::size(cin, cout));
+    else packed_gemm::pack(kernel, taps * cin, cout, cout, out);
+}
+/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: per-tap
+/// matrices whose packed size is their own (so no memory is needed beside the kernel: conv6's
+/// is 411 MB).
+constexpr bool conv2d_packs_in_place(const conv2d_op& op) {
+    return path_of(op) == conv2d_path::by_taps && std::int64_t{op.in.channels} * op.out.channels % 16 == 0;
+}
+/// Kernels larger than this are packed only in place: packing into new memory holds the kernel
+/// twice for a moment, and that moment would set the peak memory of a large model.
+inline constexpr std::int64_t conv2d_max_copied_floats = std::int64_t{1} << 22;  // 16 MiB
+inline void conv2d_pack_kernel_in_place(const conv2d_op& op, float* kernel) {
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, pairs = std::int64_t{op.in.channels} * op.out.channels;
+    const aligned_floats buffer(static_cast<std::size_t>(pairs));
+    for (std::int64_t t = 0; t != taps; ++t) {
+        packed_gemm::pack(kernel + t * pairs, op.in.channels, op.out.channels, op.out.channels, buffer.data.get());
+        std::copy_n(buffer.data.get(), pairs, kernel + t * pairs);
+    }
+}
+inline void conv2d_unpack_kernel(const conv2d_op& op, const float* packed, float* kernel) {
+    const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
+    if (path_of(op) == conv2d_path::by_taps)
+        for (std::int64_t t = 0; t != taps; ++t) packed_gemm::unpack(packed + t * packed_gemm::size(cin, cout), cin, cout, kernel + t * cin * cout);
+    else packed_gemm::unpack(packed, taps * cin, cout, kernel);
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` (rows are output pixels; each row is
@@ -58,7 +122,7 @@ inline void im2col(const conv2d_op& op, const float* x, std::int64_t row0, std::
 /// into a contiguous block: exactly the multiply-adds that do not hit padding. Work is split by
 /// output channels, so each thread reads its share of the kernel once.
 inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                           workspace& ws) {
+                           workspace& ws, bool packed) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
     const int parts = cout >= 64 * ws.threads() ? ws.threads() : 1;
@@ -66,26 +130,32 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
         const float* xs = x.sample(n);
         float* ys = y.sample(n);
         parallel_for(static_cast<std::size_t>(parts), ws.threads(), [&](std::size_t part, int worker) {
-            auto [c0u, c1u] = split(static_cast<std::size_t>(cout), static_cast<std::size_t>(parts), part);
-            const auto c0 = static_cast<std::int64_t>(c0u), cols = static_cast<std::int64_t>(c1u - c0u);
+            // Whole granules of columns, where a packed kernel's columns start (gemm.hpp).
+            const auto [c0, c1] = packed_gemm::column_part(cout, static_cast<std::size_t>(parts), part);
+            const std::int64_t cols = c1 - c0;
             for (std::int64_t p = 0; p != pixels; ++p) {
                 float* row = ys + p * cout + c0;
                 if (bias != nullptr) std::memcpy(row, bias + c0, sizeof(float) * static_cast<std::size_t>(cols));
                 else std::memset(row, 0, sizeof(float) * static_cast<std::size_t>(cols));
             }
-            // Rows per chunk so that the gathered pixels and their products fit the scratch.
-            const std::int64_t per_row = cin + cols;
-            const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / per_row);
-            float* scratch = ws.scratch(worker, static_cast<std::size_t>(chunk * per_row));
+            // Rows per chunk so that the gathered pixels, their products (and the pixels packed)
+            // fit the scratch.
+            const std::int64_t per_row = cin + cols + (packed ? cin : 0);
+            const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / per_row - 1);
+            const std::int64_t unpacked_part = (chunk * (cin + cols) + 15) / 16 * 16;
+            float* scratch = ws.scratch(worker, static_cast<std::size_t>(unpacked_part + (packed ? packed_gemm::size(cin, chunk) : 0)));
             float* gathered = scratch;
             float* product = scratch + chunk * cin;
+            float* packed_pixels = scratch + unpacked_part;
             for (int kh = 0; kh != op.kernel.height; ++kh) {
                 auto [oh0, oh1] = valid_outputs(kh, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top);
                 for (int kw = 0; kw != op.kernel.width; ++kw) {
                     auto [ow0, ow1] = valid_outputs(kw, op.in.width, op.out.width, op.stride.width, op.dilation.width, op.pad_left);
                     const std::int64_t width = ow1 - ow0;
                     if (oh0 == oh1 || width == 0) continue;
-                    const float* tap = kernel + (std::int64_t{kh} * op.kernel.width + kw) * cin * cout;
+                    const std::int64_t tap_index = std::int64_t{kh} * op.kernel.width + kw;
+                    const float* tap = packed ? kernel + tap_index * packed_gemm::size(cin, cout) + c0 * cin
+                                              : kernel + tap_index * cin * cout + c0;
                     const std::int64_t rows_per_chunk = std::max<std::int64_t>(1, chunk / width);
                     for (int oh_begin = oh0; oh_begin < oh1; oh_begin += static_cast<int>(rows_per_chunk)) {
                         const int oh_end = static_cast<int>(std::min<std::int64_t>(oh1, oh_begin + rows_per_chunk));
@@ -98,7 +168,8 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
                                             sizeof(float) * static_cast<std::size_t>(cin));
                             }
                         }
-                        gemm({gathered, cin}, {tap + c0, cout}, {product, cols}, m, cols, cin, false);
+                        if (packed) packed_gemm::multiply({gathered, cin}, tap, {product, cols}, m, cols, cin, packed_pixels);
+                        else gemm({gathered, cin}, {tap, cout}, {product, cols}, m, cols, cin, false);
                         m = 0;
                         for (int oh = oh_begin; oh != oh_end; ++oh)
                             for (int ow = ow0; ow != ow1; ++ow, ++m) {
@@ -115,29 +186,34 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
 }
 
 /// y = conv(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout), which is
-/// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply.
+/// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`, packed by
+/// conv2d_pack_kernel for the same `op`.
 [[gnu::noinline]] inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                   workspace& ws) {
+                   workspace& ws, bool packed = false) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
-    const bool pointwise = op.kernel.height == 1 && op.kernel.width == 1 && op.stride.height == 1 &&
-                           op.stride.width == 1 && op.pad_top == 0 && op.pad_left == 0 && op.in.height == op.out.height &&
-                           op.in.width == op.out.width;
+    const conv2d_path path = path_of(op);
     auto epilogue = [&](float* out) {
         return [&, out](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
             bias_activate(out, cout, r0, r1, c0, c1, bias, op.activation);
         };
     };
 
-    if (pointwise) {
+    if (path == conv2d_path::pointwise) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
-        parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
-                      epilogue(y.data));
-    } else if (real_tap_fraction(op) < 0.8) {
-        conv2d_by_taps(op, x, y, kernel, bias, ws);
+        if (packed)
+            parallel_packed_gemm({x.data, cin}, kernel, {y.data, cout}, pixels * x.batch, cout, cin, ws, epilogue(y.data));
+        else
+            parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
+                          epilogue(y.data));
+    } else if (path == conv2d_path::by_taps) {
+        conv2d_by_taps(op, x, y, kernel, bias, ws, packed);
     } else {
         const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
-        const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len);
+        // A tile's rows, and as many again for them packed when the kernel is.
+        const std::int64_t budget_rows =
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / (packed ? 2 * row_len : row_len) - 1);
+        const auto tile_floats = [&](std::int64_t rows) { return (rows * row_len + 15) / 16 * 16; };
         const std::int64_t total = pixels * x.batch;
         if (total >= 32 * std::int64_t{ws.threads()}) {
             // Many rows: each thread takes whole tiles (im2col, GEMM, epilogue).
@@ -147,10 +223,11 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
                 const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles_per_sample);
                 const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles_per_sample) * tile;
                 const std::int64_t rows = std::min(tile, pixels - row0);
-                float* cols = ws.scratch(worker, static_cast<std::size_t>(rows * row_len));
+                float* cols = ws.scratch(worker, static_cast<std::size_t>(tile_floats(rows) + (packed ? packed_gemm::size(row_len, rows) : 0)));
                 im2col(op, x.sample(n), row0, rows, cols);
                 float* out = y.sample(n) + row0 * cout;
-                gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
+                if (packed) packed_gemm::multiply({cols, row_len}, kernel, {out, cout}, rows, cout, row_len, cols + tile_floats(rows));
+                else gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
                 bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
             });
         } else {
@@ -158,11 +235,23 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
             for (int n = 0; n != x.batch; ++n)
                 for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
                     const std::int64_t rows = std::min(budget_rows, pixels - row0);
-                    float* cols = ws.scratch(0, static_cast<std::size_t>(rows * row_len));
+                    float* cols = ws.scratch(0, static_cast<std::size_t>(tile_floats(rows) + (packed ? packed_gemm::size(row_len, rows) : 0)));
                     im2col(op, x.sample(n), row0, rows, cols);
                     float* out = y.sample(n) + row0 * cout;
-                    parallel_gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, ws.threads(),
-                                  epilogue(out));
+                    if (packed) {
+                        // The rows packed once, the columns (granules of the packed kernel) split.
+                        float* packed_rows = cols + tile_floats(rows);
+                        packed_gemm::pack_a({cols, row_len}, rows, row_len, packed_rows);
+                        const int threads = cout >= packed_gemm::column_granule * ws.threads() ? threads_for(rows * cout * row_len, ws.threads()) : 1;
+                        parallel_for(static_cast<std::size_t>(threads), threads, [&](std::size_t part, int) {
+                            const auto [c0, c1] = packed_gemm::column_part(cout, static_cast<std::size_t>(threads), part);
+                            packed_gemm::product(packed_rows, kernel + c0 * row_len, {out + c0, cout}, rows, c1 - c0, row_len);
+                            bias_activate(out, cout, 0, rows, c0, c1, bias, op.activation);
+                        });
+                    } else {
+                        parallel_gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, ws.threads(),
+                                      epilogue(out));
+                    }
                 }
         }
     }

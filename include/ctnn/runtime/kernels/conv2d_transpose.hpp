@@ -46,14 +46,25 @@ struct conv2d_transpose_op {
         for (std::int64_t p0 = 0; p0 < in_pixels; p0 += tile) {
             const std::int64_t rows = std::min(tile, in_pixels - p0);
             float* cols = ws.scratch(0, static_cast<std::size_t>(rows * row_len));
-            // cols (rows × kh·kw·Cout) = x (rows × Cin) · kernelᵀ (Cin × kh·kw·Cout), split by rows.
-            const std::size_t parts = static_cast<std::size_t>(std::clamp<std::int64_t>(rows / 16, 1, ws.threads()));
-            parallel_for(parts, ws.threads(), [&](std::size_t i, int) {
-                auto [r0, r1] = split(static_cast<std::size_t>(rows), parts, i);
-                const auto a = static_cast<std::int64_t>(r0), b = static_cast<std::int64_t>(r1);
-                const_matrix X(xs + (p0 + a) * cin, b - a, cin, Eigen::OuterStride<>(cin));
-                matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
-                C.noalias() = X * kernel_t_source.transpose();
+            // cols (rows × kh·kw·Cout) = x (rows × Cin) · kernelᵀ (Cin × kh·kw·Cout), on as many
+            // threads as the work is worth (threads_for), split by rows; or by columns when the
+            // rows are few (FCN-8's first upsampler: 49 rows by a 3 MB kernel each thread would
+            // read whole).
+            const int threads = threads_for(rows * row_len * cin, ws.threads());
+            const bool by_columns = rows < 32 * threads;
+            const auto parts = static_cast<std::size_t>(threads);
+            parallel_for(parts, threads, [&](std::size_t i, int) {
+                auto [s0, s1] = split(static_cast<std::size_t>(by_columns ? row_len : rows), parts, i);
+                const auto a = static_cast<std::int64_t>(s0), b = static_cast<std::int64_t>(s1);
+                if (by_columns) {
+                    const_matrix X(xs + p0 * cin, rows, cin, Eigen::OuterStride<>(cin));
+                    matrix C(cols + a, rows, b - a, Eigen::OuterStride<>(row_len));
+                    C.noalias() = X * kernel_t_source.middleRows(a, b - a).transpose();
+                } else {
+                    const_matrix X(xs + (p0 + a) * cin, b - a, cin, Eigen::OuterStride<>(cin));
+                    matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
+                    C.noalias() = X * kernel_t_source.transpose();
+                }
             });
             // Scatter: keep what falls inside the output window (the placement the docs draw).
             for (std::int64_t r = 0; r != rows; ++r) {

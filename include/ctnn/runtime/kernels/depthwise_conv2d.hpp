@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <ctnn/layers/conv2d.hpp>
 #include <ctnn/layers/depthwise_conv2d.hpp>
@@ -22,6 +23,7 @@
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/winograd.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
@@ -166,24 +168,49 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
                   });
     if (L::activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
 }
+/// A Conv2D node's operation, from its layer type and shapes.
+template <class L>
+constexpr conv2d_op conv2d_op_of(dims in, dims out) {
+    return {in,
+            out,
+            L::kernel,
+            L::stride,
+            L::dilation,
+            same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
+            same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
+            L::activation};
+}
+
 /// Conv2D's glue is here rather than in conv2d.hpp: with `groups` it is a grouped convolution,
 /// and these kernels build on conv2d.hpp's.
 template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     using L = Conv2D<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op{in,
-                       out,
-                       L::kernel,
-                       L::stride,
-                       L::dilation,
-                       same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
-                       same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
-                       L::activation};
-    if constexpr (L::group_count == 1) conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
+    const conv2d_op op = conv2d_op_of<L>(in, out);
+    if (io.kernel_form > 1)
+        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
+                        io.bias(L::bias, 1), io.ws);
+    else if constexpr (L::group_count == 1)
+        conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
     else if (in.channels / L::group_count >= 8)
         grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+}
+
+/// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd where
+/// the cost model chooses it, else packed for the direct products; grouped convolutions keep
+/// Keras' layout.
+template <int F, class... O>
+constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>, dims in, dims out) {
+    using L = Conv2D<F, O...>;
+    if (L::group_count != 1) return {};
+    const int tile = winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height,
+                                   L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
+    const conv2d_op op = conv2d_op_of<L>(in, out);
+    if (tile != 0) return {tile, op};
+    const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
+    return {packable ? 1 : 0, op};
 }
 
 }  // namespace ctnn::detail

@@ -1,5 +1,6 @@
 // Matrix products through Eigen, split across threads by rows or, for short matrices (FCN-8's
-// conv6 and conv7 have 49 rows), by columns.
+// conv6 and conv7 have 49 rows), by columns; and products by a constant matrix packed once
+// (packed_gemm), calling Eigen's micro-kernel directly.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -10,6 +11,8 @@
 #include <Eigen/Core>
 
 #include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
+#include <ctnn/runtime/workspace.hpp>
 
 namespace ctnn::detail {
 
@@ -37,12 +40,92 @@ inline void gemm(block a, block b, mutable_block c, std::int64_t m, std::int64_t
     else C.noalias() = A * B;
 }
 
+/// A constant right operand B (k×n) packed once, in the layout Eigen's GEMM micro-kernel reads:
+/// Eigen packs both operands of every product it is asked for, which for products of few rows
+/// by a large constant matrix (a Winograd kernel's, a convolution's) costs as much as the
+/// multiply-adds. Packing is Eigen's own (its `lhs` of Cᵀ = Bᵀ·Aᵀ), so it matches the kernel of
+/// this build's instruction set; the packed floats are a permutation of B's, no more.
+namespace packed_gemm {
+using index = Eigen::Index;
+using traits = Eigen::internal::gebp_traits<float, float>;
+using const_mapper = Eigen::internal::const_blas_data_mapper<float, index, Eigen::ColMajor>;
+using result_mapper = Eigen::internal::blas_data_mapper<float, index, Eigen::ColMajor, Eigen::Unaligned, 1>;
+
+/// Floats a packed k×n operand takes (as many as it has, rounded up to keep the next one aligned).
+constexpr std::int64_t size(std::int64_t k, std::int64_t n) {
+    return (k * n + 15) / 16 * 16;
+}
+/// Packs B (k×n, row-major, leading dimension `ld`) into `out` (aligned to 64 bytes).
+inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+    Eigen::internal::gemm_pack_lhs<float, index, const_mapper, traits::mr, traits::LhsProgress, typename traits::LhsPacket4Packing,
+                                   Eigen::ColMajor>
+        pack_lhs;
+    pack_lhs(out, const_mapper(b, ld), k, n);
+}
+/// Columns of a packed B are kept in panels of this many: a range of columns that starts at a
+/// multiple of it (and ends at one, or at n) is packed exactly as that range alone would be, at
+/// `packed_b + first_column · k`. Splitting work by columns goes by these granules.
+inline constexpr std::int64_t column_granule = traits::mr;
+
+/// Packs A (m×k, row-major) into `out` (aligned, size(k, m) floats) for `product`.
+inline void pack_a(block a, std::int64_t m, std::int64_t k, float* out) {
+    Eigen::internal::gemm_pack_rhs<float, index, const_mapper, traits::nr, Eigen::ColMajor> pack_rhs;
+    pack_rhs(out, const_mapper(a.p, a.ld), k, m);
+}
+/// Depth the micro-kernel runs at once: a panel of each operand over this depth stays in cache
+/// while the other's panels go by (the blocking Eigen's own GEMM does).
+inline constexpr std::int64_t depth_block = 256;
+
+/// C (m×n, row-major) = A · B, both packed. Packed over their whole depth, panels are read a
+/// depth block at a time (the micro-kernel's stride and offset).
+inline void product(const float* packed_a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k) {
+    if (m == 0 || n == 0) return;
+    for (std::int64_t r = 0; r != m; ++r) std::fill_n(c.p + r * c.ld, n, 0.0f);
+    Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block)
+        gebp(result_mapper(c.p, c.ld), packed_b, packed_a, n, std::min(depth_block, k - k0), m, 1.0f, k, k, k0, k0);
+}
+/// C (m×n, row-major) = A (m×k, row-major) · B, B packed by `pack`. `scratch` (aligned, k·m
+/// floats) receives A packed.
+inline void multiply(block a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, float* scratch) {
+    if (m == 0 || n == 0) return;
+    if (k != 0) pack_a(a, m, k, scratch);
+    product(scratch, packed_b, c, m, n, k);
+}
+/// [begin, end) of the columns of part `i` of `parts`, in whole granules.
+inline std::pair<std::int64_t, std::int64_t> column_part(std::int64_t n, std::size_t parts, std::size_t i) {
+    const auto granules = static_cast<std::size_t>((n + column_granule - 1) / column_granule);
+    auto [g0, g1] = split(granules, parts, i);
+    return {static_cast<std::int64_t>(g0) * column_granule, std::min(n, static_cast<std::int64_t>(g1) * column_granule)};
+}
+/// B back from its packed form (`out` row-major k×n, leading dimension n): packing a matrix of
+/// its own indices (exact in float below 2²⁴) says where each value went.
+inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
+    const auto count = static_cast<std::size_t>(k * n);
+    aligned_floats where(count), packed_where(static_cast<std::size_t>(size(k, n)));
+    for (std::size_t i = 0; i != count; ++i) where.data[i] = static_cast<float>(i);
+    pack(where.data.get(), k, n, n, packed_where.data.get());
+    for (std::size_t p = 0; p != count; ++p) out[static_cast<std::size_t>(packed_where.data[p])] = packed[p];
+}
+}  // namespace packed_gemm
+
+/// Multiply-adds below which a product is not worth another thread: starting one costs tens
+/// of microseconds, what ~2 million multiply-adds take (FCN-8's 1×1 class-score convolutions and
+/// upsamplers were slower on 2 threads than on 1).
+inline constexpr std::int64_t min_work_per_thread = std::int64_t{1} << 21;
+
+/// Threads worth using for `work` multiply-adds, at most `threads`.
+inline int threads_for(std::int64_t work, int threads) {
+    return static_cast<int>(std::clamp<std::int64_t>(work / min_work_per_thread, 1, std::max(1, threads)));
+}
+
 /// The same on `threads` threads; `epilogue(row_begin, row_end, col_begin, col_end)` runs on
 /// each finished part while it is still in cache (bias, activation).
 template <class Epilogue>
 void parallel_gemm(block a, block b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, int threads,
                    Epilogue&& epilogue) {
     constexpr std::int64_t min_rows = 32, col_granule = 16;
+    threads = threads_for(m * n * k, threads);
     const auto t = static_cast<std::int64_t>(std::max(1, threads));
     if (t > 1 && m < min_rows * t && n >= col_granule * t) {
         const std::int64_t granules = (n + col_granule - 1) / col_granule;
@@ -62,6 +145,36 @@ void parallel_gemm(block a, block b, mutable_block c, std::int64_t m, std::int64
             epilogue(row0, row1, std::int64_t{0}, n);
         });
     }
+}
+
+/// parallel_gemm with B packed (packed_gemm::pack): rows split over threads in chunks whose
+/// packed A fits a thread's scratch; or, for few rows, A packed once and the columns split by
+/// granules, so that each thread reads its share of B. Uses the scratch of every thread.
+template <class Epilogue>
+void parallel_packed_gemm(block a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, workspace& ws,
+                          Epilogue&& epilogue) {
+    if (m == 0 || n == 0) return;
+    const int threads = threads_for(m * n * k, ws.threads());
+    const auto t = static_cast<std::size_t>(threads);
+    if (threads > 1 && m < 32 * std::int64_t{threads} && n >= packed_gemm::column_granule * threads) {
+        float* packed_a = ws.scratch(0, static_cast<std::size_t>(packed_gemm::size(k, m)));
+        if (k != 0) packed_gemm::pack_a(a, m, k, packed_a);
+        parallel_for(t, threads, [&](std::size_t i, int) {
+            auto [c0, c1] = packed_gemm::column_part(n, t, i);
+            packed_gemm::product(packed_a, packed_b + c0 * k, {c.p + c0, c.ld}, m, c1 - c0, k);
+            epilogue(std::int64_t{0}, m, c0, c1);
+        });
+        return;
+    }
+    const std::int64_t fit = std::max<std::int64_t>(1, (static_cast<std::int64_t>(workspace::budget) - 16) / std::max<std::int64_t>(1, k));
+    const std::int64_t chunk = std::clamp<std::int64_t>((m + threads - 1) / threads, 1, fit);
+    const std::int64_t chunks = (m + chunk - 1) / chunk;
+    parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t i, int worker) {
+        const std::int64_t r0 = static_cast<std::int64_t>(i) * chunk, rows = std::min(chunk, m - r0);
+        float* scratch = ws.scratch(worker, static_cast<std::size_t>(packed_gemm::size(k, rows)));
+        packed_gemm::multiply({a.p + r0 * a.ld, a.ld}, packed_b, {c.p + r0 * c.ld, c.ld}, rows, n, k, scratch);
+        epilogue(r0, r0 + rows, std::int64_t{0}, n);
+    });
 }
 
 }  // namespace ctnn::detail

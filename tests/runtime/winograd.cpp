@@ -1,0 +1,278 @@
+// Winograd convolution (kernels/winograd.hpp) against the direct definition in reference.hpp:
+// the kernel itself with F(2×2) and F(4×4) over drawn shapes (odd sizes, tiles cut by the
+// border, `same` and `valid`, channel counts not multiples of 8, batch > 1, activations), on 1
+// and 2 threads and on both of its ways of splitting work; then networks that choose it, whose
+// kernels are kept transformed: predictions, reading the kernel back, writing it, saving.
+// Against PyTorch: two layers of Winograd shapes (fixtures by tests/oracle/make_fixtures.py), and
+// tests/runtime/oracle.cpp's reduced FCN-8, whose blocks 3-5 run Winograd (static_asserts below).
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/weights.hpp>
+#include <ctnn/models/fcn8.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "reference.hpp"
+#include "torch_fixture.hpp"
+
+namespace {
+using namespace ctnn;
+using reference::array4;
+
+/// Index of the first value with |got − want| > 1e-4·(1 + |want|), or the size if none.
+std::size_t first_mismatch(const float* got, const std::vector<float>& want) {
+    for (std::size_t i = 0; i != want.size(); ++i)
+        if (!(std::abs(got[i] - want[i]) <= 1e-4f * (1.0f + std::abs(want[i])))) return i;
+    return want.size();
+}
+
+activation_kind kind_of(int act) {
+    switch (act) {
+        case 1: return activation_kind::relu;
+        case 2: return activation_kind::sigmoid;
+        case 3: return activation_kind::tanh;
+        default: return activation_kind::linear;
+    }
+}
+
+// The layer's shapes in the tests below reach the kernel through the network's choice.
+using reduced_fcn8 = decltype(models::fcn8<5, 64, 64, 4, 32>());
+constexpr int tile_of(std::string_view layer) {
+    for (std::size_t i = 0; i != reduced_fcn8::layer_count; ++i)
+        if (reduced_fcn8::layers[i].name == layer) {
+            const auto& info = reduced_fcn8::layers[i];
+            return detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, info.output_shape.height, info.output_shape.width,
+                                         reduced_fcn8::layers[reduced_fcn8::edges[info.first_input]].output_shape.channels,
+                                         info.output_shape.channels);
+        }
+    return -1;
+}
+// oracle.cpp's reduced FCN-8 runs F(4×4) in block 3 and F(2×2) in blocks 4 and 5 against PyTorch.
+static_assert(tile_of("block3_conv2") == 4 && tile_of("block4_conv2") == 2 && tile_of("block5_conv3") == 2);
+static_assert(tile_of("block1_conv2") == 0);  // 4 channels: direct
+// FCN-8's VGG blocks at 224×224 (the benchmark's choice; docs/performance.md).
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 64, 64) == 4);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 3, 64) == 0);
+static_assert(detail::winograd_tile(3, 3, 2, 2, 1, 1, 1, 112, 112, 64, 64) == 0);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 2, 2, 1, 112, 112, 64, 64) == 0);
+}  // namespace
+
+TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid, batch 2") {
+    using F4 = Conv2D<19, kernel_size<3>, same, relu, name<"conv">>;
+    using F2 = Conv2D<23, kernel_size<3>, valid, ctnn::tanh, name<"conv">>;
+    static_assert(detail::prepared_kernel_of(std::type_identity<F4>{}, dims{19, 17, 21}, dims{19, 17, 19}).form == 4);
+    static_assert(detail::prepared_kernel_of(std::type_identity<F2>{}, dims{9, 8, 19}, dims{7, 6, 23}).form == 2);
+    torch_fixture::check_against_torch(torch_fixture::one_layer<F4, shape<19, 17, 21>>(), "conv2d_winograd_f4_same");
+    torch_fixture::check_against_torch(torch_fixture::one_layer<F2, shape<9, 8, 19>>(), "conv2d_winograd_f2_valid");
+}
+
+TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn shapes") {
+    std::mt19937 rng(2024);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int c = 0; c != 48; ++c) {
+        const int m = c % 2 == 0 ? 2 : 4;
+        const bool same = draw(0, 1) == 1;
+        const int h = draw(same ? 1 : 3, 19), w = draw(same ? 1 : 3, 19);
+        const int cin = draw(1, 37), cout = draw(1, 41), batch = draw(1, 3), act = draw(0, 3);
+        const int threads = 1 + c % 3;
+        CAPTURE(m);
+        CAPTURE(same);
+        CAPTURE(h);
+        CAPTURE(w);
+        CAPTURE(cin);
+        CAPTURE(cout);
+        CAPTURE(batch);
+        CAPTURE(act);
+        CAPTURE(threads);
+        array4 x(batch, h, w, cin);
+        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
+        reference::fill_random(x.v, static_cast<std::uint32_t>(3 * c + 1));
+        reference::fill_random(kernel, static_cast<std::uint32_t>(3 * c + 2), 0.5f);
+        reference::fill_random(bias, static_cast<std::uint32_t>(3 * c + 3), 0.5f);
+        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+
+        // Aligned as the network's are: the packed products load it with aligned loads.
+        const detail::aligned_floats kept(static_cast<std::size_t>(detail::winograd_kernel_floats(m, cin, cout)));
+        float* transformed = kept.data.get();
+        detail::winograd_transform_kernel(m, kernel.data(), cin, cout, transformed, threads);
+        std::vector<float> got(want.v.size(), -7.0f);
+        detail::workspace ws(threads);
+        const dims in{h, w, cin}, out{want.h, want.w, cout};
+        detail::winograd_conv2d(m, in, out, same ? 1 : 0, same ? 1 : 0, kind_of(act), {x.v.data(), batch, in},
+                                {got.data(), batch, out}, transformed, c % 4 == 3 ? nullptr : bias.data(), ws);
+        if (c % 4 == 3) {  // no bias: the reference's without
+            const array4 unbiased = reference::conv2d(x, kernel, {}, 3, 3, cout, 1, 1, 1, 1, same, act);
+            const auto bad = first_mismatch(got.data(), unbiased.v);
+            INFO("first mismatch at " << bad);
+            CHECK(bad == unbiased.v.size());
+        } else {
+            const auto bad = first_mismatch(got.data(), want.v);
+            INFO("first mismatch at " << bad << ": got " << got[std::min(bad, got.size() - 1)]);
+            CHECK(bad == want.v.size());
+        }
+
+        // The kernel back from its transform, within rounding of the kernel's scale.
+        std::vector<float> back(kernel.size());
+        detail::winograd_restore_kernel(m, transformed, cin, cout, back.data());
+        float worst = 0.0f;
+        for (std::size_t i = 0; i != kernel.size(); ++i) worst = std::max(worst, std::abs(back[i] - kernel[i]));
+        CHECK(worst <= 4e-7f);
+    }
+}
+
+TEST_CASE("Winograd splits work by tiles or, on small maps, by positions, with the same results") {
+    // 70×66 with 4×4 tiles: 306 tiles, chunks per thread; 6×5 map, 40 → 24 channels: few tiles.
+    for (const auto& size : {std::pair{70, 66}, std::pair{6, 5}}) {
+        const int h = size.first, w = size.second, cin = 40, cout = 24, batch = 2;
+        array4 x(batch, h, w, cin);
+        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
+        reference::fill_random(x.v, 11);
+        reference::fill_random(kernel, 12, 0.2f);
+        reference::fill_random(bias, 13);
+        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, true, 1);
+        for (int m : {2, 4}) {
+            const detail::aligned_floats kept(static_cast<std::size_t>(detail::winograd_kernel_floats(m, cin, cout)));
+            float* transformed = kept.data.get();
+            detail::winograd_transform_kernel(m, kernel.data(), cin, cout, transformed, 1);
+            for (int threads : {1, 2}) {
+                CAPTURE(h);
+                CAPTURE(m);
+                CAPTURE(threads);
+                std::vector<float> got(want.v.size());
+                detail::workspace ws(threads);
+                const dims in{h, w, cin}, out{h, w, cout};
+                detail::winograd_conv2d(m, in, out, 1, 1, activation_kind::relu, {x.v.data(), batch, in}, {got.data(), batch, out},
+                                        transformed, bias.data(), ws);
+                CHECK(first_mismatch(got.data(), want.v) == want.v.size());
+            }
+        }
+    }
+}
+
+namespace {
+// A network whose two 3×3 convolutions choose F(4×4) and F(2×2), the second `valid`.
+constexpr auto winograd_model() {
+    auto x = Input<shape<19, 17, 20>, name<"x">>{}();
+    auto a = Conv2D<24, kernel_size<3>, same, relu, name<"wide">>{}(x);
+    auto b = Conv2D<18, kernel_size<3>, valid, ctnn::tanh, name<"narrow">>{}(MaxPooling2D<pool_size<2>, name<"pool">>{}(a));
+    return Model{x, b};
+}
+using winograd_net = network<decltype(winograd_model())>;
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 19, 17, 20, 24) == 4);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 6, 24, 18) == 2);
+
+std::vector<float> copy(std::span<const float> s) { return {s.begin(), s.end()}; }
+
+/// The reference's output of winograd_model for the weights `w` (kernel, bias, kernel, bias).
+array4 expected(const array4& x, const std::vector<std::vector<float>>& w) {
+    const array4 a = reference::conv2d(x, w[0], w[1], 3, 3, 24, 1, 1, 1, 1, true, 1);
+    const array4 p = reference::pool2d(a, 2, 2, 2, 2, false, false);
+    return reference::conv2d(p, w[2], w[3], 3, 3, 18, 1, 1, 1, 1, false, 3);
+}
+}  // namespace
+
+TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, rewrites and saves them exactly") {
+    winograd_net net{winograd_model(), 5};
+    std::vector<std::vector<float>> set(4);
+    for (std::size_t i = 0; i != 4; ++i) {
+        auto v = net.values(i);
+        set[i].resize(v.size());
+        reference::fill_random(set[i], static_cast<std::uint32_t>(20 + i), 0.3f);
+        std::copy(set[i].begin(), set[i].end(), v.begin());
+    }
+    winograd_net::input_tensor x(2);
+    std::vector<float> xv(x.size());
+    reference::fill_random(xv, 30);
+    std::copy(xv.begin(), xv.end(), x.begin());
+    array4 xa(2, 19, 17, 20);
+    xa.v = xv;
+
+    const auto check = [&](const winograd_net& n, const std::vector<std::vector<float>>& w) {
+        const array4 want = expected(xa, w);
+        for (int threads : {1, 2}) {
+            const auto y = n(x, {.threads = threads});
+            CHECK(first_mismatch(y.data(), want.v) == want.v.size());
+        }
+    };
+    check(net, set);
+
+    // Read back after predicting: the kernels as set, bit for bit.
+    const winograd_net& reader = net;
+    for (std::size_t i = 0; i != 4; ++i) CHECK(copy(reader.values(i)) == set[i]);
+
+    // Written again: the next prediction uses the new kernel.
+    reference::fill_random(set[0], 40, 0.3f);
+    const auto kernel = net.values(0);
+    std::copy(set[0].begin(), set[0].end(), kernel.begin());
+    check(net, set);
+
+    // Saved and loaded: the same outputs, bit for bit.
+    const auto dir = std::filesystem::temp_directory_path() / "ctnn_winograd_test";
+    std::filesystem::create_directories(dir);
+    io::save_weights(net, dir / "w.npz");
+    const auto loaded = io::load_network(winograd_model(), dir / "w.npz");
+    check(loaded, set);
+    const auto a = net(x, {.threads = 1}), b = loaded(x, {.threads = 1});
+    CHECK(std::equal(a.begin(), a.end(), b.begin()));
+    std::filesystem::remove_all(dir);
+
+    // Initialised again from a seed: the same as a fresh network of that seed.
+    net.initialize(9);
+    const winograd_net fresh{winograd_model(), 9};
+    for (std::size_t i = 0; i != 4; ++i) CHECK(copy(std::as_const(net).values(i)) == copy(fresh.values(i)));
+}
+
+TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep products and partial panels included") {
+    struct config {
+        int h, w, cin, cout, k, stride;
+        bool same;
+        int batch;
+    };
+    // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
+    // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
+    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
+    // Output channels not multiples of the panel width, so the last panel is partial.
+    for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
+                            config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
+                            config{3, 3, 272, 150, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1}}) {
+        for (int threads : {1, 2}) {
+            CAPTURE(c.h);
+            CAPTURE(c.cin);
+            CAPTURE(c.cout);
+            CAPTURE(threads);
+            array4 x(c.batch, c.h, c.w, c.cin);
+            std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
+            reference::fill_random(x.v, 51);
+            reference::fill_random(kernel, 52, 0.1f);
+            reference::fill_random(bias, 53);
+            const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.stride, c.stride, 1, 1, c.same, 1);
+            const dims in{c.h, c.w, c.cin}, out{want.h, want.w, c.cout};
+            const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.stride, 1) : 0;
+            const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.stride, 1) : 0;
+            const detail::conv2d_op op{in, out, {c.k, c.k}, {c.stride, c.stride}, {1, 1}, pad_top, pad_left, activation_kind::relu};
+            const detail::aligned_floats packed(static_cast<std::size_t>(detail::conv2d_packed_floats(op)));
+            detail::conv2d_pack_kernel(op, kernel.data(), packed.data.get());
+            std::vector<float> back(kernel.size());
+            detail::conv2d_unpack_kernel(op, packed.data.get(), back.data());
+            CHECK(back == kernel);  // exactly: packing only moves values
+            if (detail::conv2d_packs_in_place(op)) {
+                std::vector<float> in_place = kernel;
+                detail::conv2d_pack_kernel_in_place(op, in_place.data());
+                CHECK(std::equal(in_place.begin(), in_place.end(), packed.data.get()));
+            }
+            std::vector<float> got(want.v.size());
+            detail::workspace ws(threads);
+            detail::conv2d(op, {x.v.data(), c.batch, in}, {got.data(), c.batch, out}, packed.data.get(), bias.data(), ws, true);
+            CHECK(first_mismatch(got.data(), want.v) == want.v.size());
+        }
+    }
+}
