@@ -92,18 +92,18 @@ constexpr std::array<std::size_t, sizeof...(Es)> first_weights_of(graph<Es...>) 
     }
     return first;
 }
-/// Per node, the form its layer keeps its kernel in for its shapes (kernels/conv2d.hpp).
-template <class M, class... Es>
+/// Per node, the form its layer keeps its kernel in for its shapes (kernels/conv2d.hpp). One
+/// braced list, not a fold over the entries: Clang nests a fold one level per entry and stops at
+/// 256 (DenseNet121 has 429), and a function per entry named after the model would cost GCC the
+/// model's name each time.
+template <class E>
+constexpr prepared_kernel prepared_kernel_at() {
+    if constexpr (E::input_count == 0) return prepared_kernel{};
+    else return prepared_kernel_of(std::type_identity<kernel_layer_t<typename E::layer_type>>{}, E::input_shapes[0], E::output_shape);
+}
+template <class... Es>
 constexpr std::array<prepared_kernel, sizeof...(Es)> prepared_kernels_of(graph<Es...>) {
-    std::array<prepared_kernel, sizeof...(Es)> out{};
-    std::size_t i = 0;
-    ((out[i] = Es::input_count == 0 ? prepared_kernel{}
-                                    : prepared_kernel_of(std::type_identity<typename Es::layer_type>{},
-                                                         M::layers[M::edges[M::layers[i].first_input]].output_shape,
-                                                         M::layers[i].output_shape),
-      ++i),
-     ...);
-    return out;
+    return {prepared_kernel_at<Es>()...};
 }
 template <class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> weight_counts_of(graph<Es...>) {
@@ -551,10 +551,13 @@ private:
     /// Per node, the form its kernel is kept in. A layer applied to several nodes keeps Keras'
     /// layout: its applications could want different forms of one kernel.
     static constexpr std::array<detail::prepared_kernel, model_type::layer_count> prepared_kernels = [] {
-        auto forms = detail::prepared_kernels_of<model_type>(typename model_type::graph_type{});
+        auto forms = detail::prepared_kernels_of(typename model_type::graph_type{});
+        // In one pass (a pass over pairs would exceed Clang's step limit on DenseNet121): the
+        // applications of each layer counted by its first one.
+        std::array<std::size_t, model_type::layer_count> applications{};
+        for (std::size_t i = 0; i != forms.size(); ++i) ++applications[model_type::owner[i]];
         for (std::size_t i = 0; i != forms.size(); ++i)
-            for (std::size_t j = 0; j != forms.size(); ++j)
-                if (i != j && model_type::owner[i] == model_type::owner[j]) forms[i] = forms[j] = detail::prepared_kernel{};
+            if (applications[model_type::owner[i]] > 1) forms[i] = detail::prepared_kernel{};
         return forms;
     }();
     /// One prepared kernel: its node, the kernel's position in `weights`, its form.
