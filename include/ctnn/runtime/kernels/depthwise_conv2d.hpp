@@ -126,8 +126,10 @@ inline void grouped_conv2d_gemm(const conv2d_op& op, int groups, tensor_view x, 
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
 }
 
+/// A window layer's operation (Conv2D, DepthwiseConv2D, SeparableConv2D's depthwise step), from
+/// its layer type and shapes; constexpr, since the network chooses each Conv2D's kernel form from it.
 template <class L>
-conv2d_op window_op_of(dims in, dims out, activation_kind activation) {
+constexpr conv2d_op window_op_of(dims in, dims out, activation_kind activation) {
     return {in,
             out,
             L::kernel,
@@ -168,26 +170,13 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
                   });
     if (L::activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
 }
-/// A Conv2D node's operation, from its layer type and shapes.
-template <class L>
-constexpr conv2d_op conv2d_op_of(dims in, dims out) {
-    return {in,
-            out,
-            L::kernel,
-            L::stride,
-            L::dilation,
-            same_padding_before(L::padding, in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
-            same_padding_before(L::padding, in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
-            L::activation};
-}
-
 /// Conv2D's glue is here rather than in conv2d.hpp: with `groups` it is a grouped convolution,
 /// and these kernels build on conv2d.hpp's.
 template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     using L = Conv2D<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op = conv2d_op_of<L>(in, out);
+    const conv2d_op op = window_op_of<L>(in, out, L::activation);
     if (io.kernel_form > 1)
         winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
                         io.bias(L::bias, 1), io.ws);
@@ -207,7 +196,7 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
     if (L::group_count != 1) return {};
     const int tile = winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height,
                                    L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
-    const conv2d_op op = conv2d_op_of<L>(in, out);
+    const conv2d_op op = window_op_of<L>(in, out, L::activation);
     if (tile != 0) return {tile, op};
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
     return {packable ? 1 : 0, op};
