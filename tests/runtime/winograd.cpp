@@ -276,3 +276,125 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
         }
     }
 }
+
+TEST_CASE("a panel's worth of columns packs as its row-major matrix (what the streamed kernel transform writes)") {
+    constexpr auto packet = detail::packed_gemm::traits::LhsProgress, panel = detail::packed_gemm::traits::mr;
+    for (std::int64_t w = packet; w <= std::min<std::int64_t>(panel, detail::winograd::block_lanes); w += packet) {
+        CAPTURE(w);
+        const std::int64_t k = 37;
+        std::vector<float> b(static_cast<std::size_t>(k * w));
+        for (std::size_t i = 0; i != b.size(); ++i) b[i] = static_cast<float>(i);
+        const detail::aligned_floats packed(static_cast<std::size_t>(detail::packed_gemm::size(k, w)));
+        detail::packed_gemm::pack(b.data(), k, w, w, packed.data.get());
+        CHECK(std::equal(b.begin(), b.end(), packed.data.get()));
+    }
+}
+
+TEST_CASE("Winograd with the kernel transformed by each call matches the direct definition, in one pass or several") {
+    // Drawn shapes as above, plus `spare` memory of every kind: none (thread 0's scratch), room
+    // for all tiles, for about a third of them (several passes), and too little to use.
+    std::mt19937 rng(77);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int c = 0; c != 24; ++c) {
+        const int m = c % 2 == 0 ? 2 : 4;
+        const bool same = draw(0, 1) == 1;
+        const int h = draw(same ? 4 : 6, 30), w = draw(same ? 4 : 6, 30);
+        // Output channels on both sides of a packet, and of a panel: the last block's transform is
+        // packed by Eigen when it is not a whole number of packets.
+        const int cin = draw(1, 70), cout = c % 3 == 0 ? draw(1, 15) : draw(16, 130), batch = draw(1, 3), act = draw(0, 3);
+        const int threads = 1 + c % 3, spare_kind = c % 4;
+        CAPTURE(m);
+        CAPTURE(same);
+        CAPTURE(h);
+        CAPTURE(w);
+        CAPTURE(cin);
+        CAPTURE(cout);
+        CAPTURE(batch);
+        CAPTURE(act);
+        CAPTURE(threads);
+        CAPTURE(spare_kind);
+        array4 x(batch, h, w, cin);
+        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
+        reference::fill_random(x.v, static_cast<std::uint32_t>(5 * c + 1));
+        reference::fill_random(kernel, static_cast<std::uint32_t>(5 * c + 2), 0.5f);
+        reference::fill_random(bias, static_cast<std::uint32_t>(5 * c + 3), 0.5f);
+        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+        const dims in{h, w, cin}, out{want.h, want.w, cout};
+        const std::int64_t tiles = std::int64_t{(want.h + m - 1) / m} * ((want.w + m - 1) / m) * batch;
+        const std::int64_t spare_floats = spare_kind == 0   ? 0
+                                          : spare_kind == 1 ? detail::winograd_streamed_floats(m, cin, cout, tiles, threads)
+                                          : spare_kind == 2 ? detail::winograd_streamed_floats(m, cin, cout, std::max<std::int64_t>(tiles / 3, 64), threads)
+                                                            : detail::winograd_streamed_floats(m, cin, cout, 3, threads);
+        std::vector<float> spare(static_cast<std::size_t>(spare_floats) + 16, -5.0f);
+        // Aligned as the arena is.
+        auto* aligned = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(spare.data()) + 63) / 64 * 64);
+        std::vector<float> got(want.v.size(), -7.0f);
+        detail::workspace ws(threads);
+        detail::winograd_conv2d_streamed(m, in, out, same ? 1 : 0, same ? 1 : 0, kind_of(act), {x.v.data(), batch, in},
+                                         {got.data(), batch, out}, kernel.data(), bias.data(),
+                                         std::span<float>(aligned, static_cast<std::size_t>(spare_floats)), ws);
+        const auto bad = first_mismatch(got.data(), want.v);
+        INFO("first mismatch at " << bad << " of " << want.v.size());
+        CHECK(bad == want.v.size());
+    }
+}
+
+namespace {
+// 130 → 132 channels: a kernel too large to keep transformed, so the network keeps it as set and
+// the layer transforms it as it runs, in the arena's spare memory.
+constexpr auto streamed_model() {
+    auto x = Input<shape<10, 9, 130>, name<"x">>{}();
+    auto a = Conv2D<132, kernel_size<3>, same, relu, name<"wide">>{}(x);
+    return Model{x, Conv2D<4, kernel_size<1>, name<"head">>{}(a)};
+}
+using streamed_net = network<decltype(streamed_model())>;
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 10, 9, 130, 132) == 2 && !detail::winograd_kept(130, 132));
+static_assert(detail::prepared_kernel_of(std::type_identity<Conv2D<132, kernel_size<3>, same, relu, name<"wide">>>{}, dims{10, 9, 130},
+                                         dims{10, 9, 132})
+                  .form == 0);
+
+// FCN-8 at 224×224: each of blocks 3-5's layers finds a pass over all its tiles in the arena
+// (the blocks of block 3, 1.8 MB a thread, go to the threads' scratch), so memory holds its
+// kernels once and the peak stays the plan's.
+using full_fcn8 = decltype(models::fcn8<12>());
+constexpr bool streams_in_spare(std::string_view layer) {
+    const auto i = full_fcn8::index_of_name(layer);
+    const auto& info = full_fcn8::layers[i];
+    const dims in = full_fcn8::layers[full_fcn8::edges[info.first_input]].output_shape, out = info.output_shape;
+    const int m = detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, out.height, out.width, in.channels, out.channels);
+    const std::int64_t tiles = std::int64_t{(out.height + m - 1) / m} * ((out.width + m - 1) / m);
+    return m != 0 && !detail::winograd_kept(in.channels, out.channels) &&
+           detail::winograd::streamed_pass_floats(m, in.channels, out.channels, tiles) <= memory_plan<full_fcn8>.spare_size[i];
+}
+static_assert(streams_in_spare("block3_conv1") && streams_in_spare("block3_conv3") && streams_in_spare("block4_conv2") &&
+              streams_in_spare("block5_conv3"));
+}  // namespace
+
+TEST_CASE("a network runs a kernel too large to keep transformed by Winograd as it is set, and saves it exactly") {
+    streamed_net net{streamed_model(), 3};
+    std::vector<std::vector<float>> set(4);
+    for (std::size_t i = 0; i != 4; ++i) {
+        auto v = net.values(i);
+        set[i].resize(v.size());
+        reference::fill_random(set[i], static_cast<std::uint32_t>(60 + i), 0.2f);
+        std::copy(set[i].begin(), set[i].end(), v.begin());
+    }
+    for (int batch : {1, 3}) {
+        streamed_net::input_tensor x(batch);
+        std::vector<float> xv(x.size());
+        reference::fill_random(xv, 70);
+        std::copy(xv.begin(), xv.end(), x.begin());
+        array4 xa(batch, 10, 9, 130);
+        xa.v = xv;
+        const array4 a = reference::conv2d(xa, set[0], set[1], 3, 3, 132, 1, 1, 1, 1, true, 1);
+        const array4 want = reference::conv2d(a, set[2], set[3], 1, 1, 4, 1, 1, 1, 1, true, 0);
+        for (int threads : {1, 2}) {
+            CAPTURE(batch);
+            CAPTURE(threads);
+            const auto y = net(x, {.threads = threads});
+            CHECK(first_mismatch(y.data(), want.v) == want.v.size());
+        }
+    }
+    const streamed_net& reader = net;
+    for (std::size_t i = 0; i != 4; ++i) CHECK(copy(reader.values(i)) == set[i]);
+}

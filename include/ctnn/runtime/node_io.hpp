@@ -26,6 +26,9 @@ struct node_io {
     /// The form `weights[0]` is kept in (kernels/conv2d.hpp's prepared_kernel): 0 Keras'
     /// layout, 1 packed for the GEMM micro-kernel, 2 or 4 Winograd-transformed for that tile.
     int kernel_form = 0;
+    /// Activation memory no live tensor holds while this node runs (graph/memory_plan.hpp's
+    /// `spare`), for kernels that can use more scratch than the workspace's bounded share.
+    std::span<float> spare{};
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {
