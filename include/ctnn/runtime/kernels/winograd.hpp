@@ -400,35 +400,40 @@ inline void kernel_lanes(const float* g0, const float* g1, const float* g2, floa
 /// Lanes the block transform handles (at least gemm.hpp's micro-kernel panel width).
 inline constexpr int block_lanes = 64;
 
-/// U_ξ for output channels [c0, c0 + w) of a Keras-layout kernel (3, 3, Cin, Cout), into `u` as
-/// [ξ] of Cin × w row-major matrices `stride` floats apart (w ≤ block_lanes).
+/// U_ξ for input channels [i0, i0 + d) and output channels [c0, c0 + w) of a Keras-layout
+/// kernel (3, 3, Cin, Cout), into `u` as [ξ] of d × w row-major matrices `stride` floats apart
+/// (w ≤ block_lanes).
 template <int M>
-void transform_kernel_block(const float* kernel, int cin, int cout, std::int64_t c0, int w, float* u, std::int64_t stride) {
+void transform_kernel_block(const float* kernel, int cin, int cout, int i0, int d, std::int64_t c0, int w, float* u, std::int64_t stride) {
     constexpr int A = M + 2;
     const std::int64_t pairs = std::int64_t{cin} * cout;
     alignas(64) float rows[A * 3 * block_lanes];  // rows[a][j]: G applied over kh
     alignas(64) float out[A * A * block_lanes];
-    for (int ci = 0; ci != cin; ++ci) {
-        const float* g = kernel + std::int64_t{ci} * cout + c0;
+    for (int r = 0; r != d; ++r) {
+        const float* g = kernel + std::int64_t{i0 + r} * cout + c0;
         for (int j = 0; j != 3; ++j) kernel_lanes<M>(g + j * pairs, g + (3 + j) * pairs, g + (6 + j) * pairs, rows + j * block_lanes, 3 * block_lanes, w);
         for (int a = 0; a != A; ++a)
             kernel_lanes<M>(rows + (a * 3) * block_lanes, rows + (a * 3 + 1) * block_lanes, rows + (a * 3 + 2) * block_lanes,
                             out + a * A * block_lanes, block_lanes, w);
-        for (int x = 0; x != A * A; ++x) std::memcpy(u + x * stride + std::int64_t{ci} * w, out + x * block_lanes, sizeof(float) * static_cast<std::size_t>(w));
+        for (int x = 0; x != A * A; ++x) std::memcpy(u + x * stride + std::int64_t{r} * w, out + x * block_lanes, sizeof(float) * static_cast<std::size_t>(w));
     }
 }
 
-}  // namespace winograd
-
-namespace winograd {
 /// Output channels per block of a streamed kernel transform: a micro-kernel panel (gemm.hpp:
 /// such a block's packed form is its row-major matrix, so U_ξ is written packed).
 inline constexpr std::int64_t panel = std::min<std::int64_t>(packed_gemm::traits::mr, block_lanes);
 inline constexpr std::int64_t packet = packed_gemm::traits::LhsProgress;
-/// Floats of one thread's U_ξ for a block (all positions), twice if the last block's transform
-/// must be packed by Eigen (channels not a whole number of packets).
+/// Input channels per slice of a block: a slice's U_ξ at every position (what one transform
+/// step writes and the products then read) stays within ~192 KiB, in L2. Whole blocks (1.5-3.5
+/// MB for 512 input channels) went out to L3 and back.
+constexpr int depth_slice(int m, int cin) {
+    const auto fit = static_cast<int>(std::int64_t{192 * 1024 / 4} / (std::int64_t{m + 2} * (m + 2) * panel));
+    return std::clamp(fit / 8 * 8, 8, std::max(cin, 8));
+}
+/// Floats of one thread's U_ξ for a slice of a block (all positions), twice if the last block's
+/// transform must be packed by Eigen (channels not a whole number of packets).
 constexpr std::int64_t streamed_u_floats(int m, int cin, int cout) {
-    return (cout % packet == 0 ? 1 : 2) * std::int64_t{m + 2} * (m + 2) * packed_gemm::size(cin, panel);
+    return (cout % packet == 0 ? 1 : 2) * std::int64_t{m + 2} * (m + 2) * packed_gemm::size(depth_slice(m, cin), panel);
 }
 /// Floats of a pass over `tiles` tiles: their V_ξ packed, and V_ξ then M_ξ unpacked.
 constexpr std::int64_t streamed_pass_floats(int m, int cin, int cout, std::int64_t tiles) {
@@ -446,8 +451,8 @@ constexpr std::int64_t winograd_streamed_floats(int m, int cin, int cout, std::i
 
 /// winograd_conv2d for a kernel kept in Keras' layout (3, 3, Cin, Cout), transformed as it goes.
 /// A pass over a run of tiles: their patches transformed and packed for the micro-kernel; then,
-/// per thread, for each block of output channels of its share, the block's U_ξ (all positions)
-/// and its products M_ξ = V_ξ · U_ξ; then the outputs. Works in `spare` (memory the caller does
+/// per thread, for each block of output channels of its share and each slice of input channels,
+/// the slice's U_ξ (all positions) and its products summed into M_ξ = V_ξ · U_ξ; then the outputs. Works in `spare` (memory the caller does
 /// not need meanwhile: the network lends the part of the activation arena no live tensor holds
 /// while this layer runs) as far as it goes, then in the threads' scratch.
 template <int M>
@@ -496,7 +501,8 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
         if (region != spare.data() && worker == 0) return u_all;  // thread 0's scratch holds the pass and its block
         return ws.scratch(worker, static_cast<std::size_t>(u_floats));
     };
-    const std::int64_t u_stride = packed_gemm::size(cin, panel);
+    const int slice = winograd::depth_slice(M, cin);
+    const std::int64_t u_stride = packed_gemm::size(slice, panel);
 
     for (std::int64_t t0 = 0; t0 < total; t0 += per_pass) {
         const std::int64_t count = std::min(per_pass, total - t0);
@@ -523,16 +529,23 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
             float* u = block_buffer(worker, u_all);
             for (std::int64_t c0 = c_begin; c0 < c_end; c0 += panel) {
                 const int w = static_cast<int>(std::min(panel, c_end - c0));
-                if (w % packet == 0) {
-                    winograd::transform_kernel_block<M>(kernel, cin, cout, c0, w, u, u_stride);
-                } else {
-                    // The last channels, fewer than a packet: packed by Eigen's own packing.
-                    float* unpacked = u + positions * u_stride;
-                    winograd::transform_kernel_block<M>(kernel, cin, cout, c0, w, unpacked, u_stride);
-                    for (int xi = 0; xi != positions; ++xi) packed_gemm::pack(unpacked + xi * u_stride, cin, w, w, u + xi * u_stride);
+                for (std::int64_t row = 0; row != positions * count; ++row) std::fill_n(raw + row * cout + c0, w, 0.0f);
+                // The block a slice of input channels at a time: each slice's transform is summed
+                // into M_ξ while it is in cache.
+                for (int i0 = 0; i0 < cin; i0 += slice) {
+                    const int d = std::min(slice, cin - i0);
+                    if (w % packet == 0) {
+                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, u, u_stride);
+                    } else {
+                        // The last channels, fewer than a packet: packed by Eigen's own packing.
+                        float* unpacked = u + positions * u_stride;
+                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, unpacked, u_stride);
+                        for (int xi = 0; xi != positions; ++xi) packed_gemm::pack(unpacked + xi * u_stride, d, w, w, u + xi * u_stride);
+                    }
+                    for (int xi = 0; xi != positions; ++xi)
+                        packed_gemm::accumulate(v_packed + xi * v_stride, cin, i0, u + xi * u_stride, {raw + xi * count * cout + c0, cout},
+                                                count, w, d);
                 }
-                for (int xi = 0; xi != positions; ++xi)
-                    packed_gemm::product(v_packed + xi * v_stride, u + xi * u_stride, {raw + xi * count * cout + c0, cout}, count, w, cin);
             }
         });
         parallel_for(parts, threads, [&](std::size_t part, int) {
