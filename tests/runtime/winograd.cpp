@@ -239,7 +239,7 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
     };
     // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
     // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
-    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
+    // 300 on 600 rows, packed a depth block at a time in place (800 = 3 blocks of 256 and 32); per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
     // Output channels not multiples of the panel width, so the last panel is partial.
     for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
                             config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
