@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <random>
 #include <span>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -64,6 +66,33 @@ static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 64, 64) == 4)
 static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 3, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 2, 2, 1, 1, 1, 112, 112, 64, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 1, 1, 2, 2, 1, 112, 112, 64, 64) == 0);
+
+/// A drawn 3×3 stride-1 convolution: its shapes, random input, kernel and bias, and the
+/// reference's output.
+struct drawn_conv {
+    int m, h, w, cin, cout, batch, act, threads;
+    bool same;
+    array4 x;
+    std::vector<float> kernel, bias;
+    array4 want;
+
+    drawn_conv(int m_, bool same_, int h_, int w_, int cin_, int cout_, int batch_, int act_, int threads_, std::uint32_t seed)
+        : m(m_), h(h_), w(w_), cin(cin_), cout(cout_), batch(batch_), act(act_), threads(threads_), same(same_), x(batch, h, w, cin),
+          kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout)), want(1, 1, 1, 1) {
+        reference::fill_random(x.v, seed);
+        reference::fill_random(kernel, seed + 1, 0.5f);
+        reference::fill_random(bias, seed + 2, 0.5f);
+        want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+    }
+    std::string describe() const {
+        std::ostringstream o;
+        o << "F(" << m << "), " << (same ? "same" : "valid") << ", " << h << "x" << w << ", " << cin << " -> " << cout << ", batch "
+          << batch << ", activation " << act << ", " << threads << " thread(s)";
+        return o.str();
+    }
+    dims in() const { return {h, w, cin}; }
+    dims out() const { return {want.h, want.w, cout}; }
+};
 }  // namespace
 
 TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid, batch 2") {
@@ -83,22 +112,13 @@ TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn 
         const bool same = draw(0, 1) == 1;
         const int h = draw(same ? 1 : 3, 19), w = draw(same ? 1 : 3, 19);
         const int cin = draw(1, 37), cout = draw(1, 41), batch = draw(1, 3), act = draw(0, 3);
-        const int threads = 1 + c % 3;
-        CAPTURE(m);
-        CAPTURE(same);
-        CAPTURE(h);
-        CAPTURE(w);
-        CAPTURE(cin);
-        CAPTURE(cout);
-        CAPTURE(batch);
-        CAPTURE(act);
-        CAPTURE(threads);
-        array4 x(batch, h, w, cin);
-        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
-        reference::fill_random(x.v, static_cast<std::uint32_t>(3 * c + 1));
-        reference::fill_random(kernel, static_cast<std::uint32_t>(3 * c + 2), 0.5f);
-        reference::fill_random(bias, static_cast<std::uint32_t>(3 * c + 3), 0.5f);
-        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+        drawn_conv d(m, same, h, w, cin, cout, batch, act, 1 + c % 3, static_cast<std::uint32_t>(3 * c + 1));
+        INFO(d.describe());
+        const int threads = d.threads;
+        array4& x = d.x;
+        const std::vector<float>& kernel = d.kernel;
+        const std::vector<float>& bias = d.bias;
+        const array4& want = d.want;
 
         // Aligned as the network's are: the packed products load it with aligned loads.
         const detail::aligned_floats kept(static_cast<std::size_t>(detail::winograd_kernel_floats(m, cin, cout)));
@@ -303,23 +323,10 @@ TEST_CASE("Winograd with the kernel transformed by each call matches the direct 
         // packed by Eigen when it is not a whole number of packets.
         const int cin = draw(1, 70), cout = c % 3 == 0 ? draw(1, 15) : draw(16, 130), batch = draw(1, 3), act = draw(0, 3);
         const int threads = 1 + c % 3, spare_kind = c % 4;
-        CAPTURE(m);
-        CAPTURE(same);
-        CAPTURE(h);
-        CAPTURE(w);
-        CAPTURE(cin);
-        CAPTURE(cout);
-        CAPTURE(batch);
-        CAPTURE(act);
-        CAPTURE(threads);
-        CAPTURE(spare_kind);
-        array4 x(batch, h, w, cin);
-        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
-        reference::fill_random(x.v, static_cast<std::uint32_t>(5 * c + 1));
-        reference::fill_random(kernel, static_cast<std::uint32_t>(5 * c + 2), 0.5f);
-        reference::fill_random(bias, static_cast<std::uint32_t>(5 * c + 3), 0.5f);
-        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
-        const dims in{h, w, cin}, out{want.h, want.w, cout};
+        drawn_conv d(m, same, h, w, cin, cout, batch, act, threads, static_cast<std::uint32_t>(5 * c + 1));
+        INFO(d.describe() << ", spare " << spare_kind);
+        const array4& want = d.want;
+        const dims in = d.in(), out = d.out();
         const std::int64_t tiles = std::int64_t{(want.h + m - 1) / m} * ((want.w + m - 1) / m) * batch;
         const std::int64_t spare_floats = spare_kind == 0   ? 0
                                           : spare_kind == 1 ? detail::winograd_streamed_floats(m, cin, cout, tiles, threads)
@@ -330,8 +337,8 @@ TEST_CASE("Winograd with the kernel transformed by each call matches the direct 
         auto* aligned = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(spare.data()) + 63) / 64 * 64);
         std::vector<float> got(want.v.size(), -7.0f);
         detail::workspace ws(threads);
-        detail::winograd_conv2d_streamed(m, in, out, same ? 1 : 0, same ? 1 : 0, kind_of(act), {x.v.data(), batch, in},
-                                         {got.data(), batch, out}, kernel.data(), bias.data(),
+        detail::winograd_conv2d_streamed(m, in, out, same ? 1 : 0, same ? 1 : 0, kind_of(act), {d.x.v.data(), batch, in},
+                                         {got.data(), batch, out}, d.kernel.data(), d.bias.data(),
                                          std::span<float>(aligned, static_cast<std::size_t>(spare_floats)), ws);
         const auto bad = first_mismatch(got.data(), want.v);
         INFO("first mismatch at " << bad << " of " << want.v.size());

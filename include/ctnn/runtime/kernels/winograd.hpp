@@ -235,6 +235,45 @@ void transform_output(const float* mm, std::int64_t tiles, std::int64_t t0, std:
     }
 }
 
+/// How a layer's output is cut into m×m tiles, numbered over the batch, row by row.
+struct tiling {
+    int tiles_w, tiles_per_sample;
+    std::int64_t total;
+};
+template <int M>
+tiling tiling_of(dims out, int batch) {
+    const int tiles_w = (out.width + M - 1) / M, per_sample = ((out.height + M - 1) / M) * tiles_w;
+    return {tiles_w, per_sample, std::int64_t{per_sample} * batch};
+}
+
+/// transform_input for tiles [t0, t0 + count), split over threads by tiles, into v laid out as
+/// [ξ][tile - t0][Cin].
+template <int M>
+void transform_inputs(tensor_view x, int pad_top, int pad_left, const tiling& t, std::int64_t t0, std::int64_t count, float* v, int threads) {
+    const int cin = x.shape.channels;
+    const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
+    parallel_for(parts, threads, [&](std::size_t part, int) {
+        auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
+        const auto k0 = static_cast<std::int64_t>(a);
+        transform_input<M>(x.data, x.shape.height, x.shape.width, cin, pad_top, pad_left, t.tiles_w, t.tiles_per_sample, t0 + k0,
+                           static_cast<std::int64_t>(b - a), count, v + k0 * cin);
+    });
+}
+/// transform_output for tiles [t0, t0 + count) from M laid out as [ξ][tile - t0][Cout], split
+/// over threads by tiles.
+template <int M>
+void transform_outputs(const float* mm, const tiling& t, std::int64_t t0, std::int64_t count, const float* bias, activation_kind activation,
+                       tensor_view y, int threads) {
+    const int cout = y.shape.channels;
+    const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
+    parallel_for(parts, threads, [&](std::size_t part, int) {
+        auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
+        const auto k0 = static_cast<std::int64_t>(a);
+        transform_output<M>(mm + k0 * cout, count, t0 + k0, static_cast<std::int64_t>(b - a), y.shape.height, y.shape.width, cout,
+                            t.tiles_w, t.tiles_per_sample, bias, activation, y.data);
+    });
+}
+
 }  // namespace winograd
 
 /// U = G g Gᵀ for every (Cin, Cout) pair: `kernel` in Keras' layout (3, 3, Cin, Cout) to
@@ -305,9 +344,9 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
     constexpr int A = M + 2;
     constexpr int positions = A * A;
     const int cin = in.channels, cout = out.channels;
-    const int tiles_h = (out.height + M - 1) / M, tiles_w = (out.width + M - 1) / M;
-    const int tiles_per_sample = tiles_h * tiles_w;
-    const std::int64_t total = std::int64_t{tiles_per_sample} * x.batch;
+    const winograd::tiling tiling = winograd::tiling_of<M>(out, x.batch);
+    const int tiles_w = tiling.tiles_w, tiles_per_sample = tiling.tiles_per_sample;
+    const std::int64_t total = tiling.total;
     const std::int64_t per_tile = std::int64_t{positions} * (cin + cout);
     const int threads = ws.threads();
     const auto kernel_at = [&](int xi) { return transformed + xi * packed_gemm::size(cin, cout); };
@@ -347,24 +386,13 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
         float* packed = ws.scratch(0, static_cast<std::size_t>(threads * pack_floats(count) + count * per_tile));
         float* v = packed + threads * pack_floats(count);
         float* mm = v + count * positions * cin;
-        const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_input<M>(x.data, in.height, in.width, cin, pad_top, pad_left, tiles_w, tiles_per_sample, t0 + k0,
-                                         static_cast<std::int64_t>(b - a), count, v + k0 * cin);
-        });
+        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, v, threads);
         parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int worker) {
             packed_gemm::multiply({v + static_cast<std::int64_t>(xi) * count * cin, cin}, kernel_at(static_cast<int>(xi)),
                                   {mm + static_cast<std::int64_t>(xi) * count * cout, cout}, count, cout, cin,
                                   packed + worker * pack_floats(count));
         });
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_output<M>(mm + k0 * cout, count, t0 + k0, static_cast<std::int64_t>(b - a), out.height, out.width, cout,
-                                          tiles_w, tiles_per_sample, bias, activation, y.data);
-        });
+        winograd::transform_outputs<M>(mm, tiling, t0, count, bias, activation, y, threads);
     }
 }
 
@@ -463,9 +491,8 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
     constexpr int A = M + 2;
     constexpr int positions = A * A;
     const int cin = in.channels, cout = out.channels;
-    const int tiles_h = (out.height + M - 1) / M, tiles_w = (out.width + M - 1) / M;
-    const int tiles_per_sample = tiles_h * tiles_w;
-    const std::int64_t total = std::int64_t{tiles_per_sample} * x.batch;
+    const winograd::tiling tiling = winograd::tiling_of<M>(out, x.batch);
+    const std::int64_t total = tiling.total;
     const int threads = ws.threads();
     const int column_threads = static_cast<int>(std::min<std::int64_t>(threads, (cout + packet - 1) / packet));
     const std::int64_t u_floats = winograd::streamed_u_floats(M, cin, cout);
@@ -511,13 +538,7 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
         float* v_packed = region;
         float* raw = v_packed + positions * v_stride;  // V_ξ, then M_ξ: [ξ][tile][channel]
         float* u_all = region + pass_floats(count);
-        const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_input<M>(x.data, in.height, in.width, cin, pad_top, pad_left, tiles_w, tiles_per_sample, t0 + k0,
-                                         static_cast<std::int64_t>(b - a), count, raw + k0 * cin);
-        });
+        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, raw, threads);
         parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int) {
             packed_gemm::pack_a({raw + static_cast<std::int64_t>(xi) * count * cin, cin}, count, cin,
                                 v_packed + static_cast<std::int64_t>(xi) * v_stride);
@@ -549,12 +570,7 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
                 }
             }
         });
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_output<M>(raw + k0 * cout, count, t0 + k0, static_cast<std::int64_t>(b - a), out.height, out.width, cout,
-                                          tiles_w, tiles_per_sample, bias, activation, y.data);
-        });
+        winograd::transform_outputs<M>(raw, tiling, t0, count, bias, activation, y, threads);
     }
     if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
 }
