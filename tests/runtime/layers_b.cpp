@@ -151,11 +151,66 @@ constexpr auto folded_separable_grouped() {
     return Model{x, BatchNormalization<epsilon<"1/64">, name<"bn2">>{}(g)};
 }
 
+/// Conv2D → BatchNormalization → ReLU(6) (MobileNetV2's), DepthwiseConv2D → ReLU with no
+/// BatchNormalization between, Dense → softmax: three activations folded.
+constexpr auto activations_folded() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<8, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    auto r = ReLU<max_value<"6.0">, name<"relu6">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, same, name<"dw">>{}(r);
+    auto r2 = ReLU<name<"relu">>{}(d);
+    auto f = Dense<5, name<"dense">>{}(r2);
+    return Model{x, Activation<softmax, name<"softmax">>{}(f)};
+}
+/// The same layers where what comes before an activation is needed too: a model output (the
+/// BatchNormalization's), read twice (the depthwise output, also added), or an activation layer
+/// applied twice (shared); and a ReLU that is no activation function (negative_slope).
+constexpr auto activations_not_folded() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<8, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    auto r = ReLU<max_value<6>, name<"relu6">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, same, name<"dw">>{}(r);
+    constexpr ReLU<name<"relu">> shared;
+    auto s = Add<name<"add">>{}(d, shared(d));
+    auto f = Dense<5, name<"dense">>{}(s);
+    auto p = Conv2D<4, kernel_size<1>, name<"pw">>{}(shared(f));
+    return Model{x, outputs(b, ReLU<negative_slope<"0.25">, name<"leaky">>{}(p))};
+}
+/// Conv2D → BatchNormalization → ReLU(6), with the BatchNormalization's output also a model
+/// output or not: the activation folded, then not, the rest alike.
+constexpr auto relu6_folded() {
+    auto x = Input<shape<6, 5, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), Conv2D<3, kernel_size<1>, name<"other">>{}(x))};
+}
+constexpr auto relu6_not_folded() {
+    auto x = Input<shape<6, 5, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), b)};
+}
+
 static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
 static_assert(folding<decltype(folded_inside())>.count == 2);
 static_assert(folding<decltype(activated_conv())>.count == 0);
+static_assert(folding<decltype(folded_inside())>.activation_count == 2);
+static_assert(folding<decltype(activated_conv())>.activation_count == 0);
+using AF = decltype(activations_folded());
+static_assert(folding<AF>.count == 1 && folding<AF>.activation_count == 3);
+static_assert(folding<AF>.folded_into[AF::index_of_name("relu6")] == AF::index_of_name("conv"));
+static_assert(folding<AF>.writes[AF::index_of_name("conv")] == AF::index_of_name("relu6"));
+static_assert(folding<AF>.activation[AF::index_of_name("conv")] == activation_kind::relu6);
+static_assert(folding<AF>.activation[AF::index_of_name("dw")] == activation_kind::relu);
+static_assert(folding<AF>.activation[AF::index_of_name("dense")] == activation_kind::softmax);
+static_assert(folding<decltype(activations_not_folded())>.count == 1);
+static_assert(folding<decltype(activations_not_folded())>.activation_count == 0);
+static_assert(folding<decltype(relu6_folded())>.activation_count == 1);
+static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
 // The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
 static_assert(decltype(folded_at_output())::non_trainable_params == 10);
 static_assert(decltype(folded_at_output())::trainable_params == 3 * 3 * 3 * 5 + 10);
@@ -223,6 +278,86 @@ TEST_CASE("folding: the unfolded path (the convolution read twice) gives the fol
                     bad += !(std::abs(got - want) <= 1e-5f * (1.0f + std::abs(want)));
                 }
     CHECK(bad == 0);
+}
+
+namespace {
+array4 capped_at_6(array4 a) {
+    for (auto& v : a.v) v = std::min(std::max(v, 0.0f), 6.0f);
+    return a;
+}
+/// Keras' Dense over the last axis.
+array4 dense(const array4& x, const std::vector<float>& kernel, const std::vector<float>& bias, int units) {
+    array4 y(x.n, x.h, x.w, units);
+    for (int n = 0; n < x.n; ++n)
+        for (int h = 0; h < x.h; ++h)
+            for (int w = 0; w < x.w; ++w)
+                for (int u = 0; u < units; ++u) {
+                    double acc = bias[static_cast<std::size_t>(u)];
+                    for (int c = 0; c < x.c; ++c) acc += double(x(n, h, w, c)) * kernel[static_cast<std::size_t>(c * units + u)];
+                    y(n, h, w, u) = static_cast<float>(acc);
+                }
+    return y;
+}
+}  // namespace
+
+TEST_CASE("folding activations: the folded network equals the naive layers, and needed intermediates stop the fold") {
+    // Weights and inputs scaled up, so that relu6's cap is reached.
+    auto x = random_tensor<shape<7, 6, 3>>(2, 61);
+    for (auto& v : x) v *= 8.0f;
+    {
+        network net{activations_folded()};
+        auto w = randomize(net, 62);
+        array4 t = reference::conv2d(to_array(x), w["conv/kernel"], {}, 3, 3, 8, 2, 2, 1, 1, true, 0);
+        t = capped_at_6(batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3));
+        CHECK(std::count(t.v.begin(), t.v.end(), 6.0f) > 0);
+        t = grouped_conv(t, w["dw/depthwise_kernel"], w["dw/bias"], 3, 3, 8, 8, 1, 1, 1, 1, true, 1);
+        t = dense(t, w["dense/kernel"], w["dense/bias"], 5);
+        for (std::size_t p = 0; p != t.v.size(); p += 5) {
+            double top = t.v[p], sum = 0.0;
+            for (std::size_t u = 0; u != 5; ++u) top = std::max(top, double(t.v[p + u]));
+            for (std::size_t u = 0; u != 5; ++u) sum += std::exp(t.v[p + u] - top);
+            for (std::size_t u = 0; u != 5; ++u) t.v[p + u] = static_cast<float>(std::exp(t.v[p + u] - top) / sum);
+        }
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
+    }
+    {
+        network net{activations_not_folded()};
+        auto w = randomize(net, 63);
+        array4 b = reference::conv2d(to_array(x), w["conv/kernel"], {}, 3, 3, 8, 2, 2, 1, 1, true, 0);
+        b = batch_norm(b, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+        array4 t = grouped_conv(capped_at_6(b), w["dw/depthwise_kernel"], w["dw/bias"], 3, 3, 8, 8, 1, 1, 1, 1, true, 0);
+        for (auto& v : t.v) v += std::max(v, 0.0f);
+        t = dense(t, w["dense/kernel"], w["dense/bias"], 5);
+        for (auto& v : t.v) v = std::max(v, 0.0f);
+        t = reference::conv2d(t, w["pw/kernel"], w["pw/bias"], 1, 1, 4, 1, 1, 1, 1, false, 0);
+        for (auto& v : t.v) v = v > 0.0f ? v : 0.25f * v;
+        for (int threads : {1, 3}) {
+            const auto [bn, out] = net.predict(std::tie(x), {.threads = threads});
+            require_close(bn.data(), b);
+            require_close(out.data(), t);
+        }
+    }
+    {
+        // The same weights with the activation folded and not: the same numbers.
+        network folded{relu6_folded()};
+        network unfolded{relu6_not_folded()};
+        const auto w = randomize(unfolded, 64);
+        for (const auto& spec : decltype(unfolded)::weights) {
+            const auto& v = w.at(spec.key());
+            std::copy(v.begin(), v.end(), folded.values(spec.layer, spec.name).begin());
+        }
+        tensor<shape<6, 5, 4>> in(2);
+        std::vector<float> v(in.size());
+        reference::fill_random(v, 65);
+        for (std::size_t i = 0; i != v.size(); ++i) in.data()[i] = 8.0f * v[i];
+        const auto a = std::get<0>(folded(in));
+        const auto b = std::get<0>(unfolded(in));
+        CHECK(std::count(b.begin(), b.end(), 6.0f) > 0);
+        CHECK(std::count(b.begin(), b.end(), 0.0f) > 0);
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i != a.size(); ++i) bad += !(std::abs(a.data()[i] - b.data()[i]) <= 1e-5f * (1.0f + std::abs(b.data()[i])));
+        CHECK(bad == 0);
+    }
 }
 
 TEST_CASE("folding: save_weights writes the weights as set, and a write after a prediction is seen by the next") {

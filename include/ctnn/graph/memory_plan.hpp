@@ -2,7 +2,8 @@
 // an offset in one arena, reused as soon as no later node reads it.
 //
 // A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
-// writes straight into the folded node's buffer, which is therefore placed when that layer runs.
+// writes straight into the buffer of the last node folded into it, which is therefore placed
+// when that layer runs.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -66,7 +67,7 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
         // the folded node's (in the caller's tensor if the folded node is a model output).
         constexpr auto& fold = folding<M>;
         if (M::external[i] || fold.folded_into[i] != fold.none) continue;
-        const std::size_t target = fold.absorbs[i] == fold.none ? i : fold.absorbs[i];
+        const std::size_t target = fold.writes[i];
         if (M::external[target]) continue;
         const std::int64_t size = aligned_floats_count(M::layers[target].output_shape.size());
         std::int64_t at = 0;

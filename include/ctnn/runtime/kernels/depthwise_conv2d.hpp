@@ -149,7 +149,7 @@ namespace ctnn::detail {
 template <class... O>
 void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
     using L = DepthwiseConv2D<O...>;
-    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, L::activation);
+    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, io.activation(L::activation));
     grouped_conv2d(op, op.in.channels, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
@@ -163,12 +163,13 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
     const tensor_view t{io.ws.scratch(0, static_cast<std::size_t>(middle.size() * x.batch)), x.batch, middle};
     grouped_conv2d(op, x.shape.channels, x, t, io.weights[0], nullptr, io.ws.threads());
     const float* bias = io.bias(L::bias, 2);
+    const activation_kind activation = io.activation(L::activation);
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
     parallel_gemm({t.data, middle.channels}, {io.weights[1], F}, {y.data, F}, pixels, F, middle.channels, io.ws.threads(),
                   [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
-                      bias_activate(y.data, F, r0, r1, c0, c1, bias, L::activation);
+                      bias_activate(y.data, F, r0, r1, c0, c1, bias, activation);
                   });
-    if (L::activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
 }
 /// Conv2D's glue is here rather than in conv2d.hpp: with `groups` it is a grouped convolution,
 /// and these kernels build on conv2d.hpp's.
@@ -176,9 +177,9 @@ template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     using L = Conv2D<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op = window_op_of<L>(in, out, L::activation);
+    const conv2d_op op = window_op_of<L>(in, out, io.activation(L::activation));
     if (io.kernel_form > 1)
-        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
+        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
                         io.bias(L::bias, 1), io.ws);
     else if constexpr (L::group_count == 1)
         conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
