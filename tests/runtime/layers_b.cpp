@@ -14,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -435,6 +436,54 @@ TEST_CASE("DepthwiseConv2D, grouped Conv2D and SeparableConv2D equal naive loops
         const array4 mid = grouped_conv(to_array(x), w["sep/depthwise_kernel"], {}, 3, 3, 6, 3, 2, 2, 1, 1, false, 0);
         const array4 want = reference::conv2d(mid, w["sep/pointwise_kernel"], w["sep/bias"], 1, 1, 7, 1, 1, 1, 1, false, 0);
         for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+}
+
+TEST_CASE("depthwise convolution kernel: drawn shapes, both window sizes and strides, borders, channel tails, equal the naive loop") {
+    // Sizes from 1 to 14 (windows that overhang both sides, or no interior at all), channels
+    // that leave tails of 8 and of 1 to 7, strides 1 and 2 on either axis, `same` and `valid`;
+    // and one map large enough to be split over 2 threads.
+    std::mt19937 gen(71);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
+    struct config {
+        int batch, h, w, c, k, sh, sw;
+        bool same;
+        int act;  // 0 linear, 1 relu, 2 sigmoid, 4 relu6
+        bool bias;
+    };
+    std::vector<config> configs{{1, 64, 40, 144, 3, 1, 1, true, 4, true}};
+    while (configs.size() != 40) {
+        config c{draw(1, 2), draw(1, 14), draw(1, 14), draw(1, 41), draw(0, 1) != 0 ? 5 : 3, draw(1, 2), draw(1, 2), draw(0, 1) != 0,
+                 std::array{0, 1, 2, 4}[static_cast<std::size_t>(draw(0, 3))], draw(0, 2) != 0};
+        if (!c.same && (c.h < c.k || c.w < c.k)) continue;
+        configs.push_back(c);
+    }
+    for (const config& c : configs) {
+        CAPTURE(c.h);
+        CAPTURE(c.w);
+        CAPTURE(c.c);
+        CAPTURE(c.k);
+        CAPTURE(c.sh);
+        CAPTURE(c.sw);
+        CAPTURE(c.same);
+        array4 x(c.batch, c.h, c.w, c.c);
+        std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.c)), bias(c.bias ? static_cast<std::size_t>(c.c) : 0);
+        reference::fill_random(x.v, 72, 3.0f);
+        reference::fill_random(kernel, 73);
+        reference::fill_random(bias, 74);
+        array4 want = grouped_conv(x, kernel, bias, c.k, c.k, c.c, c.c, c.sh, c.sw, 1, 1, c.same, c.act == 4 ? 0 : c.act);
+        if (c.act == 4) want = capped_at_6(want);
+        const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.sh, 1) : 0;
+        const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.sw, 1) : 0;
+        const auto act = std::array{activation_kind::linear, activation_kind::relu, activation_kind::sigmoid, activation_kind::tanh,
+                                    activation_kind::relu6}[static_cast<std::size_t>(c.act)];
+        const detail::conv2d_op op{{c.h, c.w, c.c}, {want.h, want.w, c.c}, {c.k, c.k}, {c.sh, c.sw}, {1, 1}, pad_top, pad_left, act};
+        for (int threads : {1, 2}) {
+            std::vector<float> got(want.v.size(), -1.0f);
+            detail::depthwise_conv2d(op, 1, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, kernel.data(),
+                                     c.bias ? bias.data() : nullptr, threads);
+            require_close(got.data(), want);
+        }
     }
 }
 
