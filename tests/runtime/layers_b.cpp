@@ -2,7 +2,8 @@
 // broadcasting merges against naive loops written here from Keras' definitions (not from ctnn's
 // kernels), on 1 and 3 threads, with batches > 1; and the folding's promises: the folded and the
 // unfolded paths give the same numbers, the weights as set are what is saved, and writing weights
-// after a prediction is seen by the next one.
+// after a prediction is seen by the next one. Activation folding: folded equals naive, and an
+// intermediate still needed stops it. The depthwise kernel over drawn shapes.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>

@@ -313,6 +313,8 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     if (io.kernel_form > 1)
         winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
                         io.bias(L::bias, 1), io.ws);
+    else if (L::group_count == 1 && io.kernel_form == 0 && conv2d_few_inputs_path(op))
+        conv2d_few_inputs(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
     else if constexpr (L::group_count == 1)
         conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
     else if (L::group_count == in.channels && out.channels == in.channels)  // depthwise, as ONNX writes it
@@ -323,8 +325,8 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
 }
 
 /// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd where
-/// the cost model chooses it, else packed for the direct products; grouped convolutions keep
-/// Keras' layout.
+/// the cost model chooses it, else packed for the direct products; grouped convolutions and
+/// those of few input channels (conv2d_few_inputs) keep Keras' layout.
 template <int F, class... O>
 constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>, dims in, dims out) {
     using L = Conv2D<F, O...>;
@@ -333,6 +335,7 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
                                    L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
     const conv2d_op op = window_op_of<L>(in, out, L::activation);
     if (tile != 0) return {tile, op};
+    if (conv2d_few_inputs_path(op)) return {0, op};  // read in Keras' layout
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
     return {packable ? 1 : 0, op};
 }
