@@ -195,6 +195,19 @@ constexpr auto relu6_not_folded() {
     return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), b)};
 }
 
+/// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
+/// Rescaling and the activation fold, the second Rescaling (after an activation) does not; and
+/// Conv2DTranspose → sigmoid, its head.
+constexpr auto affine_blocks() {
+    auto x = Input<shape<5, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto a = Rescaling<scale<"1.5">, offset<"0.75">, name<"lab">>{}(c);
+    auto h = Activation<hard_swish, name<"hs">>{}(a);
+    auto b = Rescaling<scale<"0.5">, offset<"-0.25">, name<"lab2">>{}(h);
+    auto u = Conv2DTranspose<4, kernel_size<2>, strides<2>, name<"up">>{}(b);
+    return Model{x, Activation<sigmoid, name<"sig">>{}(u)};
+}
+
 static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
@@ -212,6 +225,12 @@ static_assert(folding<AF>.activation[AF::index_of_name("dense")] == activation_k
 static_assert(folding<decltype(activations_not_folded())>.count == 1);
 static_assert(folding<decltype(activations_not_folded())>.activation_count == 0);
 static_assert(folding<decltype(relu6_folded())>.activation_count == 1);
+using AB = decltype(affine_blocks());
+static_assert(folding<AB>.count == 1 && folding<AB>.activation_count == 2);
+static_assert(folding<AB>.folded_into[AB::index_of_name("lab")] == AB::index_of_name("conv"));
+static_assert(folding<AB>.folded_into[AB::index_of_name("hs")] == AB::index_of_name("conv"));
+static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.none);
+static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
 static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
 // The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
 static_assert(decltype(folded_at_output())::non_trainable_params == 10);
@@ -338,6 +357,18 @@ TEST_CASE("folding activations: the folded network equals the naive layers, and 
             require_close(bn.data(), b);
             require_close(out.data(), t);
         }
+    }
+    {
+        network net{affine_blocks()};
+        auto w = randomize(net, 66);
+        const auto in = random_tensor<shape<5, 6, 3>>(2, 67);
+        array4 t = reference::conv2d(to_array(in), w["conv/kernel"], w["conv/bias"], 3, 3, 6, 1, 1, 1, 1, true, 0);
+        for (auto& v : t.v) {
+            const float a = v * 1.5f + 0.75f;
+            v = a * std::min(std::max(a + 3.0f, 0.0f), 6.0f) / 6.0f * 0.5f - 0.25f;
+        }
+        t = reference::conv2d_transpose(t, w["up/kernel"], w["up/bias"], 2, 2, 4, 2, 2, 1, 1, false, -1, -1, 2);
+        for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), t);
     }
     {
         // The same weights with the activation folded and not: the same numbers.

@@ -104,16 +104,9 @@ template <int K>
     const int inside_end = std::max(first_inside, last_inside);
     const activation_kind act = op.activation;
 
-    // Stores `lanes` accumulated values and applies the activation to them.
-    auto finish = [act](float* d, int lanes) {
-        if (act == activation_kind::relu) {
-            for (int j = 0; j != lanes; ++j) d[j] = d[j] > 0.0f ? d[j] : 0.0f;
-        } else if (act == activation_kind::relu6) {
-            for (int j = 0; j != lanes; ++j) d[j] = std::min(std::max(d[j], 0.0f), 6.0f);
-        } else if (act != activation_kind::linear && act != activation_kind::softmax) {
-            for (int j = 0; j != lanes; ++j) d[j] = activate(d[j], act);
-        }
-    };
+    // Applies the activation to `lanes` values just stored (bias_activate's loops, which
+    // vectorise for relu, relu6 and hard_silu).
+    auto finish = [act](float* d, int lanes) { bias_activate(d, lanes, 0, 1, 0, lanes, nullptr, act); };
 
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
