@@ -402,7 +402,7 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "| `softplus` | log(1 + eˣ) |\n| `elu` | x for x > 0, eˣ − 1 otherwise (α = 1; the ELU layer takes others) |\n"
          "| `softmax` | over the last axis (a map's channels, per pixel), after subtracting the maximum (finite for any logits) |\n\n"
          "No parameters. Folded at compile time, like a BatchNormalization (see there), into a `Conv2D`, "
-         "`DepthwiseConv2D`, `SeparableConv2D` or `Dense` of linear activation that it reads (or whose folded "
+         "`DepthwiseConv2D`, `SeparableConv2D`, `Conv2DTranspose` or `Dense` of linear activation that it reads (or whose folded "
          "BatchNormalization it reads) when nothing else reads that: the layer's kernel applies it.\n\n"
       << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer")
       << DOCS_EXAMPLE((Activation<hard_swish>), (shape<1000>), "") << "\n";
@@ -492,7 +492,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
     o << "## Rescaling\n\nx·scale + offset, as Keras' `Rescaling`: `scale<N>` required, `offset<N>` default "
       << Rescaling<scale<1>, name<"doc">>::shift.as_double()
       << "; numbers are exact fractions or decimals (`scale<\"1/255\">`; `scale<\"2/255\">, offset<-1>` maps [0, 255] to "
-         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters.\n\n"
+         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters. After a convolution it folds as a "
+         "BatchNormalization does (see there), being the same affine map on every channel (PP-OCRv4's learnable affine "
+         "blocks, imported from ONNX as Rescaling).\n\n"
       << errors_of({"option_required"}) << example_header << DOCS_EXAMPLE((Rescaling<scale<"1/255">>), (shape<224, 224, 3>), "") << "\n";
 
     // ---- Issue 9, part B: BatchNormalization, depthwise and separable convolutions, groups,
