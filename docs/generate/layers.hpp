@@ -401,7 +401,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "| `gelu` | x·(1 + erf(x/√2)) / 2, the exact form (Keras' `approximate=False`), not the tanh approximation |\n"
          "| `softplus` | log(1 + eˣ) |\n| `elu` | x for x > 0, eˣ − 1 otherwise (α = 1; the ELU layer takes others) |\n"
          "| `softmax` | over the last axis (a map's channels, per pixel), after subtracting the maximum (finite for any logits) |\n\n"
-         "No parameters.\n\n"
+         "No parameters. Folded at compile time, like a BatchNormalization (see there), into a `Conv2D`, "
+         "`DepthwiseConv2D`, `SeparableConv2D`, `Conv2DTranspose` or `Dense` of linear activation that it reads (or whose folded "
+         "BatchNormalization it reads) when nothing else reads that: the layer's kernel applies it.\n\n"
       << example_header << DOCS_EXAMPLE((Activation<softmax>), (shape<224, 224, 12>), "FCN-8's last layer")
       << DOCS_EXAMPLE((Activation<hard_swish>), (shape<1000>), "") << "\n";
 
@@ -452,7 +454,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "otherwise, default negative_slope "
       << LeakyReLU<name<"doc">>::slope.as_double()
       << " (Keras 2 and 3; PyTorch's and ONNX's 0.01 differ). Keras refuses negative settings, and so does ctnn. Both "
-         "take any rank. No parameters.\n\n"
+         "take any rank. No parameters. A ReLU with neither negative_slope nor threshold, and no max_value or 6, is the "
+         "activation `relu` or `relu6`, and folds as an Activation does (MobileNetV2's ReLU(6.) after each "
+         "BatchNormalization).\n\n"
       << errors_of({"max_value_must_not_be_negative", "negative_slope_must_not_be_negative", "threshold_must_not_be_negative"})
       << example_header << DOCS_EXAMPLE((ReLU<max_value<6>>), (shape<112, 112, 32>), "MobileNetV2's ReLU(6.)")
       << DOCS_EXAMPLE((LeakyReLU<negative_slope<"0.1">>), (shape<13, 13, 256>), "YOLO's") << "\n";
@@ -488,7 +492,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
     o << "## Rescaling\n\nx·scale + offset, as Keras' `Rescaling`: `scale<N>` required, `offset<N>` default "
       << Rescaling<scale<1>, name<"doc">>::shift.as_double()
       << "; numbers are exact fractions or decimals (`scale<\"1/255\">`; `scale<\"2/255\">, offset<-1>` maps [0, 255] to "
-         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters.\n\n"
+         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters. After a convolution it folds as a "
+         "BatchNormalization does (see there), being the same affine map on every channel (PP-OCRv4's learnable affine "
+         "blocks, imported from ONNX as Rescaling).\n\n"
       << errors_of({"option_required"}) << example_header << DOCS_EXAMPLE((Rescaling<scale<"1/255">>), (shape<224, 224, 3>), "") << "\n";
 
     // ---- Issue 9, part B: BatchNormalization, depthwise and separable convolutions, groups,
@@ -510,7 +516,8 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "network scales that layer's kernel by `gamma/√(moving_variance + epsilon)` per output channel and shifts its "
          "bias (adding one if the layer has none) whenever weights are set or loaded, and skips the BatchNormalization "
          "at run time; the layer writes the BatchNormalization's buffer. The weights as set are kept, and are what "
-         "`save_weights` writes.\n\n"
+         "`save_weights` writes. An activation layer after the BatchNormalization (an `Activation`, or a `ReLU` that is "
+         "relu or relu6) folds too, under the same rule: the layer applies it, and writes its buffer.\n\n"
       << errors_of({"epsilon_must_be_positive"}) << example_header
       << DOCS_EXAMPLE((BatchNormalization<epsilon<"1.001e-5">>), (shape<112, 112, 64>), "ResNet50's conv1_bn")
       << DOCS_EXAMPLE((BatchNormalization<scale<false>>), (shape<7, 7, 32>), "no gamma") << "\n";

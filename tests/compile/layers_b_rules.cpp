@@ -181,10 +181,11 @@ constexpr bool spare_is_free() {
         if (plan.spare_offset[i] < 0 || plan.spare_offset[i] + plan.spare_size[i] > plan.peak) return false;
         for (std::size_t j = 0; j <= i; ++j) {
             if (M::external[j] || fold.folded_into[j] != fold.none) continue;
-            // An absorber writes the folded node's buffer, which lives until that node's last reader.
-            const std::size_t folded = fold.absorbs[j];
-            if (folded != fold.none && M::external[folded]) continue;
-            const std::size_t until = folded == fold.none ? last[j] : last[folded];
+            // An absorber writes the buffer of the last node folded into it, which lives until that
+            // node's last reader.
+            const std::size_t written = fold.writes[j];
+            if (M::external[written]) continue;
+            const std::size_t until = last[written];
             if (until < i) continue;
             const auto begin = plan.offset[j], end = begin + static_cast<std::int64_t>(M::layers[j].output_shape.size());
             if (begin < plan.spare_offset[i] + plan.spare_size[i] && plan.spare_offset[i] < end) return false;

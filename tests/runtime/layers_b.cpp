@@ -2,7 +2,8 @@
 // broadcasting merges against naive loops written here from Keras' definitions (not from ctnn's
 // kernels), on 1 and 3 threads, with batches > 1; and the folding's promises: the folded and the
 // unfolded paths give the same numbers, the weights as set are what is saved, and writing weights
-// after a prediction is seen by the next one.
+// after a prediction is seen by the next one. Activation folding: folded equals naive, and an
+// intermediate still needed stops it. The depthwise kernel over drawn shapes.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
@@ -14,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -151,11 +153,85 @@ constexpr auto folded_separable_grouped() {
     return Model{x, BatchNormalization<epsilon<"1/64">, name<"bn2">>{}(g)};
 }
 
+/// Conv2D → BatchNormalization → ReLU(6) (MobileNetV2's), DepthwiseConv2D → ReLU with no
+/// BatchNormalization between, Dense → softmax: three activations folded.
+constexpr auto activations_folded() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<8, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    auto r = ReLU<max_value<"6.0">, name<"relu6">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, same, name<"dw">>{}(r);
+    auto r2 = ReLU<name<"relu">>{}(d);
+    auto f = Dense<5, name<"dense">>{}(r2);
+    return Model{x, Activation<softmax, name<"softmax">>{}(f)};
+}
+/// The same layers where what comes before an activation is needed too: a model output (the
+/// BatchNormalization's), read twice (the depthwise output, also added), or an activation layer
+/// applied twice (shared); and a ReLU that is no activation function (negative_slope).
+constexpr auto activations_not_folded() {
+    auto x = Input<shape<7, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<8, kernel_size<3>, strides<2>, same, no_bias, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    auto r = ReLU<max_value<6>, name<"relu6">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, same, name<"dw">>{}(r);
+    constexpr ReLU<name<"relu">> shared;
+    auto s = Add<name<"add">>{}(d, shared(d));
+    auto f = Dense<5, name<"dense">>{}(s);
+    auto p = Conv2D<4, kernel_size<1>, name<"pw">>{}(shared(f));
+    return Model{x, outputs(b, ReLU<negative_slope<"0.25">, name<"leaky">>{}(p))};
+}
+/// Conv2D → BatchNormalization → ReLU(6), with the BatchNormalization's output also a model
+/// output or not: the activation folded, then not, the rest alike.
+constexpr auto relu6_folded() {
+    auto x = Input<shape<6, 5, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), Conv2D<3, kernel_size<1>, name<"other">>{}(x))};
+}
+constexpr auto relu6_not_folded() {
+    auto x = Input<shape<6, 5, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(c);
+    return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), b)};
+}
+
+/// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
+/// Rescaling and the activation fold, the second Rescaling (after an activation) does not; and
+/// Conv2DTranspose → sigmoid, its head.
+constexpr auto affine_blocks() {
+    auto x = Input<shape<5, 6, 3>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto a = Rescaling<scale<"1.5">, offset<"0.75">, name<"lab">>{}(c);
+    auto h = Activation<hard_swish, name<"hs">>{}(a);
+    auto b = Rescaling<scale<"0.5">, offset<"-0.25">, name<"lab2">>{}(h);
+    auto u = Conv2DTranspose<4, kernel_size<2>, strides<2>, name<"up">>{}(b);
+    return Model{x, Activation<sigmoid, name<"sig">>{}(u)};
+}
+
 static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
 static_assert(folding<decltype(folded_inside())>.count == 2);
 static_assert(folding<decltype(activated_conv())>.count == 0);
+static_assert(folding<decltype(folded_inside())>.activation_count == 2);
+static_assert(folding<decltype(activated_conv())>.activation_count == 0);
+using AF = decltype(activations_folded());
+static_assert(folding<AF>.count == 1 && folding<AF>.activation_count == 3);
+static_assert(folding<AF>.folded_into[AF::index_of_name("relu6")] == AF::index_of_name("conv"));
+static_assert(folding<AF>.writes[AF::index_of_name("conv")] == AF::index_of_name("relu6"));
+static_assert(folding<AF>.activation[AF::index_of_name("conv")] == activation_kind::relu6);
+static_assert(folding<AF>.activation[AF::index_of_name("dw")] == activation_kind::relu);
+static_assert(folding<AF>.activation[AF::index_of_name("dense")] == activation_kind::softmax);
+static_assert(folding<decltype(activations_not_folded())>.count == 1);
+static_assert(folding<decltype(activations_not_folded())>.activation_count == 0);
+static_assert(folding<decltype(relu6_folded())>.activation_count == 1);
+using AB = decltype(affine_blocks());
+static_assert(folding<AB>.count == 1 && folding<AB>.activation_count == 2);
+static_assert(folding<AB>.folded_into[AB::index_of_name("lab")] == AB::index_of_name("conv"));
+static_assert(folding<AB>.folded_into[AB::index_of_name("hs")] == AB::index_of_name("conv"));
+static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.none);
+static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
+static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
 // The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
 static_assert(decltype(folded_at_output())::non_trainable_params == 10);
 static_assert(decltype(folded_at_output())::trainable_params == 3 * 3 * 3 * 5 + 10);
@@ -223,6 +299,98 @@ TEST_CASE("folding: the unfolded path (the convolution read twice) gives the fol
                     bad += !(std::abs(got - want) <= 1e-5f * (1.0f + std::abs(want)));
                 }
     CHECK(bad == 0);
+}
+
+namespace {
+array4 capped_at_6(array4 a) {
+    for (auto& v : a.v) v = std::min(std::max(v, 0.0f), 6.0f);
+    return a;
+}
+/// Keras' Dense over the last axis.
+array4 dense(const array4& x, const std::vector<float>& kernel, const std::vector<float>& bias, int units) {
+    array4 y(x.n, x.h, x.w, units);
+    for (int n = 0; n < x.n; ++n)
+        for (int h = 0; h < x.h; ++h)
+            for (int w = 0; w < x.w; ++w)
+                for (int u = 0; u < units; ++u) {
+                    double acc = bias[static_cast<std::size_t>(u)];
+                    for (int c = 0; c < x.c; ++c) acc += double(x(n, h, w, c)) * kernel[static_cast<std::size_t>(c * units + u)];
+                    y(n, h, w, u) = static_cast<float>(acc);
+                }
+    return y;
+}
+}  // namespace
+
+TEST_CASE("folding activations: the folded network equals the naive layers, and needed intermediates stop the fold") {
+    // Weights and inputs scaled up, so that relu6's cap is reached.
+    auto x = random_tensor<shape<7, 6, 3>>(2, 61);
+    for (auto& v : x) v *= 8.0f;
+    {
+        network net{activations_folded()};
+        auto w = randomize(net, 62);
+        array4 t = reference::conv2d(to_array(x), w["conv/kernel"], {}, 3, 3, 8, 2, 2, 1, 1, true, 0);
+        t = capped_at_6(batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3));
+        CHECK(std::count(t.v.begin(), t.v.end(), 6.0f) > 0);
+        t = grouped_conv(t, w["dw/depthwise_kernel"], w["dw/bias"], 3, 3, 8, 8, 1, 1, 1, 1, true, 1);
+        t = dense(t, w["dense/kernel"], w["dense/bias"], 5);
+        for (std::size_t p = 0; p != t.v.size(); p += 5) {
+            double top = t.v[p], sum = 0.0;
+            for (std::size_t u = 0; u != 5; ++u) top = std::max(top, double(t.v[p + u]));
+            for (std::size_t u = 0; u != 5; ++u) sum += std::exp(t.v[p + u] - top);
+            for (std::size_t u = 0; u != 5; ++u) t.v[p + u] = static_cast<float>(std::exp(t.v[p + u] - top) / sum);
+        }
+        for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
+    }
+    {
+        network net{activations_not_folded()};
+        auto w = randomize(net, 63);
+        array4 b = reference::conv2d(to_array(x), w["conv/kernel"], {}, 3, 3, 8, 2, 2, 1, 1, true, 0);
+        b = batch_norm(b, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+        array4 t = grouped_conv(capped_at_6(b), w["dw/depthwise_kernel"], w["dw/bias"], 3, 3, 8, 8, 1, 1, 1, 1, true, 0);
+        for (auto& v : t.v) v += std::max(v, 0.0f);
+        t = dense(t, w["dense/kernel"], w["dense/bias"], 5);
+        for (auto& v : t.v) v = std::max(v, 0.0f);
+        t = reference::conv2d(t, w["pw/kernel"], w["pw/bias"], 1, 1, 4, 1, 1, 1, 1, false, 0);
+        for (auto& v : t.v) v = v > 0.0f ? v : 0.25f * v;
+        for (int threads : {1, 3}) {
+            const auto [bn, out] = net.predict(std::tie(x), {.threads = threads});
+            require_close(bn.data(), b);
+            require_close(out.data(), t);
+        }
+    }
+    {
+        network net{affine_blocks()};
+        auto w = randomize(net, 66);
+        const auto in = random_tensor<shape<5, 6, 3>>(2, 67);
+        array4 t = reference::conv2d(to_array(in), w["conv/kernel"], w["conv/bias"], 3, 3, 6, 1, 1, 1, 1, true, 0);
+        for (auto& v : t.v) {
+            const float a = v * 1.5f + 0.75f;
+            v = a * std::min(std::max(a + 3.0f, 0.0f), 6.0f) / 6.0f * 0.5f - 0.25f;
+        }
+        t = reference::conv2d_transpose(t, w["up/kernel"], w["up/bias"], 2, 2, 4, 2, 2, 1, 1, false, -1, -1, 2);
+        for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), t);
+    }
+    {
+        // The same weights with the activation folded and not: the same numbers.
+        network folded{relu6_folded()};
+        network unfolded{relu6_not_folded()};
+        const auto w = randomize(unfolded, 64);
+        for (const auto& spec : decltype(unfolded)::weights) {
+            const auto& v = w.at(spec.key());
+            std::copy(v.begin(), v.end(), folded.values(spec.layer, spec.name).begin());
+        }
+        tensor<shape<6, 5, 4>> in(2);
+        std::vector<float> v(in.size());
+        reference::fill_random(v, 65);
+        for (std::size_t i = 0; i != v.size(); ++i) in.data()[i] = 8.0f * v[i];
+        const auto a = std::get<0>(folded(in));
+        const auto b = std::get<0>(unfolded(in));
+        CHECK(std::count(b.begin(), b.end(), 6.0f) > 0);
+        CHECK(std::count(b.begin(), b.end(), 0.0f) > 0);
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i != a.size(); ++i) bad += !(std::abs(a.data()[i] - b.data()[i]) <= 1e-5f * (1.0f + std::abs(b.data()[i])));
+        CHECK(bad == 0);
+    }
 }
 
 TEST_CASE("folding: save_weights writes the weights as set, and a write after a prediction is seen by the next") {
@@ -300,6 +468,54 @@ TEST_CASE("DepthwiseConv2D, grouped Conv2D and SeparableConv2D equal naive loops
         const array4 mid = grouped_conv(to_array(x), w["sep/depthwise_kernel"], {}, 3, 3, 6, 3, 2, 2, 1, 1, false, 0);
         const array4 want = reference::conv2d(mid, w["sep/pointwise_kernel"], w["sep/bias"], 1, 1, 7, 1, 1, 1, 1, false, 0);
         for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+}
+
+TEST_CASE("depthwise convolution kernel: drawn shapes, both window sizes and strides, borders, channel tails, equal the naive loop") {
+    // Sizes from 1 to 14 (windows that overhang both sides, or no interior at all), channels
+    // that leave tails of 8 and of 1 to 7, strides 1 and 2 on either axis, `same` and `valid`;
+    // and one map large enough to be split over 2 threads.
+    std::mt19937 gen(71);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
+    struct config {
+        int batch, h, w, c, k, sh, sw;
+        bool same;
+        int act;  // 0 linear, 1 relu, 2 sigmoid, 4 relu6
+        bool bias;
+    };
+    std::vector<config> configs{{1, 64, 40, 144, 3, 1, 1, true, 4, true}};
+    while (configs.size() != 40) {
+        config c{draw(1, 2), draw(1, 14), draw(1, 14), draw(1, 41), draw(0, 1) != 0 ? 5 : 3, draw(1, 2), draw(1, 2), draw(0, 1) != 0,
+                 std::array{0, 1, 2, 4}[static_cast<std::size_t>(draw(0, 3))], draw(0, 2) != 0};
+        if (!c.same && (c.h < c.k || c.w < c.k)) continue;
+        configs.push_back(c);
+    }
+    for (const config& c : configs) {
+        CAPTURE(c.h);
+        CAPTURE(c.w);
+        CAPTURE(c.c);
+        CAPTURE(c.k);
+        CAPTURE(c.sh);
+        CAPTURE(c.sw);
+        CAPTURE(c.same);
+        array4 x(c.batch, c.h, c.w, c.c);
+        std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.c)), bias(c.bias ? static_cast<std::size_t>(c.c) : 0);
+        reference::fill_random(x.v, 72, 3.0f);
+        reference::fill_random(kernel, 73);
+        reference::fill_random(bias, 74);
+        array4 want = grouped_conv(x, kernel, bias, c.k, c.k, c.c, c.c, c.sh, c.sw, 1, 1, c.same, c.act == 4 ? 0 : c.act);
+        if (c.act == 4) want = capped_at_6(want);
+        const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.sh, 1) : 0;
+        const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.sw, 1) : 0;
+        const auto act = std::array{activation_kind::linear, activation_kind::relu, activation_kind::sigmoid, activation_kind::tanh,
+                                    activation_kind::relu6}[static_cast<std::size_t>(c.act)];
+        const detail::conv2d_op op{{c.h, c.w, c.c}, {want.h, want.w, c.c}, {c.k, c.k}, {c.sh, c.sw}, {1, 1}, pad_top, pad_left, act};
+        for (int threads : {1, 2}) {
+            std::vector<float> got(want.v.size(), -1.0f);
+            detail::depthwise_conv2d(op, 1, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, kernel.data(),
+                                     c.bias ? bias.data() : nullptr, threads);
+            require_close(got.data(), want);
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 // kernels are kept transformed: predictions, reading the kernel back, writing it, saving.
 // Against PyTorch: two layers of Winograd shapes (fixtures by tests/oracle/make_fixtures.py), and
 // tests/runtime/oracle.cpp's reduced FCN-8, whose blocks 3-5 run Winograd (static_asserts below).
+// The other direct Conv2D kernels (packed products, few input channels) against the same definition.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/weights.hpp>
@@ -249,6 +250,53 @@ TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, r
     net.initialize(9);
     const winograd_net fresh{winograd_model(), 9};
     for (std::size_t i = 0; i != 4; ++i) CHECK(copy(std::as_const(net).values(i)) == copy(fresh.values(i)));
+}
+
+TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes equal the definition") {
+    // Windows of 1 to 5 (up to 32 values deep), strides 1 to 3, dilation 1 or 2, `same` and
+    // `valid`, maps from 1 to 13 wide (borders only, or an interior), output channels leaving
+    // tails of 8 and of 1 to 7; and MobileNetV2's Conv1 shape, split over 2 threads.
+    std::mt19937 gen(91);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
+    struct config {
+        int batch, h, w, cin, cout, k, s, d;
+        bool same;
+        int act;
+    };
+    std::vector<config> configs{{1, 160, 160, 3, 32, 3, 2, 1, true, 1}};
+    while (configs.size() != 30) {
+        config c{draw(1, 2), draw(1, 13), draw(1, 13), draw(1, 4), draw(1, 40), draw(1, 5), draw(1, 3), draw(1, 2), draw(0, 1) != 0, draw(0, 3)};
+        const int span = (c.k - 1) * c.d + 1;
+        if (c.k * c.k * c.cin > 32 || (!c.same && (c.h < span || c.w < span))) continue;
+        configs.push_back(c);
+    }
+    for (const config& c : configs) {
+        CAPTURE(c.h);
+        CAPTURE(c.w);
+        CAPTURE(c.cin);
+        CAPTURE(c.cout);
+        CAPTURE(c.k);
+        CAPTURE(c.s);
+        CAPTURE(c.d);
+        CAPTURE(c.same);
+        array4 x(c.batch, c.h, c.w, c.cin);
+        std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
+        reference::fill_random(x.v, 92);
+        reference::fill_random(kernel, 93);
+        reference::fill_random(bias, 94);
+        const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.s, c.s, c.d, c.d, c.same, c.act);
+        const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.s, c.d) : 0;
+        const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.s, c.d) : 0;
+        const auto act = std::array{activation_kind::linear, activation_kind::relu, activation_kind::sigmoid,
+                                    activation_kind::tanh}[static_cast<std::size_t>(c.act)];
+        const detail::conv2d_op op{{c.h, c.w, c.cin}, {want.h, want.w, c.cout}, {c.k, c.k}, {c.s, c.s}, {c.d, c.d}, pad_top, pad_left, act};
+        REQUIRE(detail::conv2d_few_inputs_path(op));
+        for (int threads : {1, 2}) {
+            std::vector<float> got(want.v.size(), -1.0f);
+            detail::conv2d_few_inputs(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, kernel.data(), bias.data(), threads);
+            CHECK(first_mismatch(got.data(), want.v) == want.v.size());
+        }
+    }
 }
 
 TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep products and partial panels included") {

@@ -1,14 +1,23 @@
-// Which BatchNormalization-like nodes fold into the layer before them, decided from the model's
-// type: the network then scales that layer's weights once, when they are set, and skips the node.
+// Which BatchNormalization-like nodes and activation layers fold into the layer before them,
+// decided from the model's type: the network then scales that layer's weights once, when they
+// are set, or has its kernel apply the activation, and skips the node.
 //
 // A layer whose output is a per-channel affine map of its input declares
-// `static constexpr bool channel_affine = true` (BatchNormalization). A layer that can absorb such
-// a map declares `absorbs_channel_affine` (true only if its own activation is linear: the map must
+// `static constexpr bool channel_affine = true` (BatchNormalization, Rescaling). A layer that can
+// absorb such a map declares `absorbs_channel_affine` (true only if its own activation is linear: the map must
 // act on what the layer's weights compute) and `output_kernel`, the position among its weights of
 // the array whose last axis is its output channels; its weight named "bias", if any, is shifted.
 // A channel-affine node folds into its input exactly when that input absorbs and nothing else
 // reads the input's output (else the unscaled values are needed too): not another layer, not the
 // caller (a model output), and no other application of a shared layer.
+//
+// A layer that only applies an activation function declares `activation_only` (true where it
+// computes exactly `activation`: Activation always, ReLU when it is relu or relu6). A layer whose
+// kernel can apply one declares `absorbs_activation` (true only if its own activation is linear).
+// An activation node folds, under the same rule, into its input if that absorbs, or into the
+// layer that input itself folded into (Conv2D → BatchNormalization → ReLU: the convolution
+// computes all three); a layer absorbs one activation at most. The absorbing layer then writes
+// the buffer of the last node folded into it.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -16,6 +25,7 @@
 #include <cstddef>
 
 #include <ctnn/graph/model.hpp>
+#include <ctnn/options.hpp>
 
 namespace ctnn {
 
@@ -36,17 +46,45 @@ template <class... Es>
 constexpr std::array<fold_role, sizeof...(Es)> fold_roles_of(graph<Es...>) {
     return {fold_role_of<typename Es::layer_type>()...};
 }
+
+/// What a layer is to an activation fold: whether it is one activation function (and which),
+/// whether it can apply one.
+struct activation_role {
+    bool is_activation = false;
+    activation_kind activation = activation_kind::linear;
+    bool absorbs = false;
+};
+template <class L>
+constexpr activation_role activation_role_of() {
+    activation_role r{};
+    if constexpr (requires { L::activation_only; L::activation; }) {
+        r.is_activation = L::activation_only;
+        r.activation = L::activation;
+    }
+    if constexpr (requires { L::absorbs_activation; }) r.absorbs = L::absorbs_activation;
+    return r;
+}
+template <class... Es>
+constexpr std::array<activation_role, sizeof...(Es)> activation_roles_of(graph<Es...>) {
+    return {activation_role_of<typename Es::layer_type>()...};
+}
 }  // namespace detail
 
 /// The folds of model type `M`, as positions in `M::layers`.
 template <std::size_t N>
 struct folding_result {
     static constexpr std::size_t none = static_cast<std::size_t>(-1);
-    /// For a folded channel-affine node: the node it folds into; else `none`.
+    /// For a folded node (channel-affine or activation): the node it folds into; else `none`.
     std::array<std::size_t, N> folded_into{};
-    /// For a node that absorbs a fold: the folded node; else `none`.
+    /// For a node that absorbs a channel-affine fold: the folded node; else `none`.
     std::array<std::size_t, N> absorbs{};
+    /// Per node, the activation folded into it (linear if none).
+    std::array<activation_kind, N> activation{};
+    /// Per node, the node whose buffer its output goes to: the last node folded into it, or itself.
+    std::array<std::size_t, N> writes{};
+    /// Channel-affine folds (each has weights to scale), and activation folds.
     std::size_t count = 0;
+    std::size_t activation_count = 0;
 };
 
 namespace detail {
@@ -54,9 +92,12 @@ template <class M>
 constexpr folding_result<M::layer_count> make_folding() {
     constexpr std::size_t n = M::layer_count;
     constexpr auto roles = fold_roles_of(typename M::graph_type{});
+    constexpr auto activations = activation_roles_of(typename M::graph_type{});
     folding_result<n> f{};
     f.folded_into.fill(f.none);
     f.absorbs.fill(f.none);
+    f.activation.fill(activation_kind::linear);
+    for (std::size_t i = 0; i != n; ++i) f.writes[i] = i;
     std::array<std::size_t, n> readers{};
     for (std::size_t j = 0; j != n; ++j)
         for (std::size_t e = 0; e != M::layers[j].input_count; ++e) ++readers[M::edges[M::layers[j].first_input + e]];
@@ -64,13 +105,20 @@ constexpr folding_result<M::layer_count> make_folding() {
     // and a model output is read by the caller.
     std::array<std::size_t, n> applications{};
     for (std::size_t j = 0; j != n; ++j) ++applications[M::owner[j]];
+    // In topological order, so that a BatchNormalization has folded before the activation after it.
     for (std::size_t j = 0; j != n; ++j) {
-        if (roles[j] != fold_role::channel_affine || M::layers[j].input_count != 1) continue;
-        const std::size_t p = M::edges[M::layers[j].first_input];
-        if (roles[p] != fold_role::absorbs || readers[p] != 1 || M::external[p]) continue;
-        if (applications[M::owner[p]] != 1 || applications[M::owner[j]] != 1) continue;
-        f.folded_into[j] = p, f.absorbs[p] = j;
-        ++f.count;
+        if (M::layers[j].input_count != 1) continue;
+        const std::size_t q = M::edges[M::layers[j].first_input];
+        if (readers[q] != 1 || M::external[q] || applications[M::owner[q]] != 1 || applications[M::owner[j]] != 1) continue;
+        if (roles[j] == fold_role::channel_affine && roles[q] == fold_role::absorbs) {
+            f.folded_into[j] = q, f.absorbs[q] = j, f.writes[q] = j;
+            ++f.count;
+        } else if (activations[j].is_activation) {
+            const std::size_t p = f.folded_into[q] == f.none ? q : f.folded_into[q];
+            if (!activations[p].absorbs || f.activation[p] != activation_kind::linear || f.writes[p] != q) continue;
+            f.folded_into[j] = p, f.activation[p] = activations[j].activation, f.writes[p] = j;
+            ++f.activation_count;
+        }
     }
     return f;
 }

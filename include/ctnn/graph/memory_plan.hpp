@@ -6,7 +6,8 @@
 // that transforms its kernel as it runs) uses it without adding to peak memory.
 //
 // A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
-// writes straight into the folded node's buffer, which is therefore placed when that layer runs.
+// writes straight into the buffer of the last node folded into it, which is therefore placed
+// when that layer runs.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -76,7 +77,7 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
         // A folded node's buffer was placed with the layer that writes it; that layer's own is
         // the folded node's (in the caller's tensor if the folded node is a model output).
         constexpr auto& fold = folding<M>;
-        const std::size_t target = fold.absorbs[i] == fold.none ? i : fold.absorbs[i];
+        const std::size_t target = fold.writes[i];
         if (!M::external[i] && fold.folded_into[i] == fold.none && !M::external[target]) {
             const std::int64_t size = aligned_floats_count(M::layers[target].output_shape.size());
             std::int64_t at = 0;

@@ -19,6 +19,8 @@ struct Activation : elementwise_layer<Activation<Options...>> {
     static constexpr std::string_view kind = "Activation";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
+    /// Nothing but `activation`: the layer before it can apply it instead (graph/folding.hpp).
+    static constexpr bool activation_only = true;
 
     static constexpr bool check_hyperparameters() {
         return detail::check_options<Activation, void(linear), Options...>::value &&

@@ -53,6 +53,9 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     /// channels, when the activation is linear.
     static constexpr bool absorbs_channel_affine = activation == activation_kind::linear;
     static constexpr std::size_t output_kernel = 0;
+    /// An activation layer after it (or after that BatchNormalization) becomes its activation,
+    /// when its own is linear.
+    static constexpr bool absorbs_activation = activation == activation_kind::linear;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

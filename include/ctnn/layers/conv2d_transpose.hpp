@@ -61,6 +61,10 @@ struct Conv2DTranspose : layer_base<Conv2DTranspose<Filters, Options...>> {
     static constexpr padding_mode padding = detail::option_or<valid, valid, Options...>::value;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
     static constexpr bool bias = detail::option_or<use_bias<true>, use_bias<true>, Options...>::value;
+    /// An activation layer after it becomes its activation, when its own is linear
+    /// (graph/folding.hpp). (A BatchNormalization does not fold: the kernel's last axis is the
+    /// input channels.)
+    static constexpr bool absorbs_activation = activation == activation_kind::linear;
     /// {-1, -1} when unset; see output_padding_set.
     static constexpr hw out_padding =
         detail::option_or<output_padding<0>, detail::unset_output_padding, Options...>::value;

@@ -34,6 +34,9 @@ struct Dense : layer_base<Dense<Units, Options...>> {
     static constexpr int units = Units;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
     static constexpr bool bias = detail::option_or<use_bias<true>, use_bias<true>, Options...>::value;
+    /// An activation layer after it becomes its activation, when its own is linear
+    /// (graph/folding.hpp).
+    static constexpr bool absorbs_activation = activation == activation_kind::linear;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok = detail::check_options<Dense, void(linear, use_bias<true>), Options...>::value &&

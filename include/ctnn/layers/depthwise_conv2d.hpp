@@ -70,6 +70,9 @@ struct DepthwiseConv2D : layer_base<DepthwiseConv2D<Options...>> {
     /// two axes are the output channels, when nothing non-linear comes between.
     static constexpr bool absorbs_channel_affine = activation == activation_kind::linear;
     static constexpr std::size_t output_kernel = 0;
+    /// An activation layer after it (or after that BatchNormalization) becomes its activation,
+    /// when its own is linear.
+    static constexpr bool absorbs_activation = activation == activation_kind::linear;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

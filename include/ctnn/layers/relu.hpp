@@ -45,6 +45,11 @@ struct ReLU : elementwise_layer<ReLU<Options...>> {
     static constexpr number slope = detail::option_or<negative_slope<0>, negative_slope<0>, Options...>::value;
     static constexpr number from = detail::option_or<threshold<0>, threshold<0>, Options...>::value;
 
+    /// With no slope, no threshold and no cap or a cap of 6, this is the activation function relu
+    /// or relu6, which the layer before it can apply instead (graph/folding.hpp).
+    static constexpr bool activation_only = slope == number{0} && from == number{0} && (!capped || cap == number{6});
+    static constexpr activation_kind activation = capped ? activation_kind::relu6 : activation_kind::relu;
+
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =
             detail::check_options<ReLU, void(max_value<0>, negative_slope<0>, threshold<0>), Options...>::value &&

@@ -23,6 +23,10 @@ struct Rescaling : elementwise_layer<Rescaling<Options...>> {
 
     static constexpr number factor = detail::option_or<scale<0>, detail::missing_number, Options...>::value;
     static constexpr number shift = detail::option_or<offset<0>, offset<0>, Options...>::value;
+    /// The same affine map on every channel: it folds into the layer before it as a
+    /// BatchNormalization does (graph/folding.hpp; PP-OCRv4's learnable affine blocks after
+    /// each convolution).
+    static constexpr bool channel_affine = true;
 
     static constexpr bool check_hyperparameters() {
         return detail::check_options<Rescaling, void(scale<0>, offset<0>), Options...>::value &&

@@ -44,6 +44,9 @@ struct SeparableConv2D : layer_base<SeparableConv2D<Filters, Options...>> {
     /// the output channels, when the activation is linear.
     static constexpr bool absorbs_channel_affine = activation == activation_kind::linear;
     static constexpr std::size_t output_kernel = 1;
+    /// An activation layer after it (or after that BatchNormalization) becomes its activation,
+    /// when its own is linear.
+    static constexpr bool absorbs_activation = activation == activation_kind::linear;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

@@ -7,7 +7,9 @@
 // A BatchNormalization that follows a convolution nothing else reads is folded into that
 // convolution (graph/folding.hpp): the network keeps a scaled copy of the convolution's kernel and
 // a shifted bias beside the weights as set, made whenever the weights change, and skips the
-// BatchNormalization node. The weights as set (and as saved) stay the unfolded ones.
+// BatchNormalization node. The weights as set (and as saved) stay the unfolded ones. An
+// activation layer after such a layer (or after its folded BatchNormalization) folds too: the
+// layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped.
 //
 // A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
 // (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
@@ -462,8 +464,8 @@ private:
 
     static tensor_view buffer(std::size_t node, std::span<const tensor_view> in, std::span<const tensor_view> out,
                               const context& ctx) {
-        // A layer that absorbs a fold writes the folded node's buffer (memory_plan.hpp).
-        if (folding.absorbs[node] != folding.none) node = folding.absorbs[node];
+        // A layer that absorbs folds writes the last folded node's buffer (memory_plan.hpp).
+        node = folding.writes[node];
         if (input_slot[node] != detail::npos) return in[input_slot[node]];
         if (output_slot[node] != detail::npos) return out[output_slot[node]];
         return {ctx.arena_.data.get() + plan.offset[node] * ctx.batch_, ctx.batch_, model_type::layers[node].output_shape};
@@ -489,7 +491,7 @@ private:
         std::size_t f = 0;
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
             const std::size_t p = folding.folded_into[i];
-            if (p == folding.none) continue;
+            if (p == folding.none || folding.absorbs[p] != i) continue;  // none, or an activation
             auto& spec = out[f++];
             const std::size_t p_first = first_weight[p], p_last = p_first + weight_counts[p];
             spec.absorber = p, spec.folded = i, spec.bias = folding.none;
@@ -676,7 +678,7 @@ private:
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
                                        ctx.workspace_,
                                        fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get(),
-                                       prepared_kernels[i].form,
+                                       prepared_kernels[i].form, folding.activation[i],
                                        std::span<float>(ctx.arena_.data.get() + plan.spare_offset[i] * ctx.batch_,
                                                         static_cast<std::size_t>(plan.spare_size[i] * ctx.batch_))});
             if (layer_seconds != nullptr)

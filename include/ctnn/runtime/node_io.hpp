@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <span>
 
+#include <ctnn/options.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -26,6 +27,9 @@ struct node_io {
     /// The form `weights[0]` is kept in (kernels/conv2d.hpp's prepared_kernel): 0 Keras'
     /// layout, 1 packed for the GEMM micro-kernel, 2 or 4 Winograd-transformed for that tile.
     int kernel_form = 0;
+    /// Where an activation layer was folded into this node (graph/folding.hpp), its function: the
+    /// kernel applies it in place of the layer's own, which is then linear.
+    activation_kind folded_activation = activation_kind::linear;
     /// Activation memory no live tensor holds while this node runs (graph/memory_plan.hpp's
     /// `spare`), for kernels that can use more scratch than the workspace's bounded share.
     std::span<float> spare{};
@@ -33,6 +37,10 @@ struct node_io {
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {
         return folded_bias != nullptr ? folded_bias : declared ? weights[index] : nullptr;
+    }
+    /// The activation a layer applies: the folded one if any, else its own.
+    activation_kind activation(activation_kind own) const {
+        return folded_activation != activation_kind::linear ? folded_activation : own;
     }
 };
 

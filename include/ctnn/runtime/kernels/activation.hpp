@@ -56,6 +56,10 @@ inline void bias_activate(float* p, std::int64_t ld, std::int64_t r0, std::int64
             for (std::int64_t c = c0; c != c1; ++c) row[c] += bias[c];
         if (a == activation_kind::relu) {
             for (std::int64_t c = c0; c != c1; ++c) row[c] = row[c] > 0.0f ? row[c] : 0.0f;
+        } else if (a == activation_kind::relu6) {  // MobileNet's: a loop that vectorises, not a call per value
+            for (std::int64_t c = c0; c != c1; ++c) row[c] = std::min(std::max(row[c], 0.0f), 6.0f);
+        } else if (a == activation_kind::hard_silu) {  // PP-OCRv4's, likewise
+            for (std::int64_t c = c0; c != c1; ++c) row[c] = row[c] * std::min(std::max(row[c] + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
         } else if (elementwise) {
             for (std::int64_t c = c0; c != c1; ++c) row[c] = activate(row[c], a);
         }

@@ -193,6 +193,106 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
     }
 }
 
+/// Whether a Conv2D reads so few input channels (an image's first layer: MobileNetV2's Conv1 is
+/// 3×3 over 3 channels) that its im2col rows of kh·kw·Cin ≤ 32 values would leave the matrix
+/// product mostly idle: conv2d_few_inputs then does better, on the kernel in Keras' layout.
+constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
+    return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 32;
+}
+
+/// y = conv(x) + bias, activated, for few input channels (conv2d_few_inputs_path), the kernel in
+/// Keras' layout (kh, kw, Cin, Cout): each input value the window reads times its row of the
+/// kernel (Cout contiguous values), accumulated in registers for 16 (then 8, then 1) output
+/// channels of 4 output pixels at a time where the window lies inside the input, of one pixel
+/// with bounds checks on the border.
+[[gnu::noinline]] inline void conv2d_few_inputs(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
+                                                const float* bias, int threads) {
+    // GCC's and Clang's vector extension, kept inside this function (never passed or returned by
+    // value), so no ABI depends on the target.
+    using v16 = float __attribute__((vector_size(64)));
+    using v8 = float __attribute__((vector_size(32)));
+    const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
+    const int kh_n = op.kernel.height, kw_n = op.kernel.width, sh = op.stride.height, sw = op.stride.width;
+    const int dh = op.dilation.height, dw = op.dilation.width, pt = op.pad_top, pl = op.pad_left;
+    const std::int64_t cout = op.out.channels;
+    const int span_h = (kh_n - 1) * dh + 1, span_w = (kw_n - 1) * dw + 1;
+    const int first_inside = std::min(out_w, (pl + sw - 1) / sw);
+    const int last_inside = in_w - span_w + pl < 0 ? 0 : std::min(out_w, (in_w - span_w + pl) / sw + 1);
+    const int inside_end = std::max(first_inside, last_inside);
+
+    auto run_row = [&](int n, int oh) {
+        const float* xs = x.sample(n);
+        float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cout;
+        const int ih0 = oh * sh - pt;
+        const bool rows_inside = ih0 >= 0 && ih0 + span_h <= in_h;
+        auto block = [&]<class V>(std::type_identity<V>, std::int64_t c0) {
+            V b{};
+            if (bias != nullptr) std::memcpy(&b, bias + c0, sizeof(V));
+            auto checked = [&](int ow) {
+                V acc = b;
+                for (int kh = 0; kh != kh_n; ++kh) {
+                    const int ih = ih0 + kh * dh;
+                    if (ih < 0 || ih >= in_h) continue;
+                    for (int kw = 0; kw != kw_n; ++kw) {
+                        const int iw = ow * sw - pl + kw * dw;
+                        if (iw < 0 || iw >= in_w) continue;
+                        const float* s = xs + (std::int64_t{ih} * in_w + iw) * cin;
+                        const float* k = kernel + (std::int64_t{kh} * kw_n + kw) * cin * cout + c0;
+                        for (int ci = 0; ci != cin; ++ci) {
+                            V wk;
+                            std::memcpy(&wk, k + ci * cout, sizeof(V));
+                            acc += s[ci] * wk;
+                        }
+                    }
+                }
+                std::memcpy(yrow + std::int64_t{ow} * cout + c0, &acc, sizeof(V));
+            };
+            if (!rows_inside) {
+                for (int ow = 0; ow != out_w; ++ow) checked(ow);
+                return;
+            }
+            for (int ow = 0; ow != first_inside; ++ow) checked(ow);
+            const std::int64_t step = std::int64_t{sw} * cin;
+            int ow = first_inside;
+            for (; ow + 4 <= inside_end; ow += 4) {
+                V a0 = b, a1 = b, a2 = b, a3 = b;
+                for (int kh = 0; kh != kh_n; ++kh)
+                    for (int kw = 0; kw != kw_n; ++kw) {
+                        const float* s = xs + (std::int64_t{ih0 + kh * dh} * in_w + (ow * sw - pl + kw * dw)) * cin;
+                        const float* k = kernel + (std::int64_t{kh} * kw_n + kw) * cin * cout + c0;
+                        for (int ci = 0; ci != cin; ++ci) {
+                            V wk;
+                            std::memcpy(&wk, k + ci * cout, sizeof(V));
+                            a0 += s[ci] * wk, a1 += s[ci + step] * wk, a2 += s[ci + 2 * step] * wk, a3 += s[ci + 3 * step] * wk;
+                        }
+                    }
+                float* d = yrow + std::int64_t{ow} * cout + c0;
+                std::memcpy(d, &a0, sizeof(V));
+                std::memcpy(d + cout, &a1, sizeof(V));
+                std::memcpy(d + 2 * cout, &a2, sizeof(V));
+                std::memcpy(d + 3 * cout, &a3, sizeof(V));
+            }
+            for (; ow != out_w; ++ow) checked(ow);
+        };
+        std::int64_t c = 0;
+        for (; c + 16 <= cout; c += 16) block(std::type_identity<v16>{}, c);
+        for (; c + 8 <= cout; c += 8) block(std::type_identity<v8>{}, c);
+        for (; c != cout; ++c) block(std::type_identity<float>{}, c);
+        bias_activate(yrow, cout, 0, out_w, 0, cout, nullptr, op.activation);
+    };
+
+    const std::int64_t rows = std::int64_t{y.batch} * out_h;
+    const std::int64_t work = rows * out_w * cout * kh_n * kw_n * cin;
+    const int parts = static_cast<int>(std::min<std::int64_t>(threads_for(work, threads), rows));
+    parallel_for(static_cast<std::size_t>(parts), parts, [&](std::size_t part, int) {
+        const auto [r0, r1] = split(static_cast<std::size_t>(rows), static_cast<std::size_t>(parts), part);
+        for (std::size_t r = r0; r != r1; ++r)
+            run_row(static_cast<int>(static_cast<std::int64_t>(r) / out_h), static_cast<int>(static_cast<std::int64_t>(r) % out_h));
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, rows * out_w, static_cast<std::int64_t>(cout));
+}
+
+
 /// y = conv(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout), which is
 /// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`, packed by
 /// conv2d_pack_kernel for the same `op`.

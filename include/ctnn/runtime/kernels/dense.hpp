@@ -30,7 +30,7 @@ namespace ctnn::detail {
 template <int U, class... O>
 void forward(std::type_identity<Dense<U, O...>>, const node_io& io) {
     using L = Dense<U, O...>;
-    dense(io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, L::activation, io.ws);
+    dense(io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.activation(L::activation), io.ws);
 }
 
 }  // namespace ctnn::detail

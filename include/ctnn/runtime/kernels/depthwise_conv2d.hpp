@@ -37,6 +37,7 @@ namespace ctnn::detail {
     const int per_group_in = cin / groups, per_group_out = cout / groups;
     const std::int64_t tap_size = std::int64_t{per_group_in} * cout;
     const std::int64_t rows = std::int64_t{y.batch} * op.out.height;
+    threads = threads_for(rows * op.out.width * cout * per_group_in * op.kernel.height * op.kernel.width, threads);
     parallel_for(static_cast<std::size_t>(rows), threads, [&](std::size_t r, int) {
         const int n = static_cast<int>(static_cast<std::int64_t>(r) / op.out.height);
         const int oh = static_cast<int>(static_cast<std::int64_t>(r) % op.out.height);
@@ -78,6 +79,130 @@ namespace ctnn::detail {
         bias_activate(row, cout, 0, op.out.width, 0, cout, nullptr, op.activation);
     });
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout);
+}
+
+/// y = depthwise conv(x) + bias, activated, for a K×K window with multiplier 1 and no dilation
+/// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride). Per output row and per block of
+/// channels (16, then 8, then 1 at a time), the K·K weight vectors are loaded once; the
+/// accumulators stay in registers for all K·K taps, four output pixels at a time where the window
+/// lies inside the input (no bounds checks), one at a time with checks on the border. Bias and
+/// activation are applied as each block is stored, while it is in cache.
+template <int K>
+[[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
+                                                      const float* bias, int threads) {
+    // GCC's and Clang's vector extension: one register of 16 (or 8) floats where the target has
+    // it, split by the compiler where it does not. Kept inside this function (never passed or
+    // returned by value), so no ABI depends on the target.
+    using v16 = float __attribute__((vector_size(64)));
+    using v8 = float __attribute__((vector_size(32)));
+    const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
+    const int sh = op.stride.height, sw = op.stride.width, pt = op.pad_top, pl = op.pad_left;
+    const std::int64_t cs = cin;
+    // Output columns whose window is inside the input: ow·sw − pl ≥ 0 and ow·sw − pl + K ≤ W.
+    const int first_inside = std::min(out_w, (pl + sw - 1) / sw);
+    const int last_inside = in_w - K + pl < 0 ? 0 : std::min(out_w, (in_w - K + pl) / sw + 1);
+    const int inside_end = std::max(first_inside, last_inside);
+    const activation_kind act = op.activation;
+
+    // Applies the activation to `lanes` values just stored (bias_activate's loops, which
+    // vectorise for relu, relu6 and hard_silu).
+    auto finish = [act](float* d, int lanes) { bias_activate(d, lanes, 0, 1, 0, lanes, nullptr, act); };
+
+    auto run_row = [&](int n, int oh) {
+        const float* xs = x.sample(n);
+        float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cs;
+        const int ih0 = oh * sh - pt;
+        const bool rows_inside = ih0 >= 0 && ih0 + K <= in_h;
+        auto block = [&]<class V>(std::type_identity<V>, int c0) {
+            constexpr int lanes = static_cast<int>(sizeof(V) / sizeof(float));
+            V w[K * K];
+            for (int t = 0; t != K * K; ++t) std::memcpy(&w[t], kernel + t * cs + c0, sizeof(V));
+            V b{};
+            if (bias != nullptr) std::memcpy(&b, bias + c0, sizeof(V));
+            // One output pixel, taps outside the input skipped.
+            auto checked = [&](int ow) {
+                V acc = b;
+                for (int kh = 0; kh != K; ++kh) {
+                    const int ih = ih0 + kh;
+                    if (ih < 0 || ih >= in_h) continue;
+                    for (int kw = 0; kw != K; ++kw) {
+                        const int iw = ow * sw - pl + kw;
+                        if (iw < 0 || iw >= in_w) continue;
+                        V v;
+                        std::memcpy(&v, xs + (std::int64_t{ih} * in_w + iw) * cs + c0, sizeof(V));
+                        acc += v * w[kh * K + kw];
+                    }
+                }
+                float* d = yrow + std::int64_t{ow} * cs + c0;
+                std::memcpy(d, &acc, sizeof(V));
+                finish(d, lanes);
+            };
+            if (!rows_inside) {
+                for (int ow = 0; ow != out_w; ++ow) checked(ow);
+                return;
+            }
+            for (int ow = 0; ow != first_inside; ++ow) checked(ow);
+            // The window's top-left input value for output column ow is at base + (ow·sw − pl)·C.
+            const float* base = xs + std::int64_t{ih0} * in_w * cs + c0;
+            const std::int64_t step = std::int64_t{sw} * cs;
+            int ow = first_inside;
+            for (; ow + 4 <= inside_end; ow += 4) {
+                V a0 = b, a1 = b, a2 = b, a3 = b;
+                for (int kh = 0; kh != K; ++kh)
+                    for (int kw = 0; kw != K; ++kw) {
+                        const V wk = w[kh * K + kw];
+                        const float* s = base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs;
+                        V v0, v1, v2, v3;
+                        std::memcpy(&v0, s, sizeof(V));
+                        std::memcpy(&v1, s + step, sizeof(V));
+                        std::memcpy(&v2, s + 2 * step, sizeof(V));
+                        std::memcpy(&v3, s + 3 * step, sizeof(V));
+                        a0 += v0 * wk, a1 += v1 * wk, a2 += v2 * wk, a3 += v3 * wk;
+                    }
+                float* d = yrow + std::int64_t{ow} * cs + c0;
+                std::memcpy(d, &a0, sizeof(V)), finish(d, lanes);
+                std::memcpy(d + cs, &a1, sizeof(V)), finish(d + cs, lanes);
+                std::memcpy(d + 2 * cs, &a2, sizeof(V)), finish(d + 2 * cs, lanes);
+                std::memcpy(d + 3 * cs, &a3, sizeof(V)), finish(d + 3 * cs, lanes);
+            }
+            for (; ow != inside_end; ++ow) {
+                V acc = b;
+                for (int kh = 0; kh != K; ++kh)
+                    for (int kw = 0; kw != K; ++kw) {
+                        V v;
+                        std::memcpy(&v, base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs, sizeof(V));
+                        acc += v * w[kh * K + kw];
+                    }
+                float* d = yrow + std::int64_t{ow} * cs + c0;
+                std::memcpy(d, &acc, sizeof(V));
+                finish(d, lanes);
+            }
+            for (; ow != out_w; ++ow) checked(ow);
+        };
+        int c = 0;
+        for (; c + 16 <= cin; c += 16) block(std::type_identity<v16>{}, c);
+        for (; c + 8 <= cin; c += 8) block(std::type_identity<v8>{}, c);
+        for (; c != cin; ++c) block(std::type_identity<float>{}, c);
+    };
+
+    const std::int64_t rows = std::int64_t{y.batch} * out_h;
+    const int parts = static_cast<int>(std::min<std::int64_t>(threads_for(rows * out_w * cs * K * K, threads), rows));
+    parallel_for(static_cast<std::size_t>(parts), parts, [&](std::size_t part, int) {
+        const auto [r0, r1] = split(static_cast<std::size_t>(rows), static_cast<std::size_t>(parts), part);
+        for (std::size_t r = r0; r != r1; ++r)
+            run_row(static_cast<int>(static_cast<std::int64_t>(r) / out_h), static_cast<int>(static_cast<std::int64_t>(r) % out_h));
+    });
+    if (act == activation_kind::softmax) softmax_rows(y.data, rows * out_w, cin);
+}
+
+/// A depthwise convolution (multiplier `multiplier`): by depthwise_conv2d_window where it applies, else
+/// grouped_conv2d.
+inline void depthwise_conv2d(const conv2d_op& op, int multiplier, tensor_view x, tensor_view y, const float* kernel,
+                             const float* bias, int threads) {
+    const bool window = multiplier == 1 && op.kernel.height == op.kernel.width && op.dilation.height == 1 && op.dilation.width == 1;
+    if (window && op.kernel.height == 3) depthwise_conv2d_window<3>(op, x, y, kernel, bias, threads);
+    else if (window && op.kernel.height == 5) depthwise_conv2d_window<5>(op, x, y, kernel, bias, threads);
+    else grouped_conv2d(op, op.in.channels, x, y, kernel, bias, threads);
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` for the input channels
@@ -149,8 +274,8 @@ namespace ctnn::detail {
 template <class... O>
 void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
     using L = DepthwiseConv2D<O...>;
-    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, L::activation);
-    grouped_conv2d(op, op.in.channels, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, io.activation(L::activation));
+    depthwise_conv2d(op, L::multiplier, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
 /// The depthwise step into scratch memory, then the pointwise step as one matrix product.
@@ -161,14 +286,15 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
     const dims middle{y.shape.height, y.shape.width, x.shape.channels * L::multiplier};
     const conv2d_op op = window_op_of<L>(x.shape, middle, activation_kind::linear);
     const tensor_view t{io.ws.scratch(0, static_cast<std::size_t>(middle.size() * x.batch)), x.batch, middle};
-    grouped_conv2d(op, x.shape.channels, x, t, io.weights[0], nullptr, io.ws.threads());
+    depthwise_conv2d(op, L::multiplier, x, t, io.weights[0], nullptr, io.ws.threads());
     const float* bias = io.bias(L::bias, 2);
+    const activation_kind activation = io.activation(L::activation);
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
     parallel_gemm({t.data, middle.channels}, {io.weights[1], F}, {y.data, F}, pixels, F, middle.channels, io.ws.threads(),
                   [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
-                      bias_activate(y.data, F, r0, r1, c0, c1, bias, L::activation);
+                      bias_activate(y.data, F, r0, r1, c0, c1, bias, activation);
                   });
-    if (L::activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
 }
 /// The Winograd tile a Conv2D of these shapes runs with (kernels/winograd.hpp), or 0.
 template <class L>
@@ -182,17 +308,21 @@ template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     using L = Conv2D<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op = window_op_of<L>(in, out, L::activation);
+    const conv2d_op op = window_op_of<L>(in, out, io.activation(L::activation));
     if (io.kernel_form > 1)
-        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
+        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
                         io.bias(L::bias, 1), io.ws);
+    else if (L::group_count == 1 && io.kernel_form == 0 && conv2d_few_inputs_path(op))
+        conv2d_few_inputs(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
     else if constexpr (L::group_count == 1) {
         // A Winograd layer whose kernel is kept as set (too large to keep transformed, or shared).
         if (const int tile = winograd_tile_of<L>(in, out); tile != 0 && io.kernel_form == 0)
-            winograd_conv2d_streamed(tile, in, out, op.pad_top, op.pad_left, L::activation, io.inputs[0], io.output, io.weights[0],
+            winograd_conv2d_streamed(tile, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
                                      io.bias(L::bias, 1), io.spare, io.ws);
         else conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
     }
+    else if (L::group_count == in.channels && out.channels == in.channels)  // depthwise, as ONNX writes it
+        depthwise_conv2d(op, 1, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
     else if (in.channels / L::group_count >= 8)
         grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
@@ -201,7 +331,7 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
 /// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd-transformed
 /// where the cost model chooses Winograd and the transform is small enough to keep, Keras'
 /// layout where it is not (each call transforms it), else packed for the direct products;
-/// grouped convolutions keep Keras' layout.
+/// grouped convolutions and those of few input channels (conv2d_few_inputs) keep Keras' layout.
 template <int F, class... O>
 constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>, dims in, dims out) {
     using L = Conv2D<F, O...>;
@@ -209,6 +339,7 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
     const int tile = winograd_tile_of<L>(in, out);
     const conv2d_op op = window_op_of<L>(in, out, L::activation);
     if (tile != 0) return {winograd_kept(in.channels, out.channels) ? tile : 0, op};
+    if (conv2d_few_inputs_path(op)) return {0, op};  // read in Keras' layout
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
     return {packable ? 1 : 0, op};
 }
