@@ -7,7 +7,9 @@
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/core.hpp>
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace {
@@ -164,6 +166,36 @@ static_assert(R::index_of_name("conv4_block6_3_bn") != R::layer_count);
 // Every one of its 53 BatchNormalizations follows a convolution nothing else reads: all fold.
 static_assert(folding<R>.count == 53);
 
+// The arena lent to a node as scratch (memory_plan's `spare`) holds no tensor live while it runs:
+// checked from the edges directly (a node's output lives from the node to its last reader;
+// model inputs and outputs, and folded nodes, have no buffer of their own).
+template <class M>
+constexpr bool spare_is_free() {
+    constexpr auto& plan = memory_plan<M>;
+    constexpr auto& fold = folding<M>;
+    std::array<std::size_t, M::layer_count> last{};
+    for (std::size_t j = 0; j != M::layer_count; ++j) last[j] = j;
+    for (std::size_t r = 0; r != M::layer_count; ++r)
+        for (std::size_t e = 0; e != M::layers[r].input_count; ++e) last[M::edges[M::layers[r].first_input + e]] = r;
+    for (std::size_t i = 0; i != M::layer_count; ++i) {
+        if (plan.spare_offset[i] < 0 || plan.spare_offset[i] + plan.spare_size[i] > plan.peak) return false;
+        for (std::size_t j = 0; j <= i; ++j) {
+            if (M::external[j] || fold.folded_into[j] != fold.none) continue;
+            // An absorber writes the buffer of the last node folded into it, which lives until that
+            // node's last reader.
+            const std::size_t written = fold.writes[j];
+            if (M::external[written]) continue;
+            const std::size_t until = last[written];
+            if (until < i) continue;
+            const auto begin = plan.offset[j], end = begin + static_cast<std::int64_t>(M::layers[j].output_shape.size());
+            if (begin < plan.spare_offset[i] + plan.spare_size[i] && plan.spare_offset[i] < end) return false;
+        }
+    }
+    return true;
+}
+static_assert(spare_is_free<R>());
+static_assert(spare_is_free<F>());
+
 // --- MobileNetV2 as keras.applications builds it (alpha 1, 224×224, include_top=False) -----------------
 // Keras' summary: 2,257,984 parameters, 34,112 non-trainable. ReLU(6.) is layers-a's; Activation<relu>
 // stands in for it here, which changes no shape or parameter.
@@ -239,6 +271,7 @@ static_assert(V2::non_trainable_params == 34'112);
 static_assert(V2::trainable_params == 2'223'872);
 // Its 52 BatchNormalizations all follow a convolution, depthwise or not, that nothing else reads.
 static_assert(folding<V2>.count == 52);
+static_assert(spare_is_free<V2>());
 }  // namespace
 
 int main() {}

@@ -3,8 +3,10 @@
 // memory is refused with an exception. Run under ThreadSanitizer too (preset tsan).
 // SPDX-License-Identifier: BSL-1.0
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -126,4 +128,46 @@ TEST_CASE("a batch whose activations cannot be allocated is refused with an exce
     CHECK_THROWS_WITH_AS(net(x, {.threads = 1}),
                          "ctnn: a batch of 1048576 needs 67108864 MiB of activations, more than could be allocated",
                          std::length_error);
+}
+
+TEST_CASE("parallel_for keeps its threads: many sections, from several threads at once, nested, and after a throw") {
+    // Each calling thread owns its workers (runtime/parallel.hpp): 4 callers × 300 sections of
+    // uneven sizes must each see every index exactly once, with workers spinning and sleeping
+    // between sections; a section inside a task runs serially; a task's exception reaches its
+    // caller and the workers go on serving it.
+    std::vector<std::thread> callers;
+    std::atomic<int> wrong{0};
+    for (int c = 0; c != 4; ++c)
+        callers.emplace_back([&, c] {
+            for (int s = 0; s != 300; ++s) {
+                const std::size_t count = static_cast<std::size_t>(1 + (s * 7 + c) % 37);
+                std::vector<std::atomic<int>> seen(count);
+                ctnn::detail::parallel_for(count, 2 + s % 2, [&](std::size_t i, int worker) {
+                    if (worker < 0 || worker > 2) ++wrong;
+                    seen[i].fetch_add(1);
+                    if (s % 50 == 0) {  // nested: serial on this worker's thread
+                        std::atomic<int> inner{0};
+                        ctnn::detail::parallel_for(5, 2, [&](std::size_t, int) { inner.fetch_add(1); });
+                        if (inner.load() != 5) ++wrong;
+                    }
+                });
+                for (auto& v : seen)
+                    if (v.load() != 1) ++wrong;
+                if (s % 100 == 99) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // workers go to sleep
+            }
+            bool thrown = false;
+            try {
+                ctnn::detail::parallel_for(8, 2, [](std::size_t i, int) {
+                    if (i == 5) throw std::runtime_error("task 5");
+                });
+            } catch (const std::runtime_error& e) {
+                thrown = std::string(e.what()) == "task 5";
+            }
+            if (!thrown) ++wrong;
+            std::atomic<int> after{0};
+            ctnn::detail::parallel_for(64, 2, [&](std::size_t, int) { after.fetch_add(1); });
+            if (after.load() != 64) ++wrong;
+        });
+    for (auto& t : callers) t.join();
+    CHECK(wrong.load() == 0);
 }

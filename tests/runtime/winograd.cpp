@@ -19,6 +19,8 @@
 #include <filesystem>
 #include <random>
 #include <span>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -65,6 +67,33 @@ static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 64, 64) == 4)
 static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 224, 224, 3, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 2, 2, 1, 1, 1, 112, 112, 64, 64) == 0);
 static_assert(detail::winograd_tile(3, 3, 1, 1, 2, 2, 1, 112, 112, 64, 64) == 0);
+
+/// A drawn 3×3 stride-1 convolution: its shapes, random input, kernel and bias, and the
+/// reference's output.
+struct drawn_conv {
+    int m, h, w, cin, cout, batch, act, threads;
+    bool same;
+    array4 x;
+    std::vector<float> kernel, bias;
+    array4 want;
+
+    drawn_conv(int m_, bool same_, int h_, int w_, int cin_, int cout_, int batch_, int act_, int threads_, std::uint32_t seed)
+        : m(m_), h(h_), w(w_), cin(cin_), cout(cout_), batch(batch_), act(act_), threads(threads_), same(same_), x(batch, h, w, cin),
+          kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout)), want(1, 1, 1, 1) {
+        reference::fill_random(x.v, seed);
+        reference::fill_random(kernel, seed + 1, 0.5f);
+        reference::fill_random(bias, seed + 2, 0.5f);
+        want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+    }
+    std::string describe() const {
+        std::ostringstream o;
+        o << "F(" << m << "), " << (same ? "same" : "valid") << ", " << h << "x" << w << ", " << cin << " -> " << cout << ", batch "
+          << batch << ", activation " << act << ", " << threads << " thread(s)";
+        return o.str();
+    }
+    dims in() const { return {h, w, cin}; }
+    dims out() const { return {want.h, want.w, cout}; }
+};
 }  // namespace
 
 TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid, batch 2") {
@@ -84,22 +113,13 @@ TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn 
         const bool same = draw(0, 1) == 1;
         const int h = draw(same ? 1 : 3, 19), w = draw(same ? 1 : 3, 19);
         const int cin = draw(1, 37), cout = draw(1, 41), batch = draw(1, 3), act = draw(0, 3);
-        const int threads = 1 + c % 3;
-        CAPTURE(m);
-        CAPTURE(same);
-        CAPTURE(h);
-        CAPTURE(w);
-        CAPTURE(cin);
-        CAPTURE(cout);
-        CAPTURE(batch);
-        CAPTURE(act);
-        CAPTURE(threads);
-        array4 x(batch, h, w, cin);
-        std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
-        reference::fill_random(x.v, static_cast<std::uint32_t>(3 * c + 1));
-        reference::fill_random(kernel, static_cast<std::uint32_t>(3 * c + 2), 0.5f);
-        reference::fill_random(bias, static_cast<std::uint32_t>(3 * c + 3), 0.5f);
-        const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, same, act);
+        drawn_conv d(m, same, h, w, cin, cout, batch, act, 1 + c % 3, static_cast<std::uint32_t>(3 * c + 1));
+        INFO(d.describe());
+        const int threads = d.threads;
+        array4& x = d.x;
+        const std::vector<float>& kernel = d.kernel;
+        const std::vector<float>& bias = d.bias;
+        const array4& want = d.want;
 
         // Aligned as the network's are: the packed products load it with aligned loads.
         const detail::aligned_floats kept(static_cast<std::size_t>(detail::winograd_kernel_floats(m, cin, cout)));
@@ -287,7 +307,7 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
     };
     // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
     // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
-    // 300 on 600 rows; per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
+    // 300 on 600 rows, packed a depth block at a time in place (800 = 3 blocks of 256 and 32); per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
     // Output channels not multiples of the panel width, so the last panel is partial.
     for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
                             config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
@@ -323,4 +343,113 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
             CHECK(first_mismatch(got.data(), want.v) == want.v.size());
         }
     }
+}
+
+TEST_CASE("a panel's worth of columns packs as its row-major matrix (what the streamed kernel transform writes)") {
+    constexpr auto packet = detail::packed_gemm::traits::LhsProgress, panel = detail::packed_gemm::traits::mr;
+    for (std::int64_t w = packet; w <= std::min<std::int64_t>(panel, detail::winograd::block_lanes); w += packet) {
+        CAPTURE(w);
+        const std::int64_t k = 37;
+        std::vector<float> b(static_cast<std::size_t>(k * w));
+        for (std::size_t i = 0; i != b.size(); ++i) b[i] = static_cast<float>(i);
+        const detail::aligned_floats packed(static_cast<std::size_t>(detail::packed_gemm::size(k, w)));
+        detail::packed_gemm::pack(b.data(), k, w, w, packed.data.get());
+        CHECK(std::equal(b.begin(), b.end(), packed.data.get()));
+    }
+}
+
+TEST_CASE("Winograd with the kernel transformed by each call matches the direct definition, in one pass or several") {
+    // Drawn shapes as above, plus `spare` memory of every kind: none (thread 0's scratch), room
+    // for all tiles, for about a third of them (several passes), and too little to use.
+    std::mt19937 rng(77);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int c = 0; c != 24; ++c) {
+        const int m = c % 2 == 0 ? 2 : 4;
+        const bool same = draw(0, 1) == 1;
+        const int h = draw(same ? 4 : 6, 30), w = draw(same ? 4 : 6, 30);
+        // Output channels on both sides of a packet, and of a panel: the last block's transform is
+        // packed by Eigen when it is not a whole number of packets.
+        const int cin = draw(1, 70), cout = c % 3 == 0 ? draw(1, 15) : draw(16, 130), batch = draw(1, 3), act = draw(0, 3);
+        const int threads = 1 + c % 3, spare_kind = c % 4;
+        drawn_conv d(m, same, h, w, cin, cout, batch, act, threads, static_cast<std::uint32_t>(5 * c + 1));
+        INFO(d.describe() << ", spare " << spare_kind);
+        const array4& want = d.want;
+        const dims in = d.in(), out = d.out();
+        const std::int64_t tiles = std::int64_t{(want.h + m - 1) / m} * ((want.w + m - 1) / m) * batch;
+        const std::int64_t spare_floats = spare_kind == 0   ? 0
+                                          : spare_kind == 1 ? detail::winograd_streamed_floats(m, cin, cout, tiles, threads)
+                                          : spare_kind == 2 ? detail::winograd_streamed_floats(m, cin, cout, std::max<std::int64_t>(tiles / 3, 64), threads)
+                                                            : detail::winograd_streamed_floats(m, cin, cout, 3, threads);
+        std::vector<float> spare(static_cast<std::size_t>(spare_floats) + 16, -5.0f);
+        // Aligned as the arena is.
+        auto* aligned = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(spare.data()) + 63) / 64 * 64);
+        std::vector<float> got(want.v.size(), -7.0f);
+        detail::workspace ws(threads);
+        detail::winograd_conv2d_streamed(m, in, out, same ? 1 : 0, same ? 1 : 0, kind_of(act), {d.x.v.data(), batch, in},
+                                         {got.data(), batch, out}, d.kernel.data(), d.bias.data(),
+                                         std::span<float>(aligned, static_cast<std::size_t>(spare_floats)), ws);
+        const auto bad = first_mismatch(got.data(), want.v);
+        INFO("first mismatch at " << bad << " of " << want.v.size());
+        CHECK(bad == want.v.size());
+    }
+}
+
+namespace {
+// 130 → 132 channels: a kernel too large to keep transformed, so the network keeps it as set and
+// the layer transforms it as it runs, in the arena's spare memory.
+constexpr auto streamed_model() {
+    auto x = Input<shape<10, 9, 130>, name<"x">>{}();
+    auto a = Conv2D<132, kernel_size<3>, same, relu, name<"wide">>{}(x);
+    return Model{x, Conv2D<4, kernel_size<1>, name<"head">>{}(a)};
+}
+using streamed_net = network<decltype(streamed_model())>;
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 10, 9, 130, 132) == 2 && !detail::winograd_kept(130, 132));
+static_assert(detail::prepared_kernel_of(std::type_identity<Conv2D<132, kernel_size<3>, same, relu, name<"wide">>>{}, dims{10, 9, 130},
+                                         dims{10, 9, 132})
+                  .form == 0);
+
+// FCN-8 at 224×224: each of blocks 3-5's layers finds a pass over all its tiles in the arena
+// (the blocks of block 3, 1.8 MB a thread, go to the threads' scratch), so memory holds its
+// kernels once and the peak stays the plan's.
+using full_fcn8 = decltype(models::fcn8<12>());
+constexpr bool streams_in_spare(std::string_view layer) {
+    const auto i = full_fcn8::index_of_name(layer);
+    const auto& info = full_fcn8::layers[i];
+    const dims in = full_fcn8::layers[full_fcn8::edges[info.first_input]].output_shape, out = info.output_shape;
+    const int m = detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, out.height, out.width, in.channels, out.channels);
+    const std::int64_t tiles = std::int64_t{(out.height + m - 1) / m} * ((out.width + m - 1) / m);
+    return m != 0 && !detail::winograd_kept(in.channels, out.channels) &&
+           detail::winograd::streamed_pass_floats(m, in.channels, out.channels, tiles) <= memory_plan<full_fcn8>.spare_size[i];
+}
+static_assert(streams_in_spare("block3_conv1") && streams_in_spare("block3_conv3") && streams_in_spare("block4_conv2") &&
+              streams_in_spare("block5_conv3"));
+}  // namespace
+
+TEST_CASE("a network runs a kernel too large to keep transformed by Winograd as it is set, and saves it exactly") {
+    streamed_net net{streamed_model(), 3};
+    std::vector<std::vector<float>> set(4);
+    for (std::size_t i = 0; i != 4; ++i) {
+        auto v = net.values(i);
+        set[i].resize(v.size());
+        reference::fill_random(set[i], static_cast<std::uint32_t>(60 + i), 0.2f);
+        std::copy(set[i].begin(), set[i].end(), v.begin());
+    }
+    for (int batch : {1, 3}) {
+        streamed_net::input_tensor x(batch);
+        std::vector<float> xv(x.size());
+        reference::fill_random(xv, 70);
+        std::copy(xv.begin(), xv.end(), x.begin());
+        array4 xa(batch, 10, 9, 130);
+        xa.v = xv;
+        const array4 a = reference::conv2d(xa, set[0], set[1], 3, 3, 132, 1, 1, 1, 1, true, 1);
+        const array4 want = reference::conv2d(a, set[2], set[3], 1, 1, 4, 1, 1, 1, 1, true, 0);
+        for (int threads : {1, 2}) {
+            CAPTURE(batch);
+            CAPTURE(threads);
+            const auto y = net(x, {.threads = threads});
+            CHECK(first_mismatch(y.data(), want.v) == want.v.size());
+        }
+    }
+    const streamed_net& reader = net;
+    for (std::size_t i = 0; i != 4; ++i) CHECK(copy(reader.values(i)) == set[i]);
 }

@@ -1,5 +1,9 @@
 // Activation memory planned at compile time from the static shapes: each intermediate node gets
-// an offset in one arena, reused as soon as no later node reads it.
+// an offset in one arena, reused as soon as no later node reads it. While a node runs, the part
+// of the arena no live tensor holds is lent to its kernel as scratch (`spare`): the arena is
+// sized for the widest moment of the model (FCN-8's block 1), so deeper layers find most of it
+// free, and a kernel that wants more than the workspace's bounded scratch (a Winograd layer
+// that transforms its kernel as it runs) uses it without adding to peak memory.
 //
 // A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
 // writes straight into the buffer of the last node folded into it, which is therefore placed
@@ -26,6 +30,10 @@ struct memory_plan_result {
     std::array<std::size_t, N> last_use{};
     /// Arena size, in floats per sample.
     std::int64_t peak = 0;
+    /// Per node, the largest run of the arena that no tensor live while it runs holds (floats
+    /// per sample, from `spare_offset`): scratch its kernel may use (runtime/node_io.hpp).
+    std::array<std::int64_t, N> spare_offset{};
+    std::array<std::int64_t, N> spare_size{};
 };
 
 namespace detail {
@@ -38,6 +46,9 @@ struct plan_state {
     memory_plan_result<M> plan{};
     std::array<std::size_t, N> live{};
     std::size_t live_count = 0;
+    /// Per node, the end of the highest buffer live while it runs: the arena above it is free
+    /// too, up to the peak known only at the end.
+    std::array<std::int64_t, N> top{};
 };
 
 template <class M>
@@ -66,22 +77,30 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
         // A folded node's buffer was placed with the layer that writes it; that layer's own is
         // the last folded node's (in the caller's tensor if that node is a model output).
         constexpr auto& fold = folding<M>;
-        if (M::external[i] || fold.folded_into[i] != fold.none) continue;
         const std::size_t target = fold.writes[i];
-        if (M::external[target]) continue;
-        const std::int64_t size = aligned_floats_count(M::layers[target].output_shape.size());
-        std::int64_t at = 0;
-        std::size_t pos = 0;
-        for (; pos != state.live_count; ++pos) {
-            const std::size_t other = live[pos];
-            if (plan.offset[other] - at >= size) break;
-            at = plan.offset[other] + aligned_floats_count(M::layers[other].output_shape.size());
+        if (!M::external[i] && fold.folded_into[i] == fold.none && !M::external[target]) {
+            const std::int64_t size = aligned_floats_count(M::layers[target].output_shape.size());
+            std::int64_t at = 0;
+            std::size_t pos = 0;
+            for (; pos != state.live_count; ++pos) {
+                const std::size_t other = live[pos];
+                if (plan.offset[other] - at >= size) break;
+                at = plan.offset[other] + aligned_floats_count(M::layers[other].output_shape.size());
+            }
+            plan.offset[target] = plan.offset[i] = at;
+            for (std::size_t k = state.live_count; k != pos; --k) live[k] = live[k - 1];
+            live[pos] = target;
+            ++state.live_count;
+            if (at + size > plan.peak) plan.peak = at + size;
         }
-        plan.offset[target] = plan.offset[i] = at;
-        for (std::size_t k = state.live_count; k != pos; --k) live[k] = live[k - 1];
-        live[pos] = target;
-        ++state.live_count;
-        if (at + size > plan.peak) plan.peak = at + size;
+        // The free runs between the buffers live now; the one above them is settled at the end.
+        std::int64_t end = 0;
+        for (std::size_t k = 0; k != state.live_count; ++k) {
+            const std::size_t other = live[k];
+            if (plan.offset[other] - end > plan.spare_size[i]) plan.spare_size[i] = plan.offset[other] - end, plan.spare_offset[i] = end;
+            end = plan.offset[other] + aligned_floats_count(M::layers[other].output_shape.size());
+        }
+        state.top[i] = end;
     }
     return state;
 }
@@ -99,7 +118,11 @@ inline constexpr plan_state<M> plan_until<M, 0> = start_plan<M>();
 template <class M>
 constexpr memory_plan_result<M> make_memory_plan() {
     constexpr std::size_t chunks = (M::layer_count + plan_chunk_size - 1) / plan_chunk_size;
-    return plan_until<M, chunks>.plan;
+    constexpr auto& state = plan_until<M, chunks>;
+    memory_plan_result<M> plan = state.plan;
+    for (std::size_t i = 0; i != M::layer_count; ++i)
+        if (plan.peak - state.top[i] > plan.spare_size[i]) plan.spare_size[i] = plan.peak - state.top[i], plan.spare_offset[i] = state.top[i];
+    return plan;
 }
 }  // namespace detail
 

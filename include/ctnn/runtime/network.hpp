@@ -678,7 +678,9 @@ private:
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
                                        ctx.workspace_,
                                        fold_of[i] == folding.none ? nullptr : folded->arrays[2 * fold_of[i] + 1].data.get(),
-                                       prepared_kernels[i].form, folding.activation[i]});
+                                       prepared_kernels[i].form, folding.activation[i],
+                                       std::span<float>(ctx.arena_.data.get() + plan.spare_offset[i] * ctx.batch_,
+                                                        static_cast<std::size_t>(plan.spare_size[i] * ctx.batch_))});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }

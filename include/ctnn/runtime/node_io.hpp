@@ -30,6 +30,9 @@ struct node_io {
     /// Where an activation layer was folded into this node (graph/folding.hpp), its function: the
     /// kernel applies it in place of the layer's own, which is then linear.
     activation_kind folded_activation = activation_kind::linear;
+    /// Activation memory no live tensor holds while this node runs (graph/memory_plan.hpp's
+    /// `spare`), for kernels that can use more scratch than the workspace's bounded share.
+    std::span<float> spare{};
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {

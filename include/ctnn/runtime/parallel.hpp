@@ -1,24 +1,133 @@
-// Splitting one prediction's work across threads. Threads are started per parallel section:
-// a section is a layer or a large part of one (milliseconds), so starting threads (tens of
-// microseconds) costs well under 1% and needs no pool to manage.
+// Splitting one prediction's work across threads. A prediction runs hundreds of parallel
+// sections, some of a few microseconds (MobileNetV2's late layers), so threads are kept between
+// sections: starting and joining them for each section (tens of microseconds) made 2 threads
+// slower than 1 on small models. Each thread that calls parallel_for owns its own workers, so
+// predictions running at once on different threads never wait for each other.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace ctnn::detail {
+
+/// Worker threads kept by one calling thread. A section is published by bumping `generation_`;
+/// every worker acknowledges every section (those beyond its width do nothing), so that the
+/// section's description is never rewritten while a worker may still read it.
+class thread_pool {
+public:
+    thread_pool() = default;
+    thread_pool(const thread_pool&) = delete;
+    thread_pool& operator=(const thread_pool&) = delete;
+    ~thread_pool() {
+        stopping_ = true;
+        generation_.fetch_add(1, std::memory_order_release);
+        generation_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+
+    /// Calls body(w) for w in [0, width): 0 on the calling thread, the others on workers.
+    /// Returns when all have returned. `body` must not throw. A body that calls run again on
+    /// the same thread (a nested section) gets its section run serially.
+    template <class Body>
+    void run(int width, Body& body) {
+        if (width <= 1 || busy_) {
+            for (int w = 0; w < width; ++w) body(w);
+            return;
+        }
+        grow(static_cast<std::size_t>(width - 1));
+        busy_ = true;
+        call_ = [](void* b, int w) { (*static_cast<Body*>(b))(w); };
+        body_ = &body;
+        width_ = width;
+        pending_.store(static_cast<std::uint32_t>(threads_.size()), std::memory_order_relaxed);
+        generation_.fetch_add(1, std::memory_order_release);
+        generation_.notify_all();
+        body(0);
+        wait_until(pending_, 0);
+        busy_ = false;
+    }
+
+private:
+    /// How long a waiting thread spins before it sleeps: longer than the serial gaps between
+    /// one layer's sections and the next's, far shorter than anything a person would notice.
+    static constexpr auto spin_time = std::chrono::microseconds(100);
+
+    static void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+        _mm_pause();
+#endif
+    }
+    /// Waits until `flag` holds `target`: spins, then sleeps (a futex on Linux) until the
+    /// flag changes.
+    static void wait_until(std::atomic<std::uint32_t>& flag, std::uint32_t target) {
+        const auto start = std::chrono::steady_clock::now();
+        for (unsigned spins = 0;; ++spins) {
+            const std::uint32_t now = flag.load(std::memory_order_acquire);
+            if (now == target) return;
+            if (spins % 64 == 63 && std::chrono::steady_clock::now() - start > spin_time) flag.wait(now, std::memory_order_acquire);
+            else pause();
+        }
+    }
+
+    void grow(std::size_t workers) {
+        while (threads_.size() < workers) {
+            const int index = static_cast<int>(threads_.size()) + 1;
+            threads_.emplace_back([this, index, seen = generation_.load(std::memory_order_relaxed)] { work(index, seen); });
+        }
+    }
+
+    void work(int index, std::uint32_t seen) {
+        for (;;) {
+            const auto start = std::chrono::steady_clock::now();
+            std::uint32_t now;
+            for (unsigned spins = 0; (now = generation_.load(std::memory_order_acquire)) == seen; ++spins) {
+                if (spins % 64 == 63 && std::chrono::steady_clock::now() - start > spin_time)
+                    generation_.wait(seen, std::memory_order_acquire);
+                else pause();
+            }
+            seen = now;
+            if (stopping_) return;
+            if (index < width_) call_(body_, index);
+            if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
+        }
+    }
+
+    std::vector<std::thread> threads_;
+    std::atomic<std::uint32_t> generation_{0};
+    std::atomic<std::uint32_t> pending_{0};
+    // The section: written by the owner before `generation_` is bumped, read by workers after,
+    // and not written again before every worker has counted itself out of `pending_`.
+    void (*call_)(void*, int) = nullptr;
+    void* body_ = nullptr;
+    int width_ = 0;
+    bool stopping_ = false;
+    bool busy_ = false;  // the owner is inside run (only the owner reads or writes it)
+};
+
+/// The calling thread's workers, started when it first needs them and joined when it ends.
+inline thread_pool& local_thread_pool() {
+    static thread_local thread_pool pool;
+    return pool;
+}
 
 /// Calls task(i, worker) for every i in [0, count), on up to `threads` threads; `worker` in
 /// [0, threads) names the calling thread so that it can use its own scratch memory. Tasks are
-/// taken dynamically, so uneven tasks balance out.
+/// taken dynamically, so uneven tasks balance out. The first exception a task throws is
+/// rethrown here, after the others have stopped taking tasks.
 template <class Task>
 void parallel_for(std::size_t count, int threads, Task&& task) {
-    const auto workers = static_cast<std::size_t>(std::max(1, std::min<int>(threads, static_cast<int>(count))));
+    const int workers = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), count)));
     if (workers <= 1) {
         for (std::size_t i = 0; i != count; ++i) task(i, 0);
         return;
@@ -26,18 +135,14 @@ void parallel_for(std::size_t count, int threads, Task&& task) {
     std::atomic<std::size_t> next{0};
     std::exception_ptr failure;
     std::atomic<bool> failed{false};
-    auto run = [&](std::size_t worker) {
+    auto body = [&](int worker) {
         try {
-            for (std::size_t i; (i = next.fetch_add(1)) < count && !failed.load();) task(i, static_cast<int>(worker));
+            for (std::size_t i; !failed.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < count;) task(i, worker);
         } catch (...) {
             if (!failed.exchange(true)) failure = std::current_exception();
         }
     };
-    std::vector<std::jthread> pool;
-    pool.reserve(workers - 1);
-    for (std::size_t w = 1; w != workers; ++w) pool.emplace_back(run, w);
-    run(0);
-    pool.clear();  // joins
+    local_thread_pool().run(workers, body);
     if (failure) std::rethrow_exception(failure);
 }
 

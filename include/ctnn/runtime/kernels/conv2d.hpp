@@ -65,23 +65,30 @@ constexpr std::int64_t conv2d_packed_floats(const conv2d_op& op) {
     return packed_gemm::size(taps * op.in.channels, op.out.channels);
 }
 /// Packs a Keras-layout kernel (kh, kw, Cin, Cout) for `op`; conv2d_unpack_kernel undoes it
-/// exactly (packing only moves values).
+/// exactly (packing only moves values). A 1×1 kernel is packed a depth block at a time
+/// (gemm.hpp's pack_chunked), so that it always packs in place.
 inline void conv2d_pack_kernel(const conv2d_op& op, const float* kernel, float* out) {
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
     if (path_of(op) == conv2d_path::by_taps)
         for (std::int64_t t = 0; t != taps; ++t) packed_gemm::pack(kernel + t * cin * cout, cin, cout, cout, out + t * packed_gemm::size(cin, cout));
+    else if (path_of(op) == conv2d_path::pointwise) packed_gemm::pack_chunked(kernel, cin, cout, out);
     else packed_gemm::pack(kernel, taps * cin, cout, cout, out);
 }
-/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: per-tap
-/// matrices whose packed size is their own (so no memory is needed beside the kernel: conv6's
-/// is 411 MB).
+/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: 1×1 kernels
+/// (a depth block at a time), and per-tap matrices whose packed size is their own (so no memory
+/// is needed beside the kernel: conv6's is 411 MB, conv7's 67 MB).
 constexpr bool conv2d_packs_in_place(const conv2d_op& op) {
-    return path_of(op) == conv2d_path::by_taps && std::int64_t{op.in.channels} * op.out.channels % 16 == 0;
+    return path_of(op) == conv2d_path::pointwise ||
+           (path_of(op) == conv2d_path::by_taps && std::int64_t{op.in.channels} * op.out.channels % 16 == 0);
 }
 /// Kernels larger than this are packed only in place: packing into new memory holds the kernel
 /// twice for a moment, and that moment would set the peak memory of a large model.
 inline constexpr std::int64_t conv2d_max_copied_floats = std::int64_t{1} << 22;  // 16 MiB
 inline void conv2d_pack_kernel_in_place(const conv2d_op& op, float* kernel) {
+    if (path_of(op) == conv2d_path::pointwise) {
+        packed_gemm::pack_chunked_in_place(kernel, op.in.channels, op.out.channels);
+        return;
+    }
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, pairs = std::int64_t{op.in.channels} * op.out.channels;
     const aligned_floats buffer(static_cast<std::size_t>(pairs));
     for (std::int64_t t = 0; t != taps; ++t) {
@@ -93,6 +100,7 @@ inline void conv2d_unpack_kernel(const conv2d_op& op, const float* packed, float
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
     if (path_of(op) == conv2d_path::by_taps)
         for (std::int64_t t = 0; t != taps; ++t) packed_gemm::unpack(packed + t * packed_gemm::size(cin, cout), cin, cout, kernel + t * cin * cout);
+    else if (path_of(op) == conv2d_path::pointwise) packed_gemm::unpack_chunked(packed, cin, cout, kernel);
     else packed_gemm::unpack(packed, taps * cin, cout, kernel);
 }
 
@@ -186,10 +194,11 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
 }
 
 /// Whether a Conv2D reads so few input channels (an image's first layer: MobileNetV2's Conv1 is
-/// 3×3 over 3 channels) that its im2col rows of kh·kw·Cin ≤ 32 values would leave the matrix
-/// product mostly idle: conv2d_few_inputs then does better, on the kernel in Keras' layout.
+/// 3×3 over 3 channels, ResNet's stem 7×7 over 3) that its im2col rows of kh·kw·Cin ≤ 160 values
+/// would leave the matrix product mostly idle: conv2d_few_inputs then does better, on the kernel
+/// in Keras' layout (ResNet50's conv1_conv: 1.85 ms against 2.98 by im2col, 1 thread).
 constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
-    return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 32;
+    return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 160;
 }
 
 /// y = conv(x) + bias, activated, for few input channels (conv2d_few_inputs_path), the kernel in

@@ -292,6 +292,12 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
                   });
     if (activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
 }
+/// The Winograd tile a Conv2D of these shapes runs with (kernels/winograd.hpp), or 0.
+template <class L>
+constexpr int winograd_tile_of(dims in, dims out) {
+    return winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height, L::dilation.width,
+                         L::group_count, out.height, out.width, in.channels, out.channels);
+}
 /// Conv2D's glue is here rather than in conv2d.hpp: with `groups` it is a grouped convolution,
 /// and these kernels build on conv2d.hpp's.
 template <int F, class... O>
@@ -304,8 +310,13 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
                         io.bias(L::bias, 1), io.ws);
     else if (L::group_count == 1 && io.kernel_form == 0 && conv2d_few_inputs_path(op))
         conv2d_few_inputs(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
-    else if constexpr (L::group_count == 1)
-        conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
+    else if constexpr (L::group_count == 1) {
+        // A Winograd layer whose kernel is kept as set (too large to keep transformed, or shared).
+        if (const int tile = winograd_tile_of<L>(in, out); tile != 0 && io.kernel_form == 0)
+            winograd_conv2d_streamed(tile, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
+                                     io.bias(L::bias, 1), io.spare, io.ws);
+        else conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
+    }
     else if (L::group_count == in.channels && out.channels == in.channels)  // depthwise, as ONNX writes it
         depthwise_conv2d(op, 1, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
     else if (in.channels / L::group_count >= 8)
@@ -313,17 +324,17 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
-/// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd where
-/// the cost model chooses it, else packed for the direct products; grouped convolutions and
-/// those of few input channels (conv2d_few_inputs) keep Keras' layout.
+/// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd-transformed
+/// where the cost model chooses Winograd and the transform is small enough to keep, Keras'
+/// layout where it is not (each call transforms it), else packed for the direct products;
+/// grouped convolutions and those of few input channels (conv2d_few_inputs) keep Keras' layout.
 template <int F, class... O>
 constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>, dims in, dims out) {
     using L = Conv2D<F, O...>;
     if (L::group_count != 1) return {};
-    const int tile = winograd_tile(L::kernel.height, L::kernel.width, L::stride.height, L::stride.width, L::dilation.height,
-                                   L::dilation.width, L::group_count, out.height, out.width, in.channels, out.channels);
+    const int tile = winograd_tile_of<L>(in, out);
     const conv2d_op op = window_op_of<L>(in, out, L::activation);
-    if (tile != 0) return {tile, op};
+    if (tile != 0) return {winograd_kept(in.channels, out.channels) ? tile : 0, op};
     if (conv2d_few_inputs_path(op)) return {0, op};  // read in Keras' layout
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
     return {packable ? 1 : 0, op};

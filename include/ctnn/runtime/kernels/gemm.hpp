@@ -76,14 +76,35 @@ inline void pack_a(block a, std::int64_t m, std::int64_t k, float* out) {
 /// while the other's panels go by (the blocking Eigen's own GEMM does).
 inline constexpr std::int64_t depth_block = 256;
 
+/// Packed A of at most this many floats stays in L2 over its whole depth.
+inline constexpr std::int64_t cached_a_floats = std::int64_t{1} << 15;  // 128 KiB
+
 /// C (m×n, row-major) = A · B, both packed. Packed over their whole depth, panels are read a
-/// depth block at a time (the micro-kernel's stride and offset).
+/// depth block at a time (the micro-kernel's stride and offset). A short A (few rows: conv6's
+/// per-tap products, FCN-8's late layers) stays in cache whole, so B is taken one panel of
+/// columns at a time over the whole depth instead: each panel of B, streamed from memory, is
+/// then read once, in one run (8-10% faster on conv6's products than depth blocks over all
+/// columns).
 inline void product(const float* packed_a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k) {
     if (m == 0 || n == 0) return;
     for (std::int64_t r = 0; r != m; ++r) std::fill_n(c.p + r * c.ld, n, 0.0f);
     Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
+    if (m * k <= cached_a_floats) {
+        for (std::int64_t c0 = 0; c0 < n; c0 += traits::mr)
+            gebp(result_mapper(c.p + c0, c.ld), packed_b + c0 * k, packed_a, std::min<std::int64_t>(traits::mr, n - c0), k, m, 1.0f, k, k, 0,
+                 0);
+        return;
+    }
     for (std::int64_t k0 = 0; k0 < k; k0 += depth_block)
         gebp(result_mapper(c.p, c.ld), packed_b, packed_a, n, std::min(depth_block, k - k0), m, 1.0f, k, k, k0, k0);
+}
+/// C += A[:, k0, k0 + k) · B: A packed over `a_depth` (pack_a), B (k×n) packed by `pack`. Sums
+/// over depth slices of B made one at a time (a Winograd kernel transformed as it is used).
+inline void accumulate(const float* packed_a, std::int64_t a_depth, std::int64_t k0, const float* packed_b, mutable_block c, std::int64_t m,
+                       std::int64_t n, std::int64_t k) {
+    if (m == 0 || n == 0 || k == 0) return;
+    Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
+    gebp(result_mapper(c.p, c.ld), packed_b, packed_a, n, k, m, 1.0f, k, a_depth, 0, k0);
 }
 /// C (m×n, row-major) = A (m×k, row-major) · B, B packed by `pack`. `scratch` (aligned, k·m
 /// floats) receives A packed.
@@ -91,6 +112,26 @@ inline void multiply(block a, const float* packed_b, mutable_block c, std::int64
     if (m == 0 || n == 0) return;
     if (k != 0) pack_a(a, m, k, scratch);
     product(scratch, packed_b, c, m, n, k);
+}
+/// B (k×n) packed a depth block of rows at a time, each block on its own where its rows lay
+/// unpacked (at k0·n): so a kernel packs in place, a block at a time, with a buffer of one block
+/// (conv7's 67 MB kernel needs 4 MiB beside it, where packing it whole needs its size again).
+inline void pack_chunked(const float* b, std::int64_t k, std::int64_t n, float* out) {
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) pack(b + k0 * n, std::min(depth_block, k - k0), n, n, out + k0 * n);
+}
+inline void pack_chunked_in_place(float* b, std::int64_t k, std::int64_t n);
+inline void unpack_chunked(const float* packed, std::int64_t k, std::int64_t n, float* out);
+/// C (m×n, row-major) = A · B[:, c0, c0 + n): A packed over depth k, B (k × n_total) packed by
+/// pack_chunked, c0 a multiple of column_granule.
+inline void chunked_product(const float* packed_a, const float* packed_b, std::int64_t n_total, std::int64_t c0, mutable_block c,
+                            std::int64_t m, std::int64_t n, std::int64_t k) {
+    if (m == 0 || n == 0) return;
+    for (std::int64_t r = 0; r != m; ++r) std::fill_n(c.p + r * c.ld, n, 0.0f);
+    Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        gebp(result_mapper(c.p, c.ld), packed_b + k0 * n_total + c0 * depth, packed_a, n, depth, m, 1.0f, depth, k, 0, k0);
+    }
 }
 /// [begin, end) of the columns of part `i` of `parts`, in whole granules.
 inline std::pair<std::int64_t, std::int64_t> column_part(std::int64_t n, std::size_t parts, std::size_t i) {
@@ -106,6 +147,17 @@ inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* o
     for (std::size_t i = 0; i != count; ++i) where.data[i] = static_cast<float>(i);
     pack(where.data.get(), k, n, n, packed_where.data.get());
     for (std::size_t p = 0; p != count; ++p) out[static_cast<std::size_t>(packed_where.data[p])] = packed[p];
+}
+inline void pack_chunked_in_place(float* b, std::int64_t k, std::int64_t n) {
+    const aligned_floats buffer(static_cast<std::size_t>(std::min(depth_block, k) * n));
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        pack(b + k0 * n, depth, n, n, buffer.data.get());
+        std::copy_n(buffer.data.get(), depth * n, b + k0 * n);
+    }
+}
+inline void unpack_chunked(const float* packed, std::int64_t k, std::int64_t n, float* out) {
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) unpack(packed + k0 * n, std::min(depth_block, k - k0), n, out + k0 * n);
 }
 }  // namespace packed_gemm
 
@@ -147,9 +199,9 @@ void parallel_gemm(block a, block b, mutable_block c, std::int64_t m, std::int64
     }
 }
 
-/// parallel_gemm with B packed (packed_gemm::pack): rows split over threads in chunks whose
-/// packed A fits a thread's scratch; or, for few rows, A packed once and the columns split by
-/// granules, so that each thread reads its share of B. Uses the scratch of every thread.
+/// parallel_gemm with B packed by packed_gemm::pack_chunked: rows split over threads in chunks
+/// whose packed A fits a thread's scratch; or, for few rows, A packed once and the columns split
+/// by granules, so that each thread reads its share of B. Uses the scratch of every thread.
 template <class Epilogue>
 void parallel_packed_gemm(block a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, workspace& ws,
                           Epilogue&& epilogue) {
@@ -161,7 +213,7 @@ void parallel_packed_gemm(block a, const float* packed_b, mutable_block c, std::
         if (k != 0) packed_gemm::pack_a(a, m, k, packed_a);
         parallel_for(t, threads, [&](std::size_t i, int) {
             auto [c0, c1] = packed_gemm::column_part(n, t, i);
-            packed_gemm::product(packed_a, packed_b + c0 * k, {c.p + c0, c.ld}, m, c1 - c0, k);
+            packed_gemm::chunked_product(packed_a, packed_b, n, c0, {c.p + c0, c.ld}, m, c1 - c0, k);
             epilogue(std::int64_t{0}, m, c0, c1);
         });
         return;
@@ -172,7 +224,8 @@ void parallel_packed_gemm(block a, const float* packed_b, mutable_block c, std::
     parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t i, int worker) {
         const std::int64_t r0 = static_cast<std::int64_t>(i) * chunk, rows = std::min(chunk, m - r0);
         float* scratch = ws.scratch(worker, static_cast<std::size_t>(packed_gemm::size(k, rows)));
-        packed_gemm::multiply({a.p + r0 * a.ld, a.ld}, packed_b, {c.p + r0 * c.ld, c.ld}, rows, n, k, scratch);
+        if (k != 0) packed_gemm::pack_a({a.p + r0 * a.ld, a.ld}, rows, k, scratch);
+        packed_gemm::chunked_product(scratch, packed_b, n, 0, {c.p + r0 * c.ld, c.ld}, rows, n, k);
         epilogue(r0, r0 + rows, std::int64_t{0}, n);
     });
 }

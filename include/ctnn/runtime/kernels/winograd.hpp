@@ -6,11 +6,16 @@
 //     M_ξ (tiles × Cout) = V_ξ (tiles × Cin) · U_ξ (Cin × Cout),
 // then Y = Aᵀ M A gives the tile's outputs. F(2×2) does 16 multiply-adds per 4 outputs where
 // direct convolution does 36 (2.25× fewer); F(4×4) 36 per 16 (4× fewer) at the price of larger
-// transforms, a 4× larger transformed kernel and more rounding. The kernel is transformed once,
-// when the weights are set (runtime/network.hpp keeps the transform beside the Keras-layout
-// kernel, which saving needs exactly: winograd_restore_kernel recovers it only up to rounding).
-// The GEMMs are ordinary dense products: Eigen's micro-kernel on U_ξ packed once (gemm.hpp's
-// packed_gemm).
+// transforms, a 4× larger transformed kernel and more rounding.
+//
+// Where the transformed kernel lives is a memory decision. A transform cannot be inverted
+// exactly in floating point, and saving must give back the weights that were set, so a kept
+// transform sits beside the Keras-layout kernel. Small kernels (FCN-8's blocks 1-2) are
+// transformed once, when the weights are set (runtime/network.hpp), and kept. Large ones (VGG's
+// blocks 3-5: 9.4 MB each, 17-38 MB transformed) are transformed again by every call, one block
+// of output channels at a time into a few hundred KB that stay in cache: reading the Keras-layout
+// kernel costs what reading a kept transform would, and memory holds the kernel once.
+// The GEMMs are ordinary dense products on Eigen's micro-kernel (gemm.hpp's packed_gemm).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -18,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
@@ -28,12 +34,10 @@
 
 namespace ctnn::detail {
 
-/// The largest Cin·Cout given F(4×4) and F(2×2) tiles. The transformed kernel is kept beside
-/// the Keras-layout one (runtime/network.hpp) and is 4× (F(4×4)) or 1.8× (F(2×2)) its size, so
-/// the choice weighs time saved against memory: see docs/performance.md for the figures behind
-/// these bounds.
-inline constexpr std::int64_t winograd_f4_max_taps = std::int64_t{128} * 128;
-inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{128} * 128;
+/// The largest Cin·Cout whose transform is kept beside the kernel (4× its size for F(4×4), 1.8×
+/// for F(2×2)); larger kernels are transformed by each call instead (see the top of this file).
+inline constexpr std::int64_t winograd_kept_max_taps = std::int64_t{128} * 128;
+constexpr bool winograd_kept(int cin, int cout) { return std::int64_t{cin} * cout <= winograd_kept_max_taps; }
 
 /// Output tile size (2 or 4) for a convolution's static shapes, or 0 for direct convolution.
 /// The cost model: Winograd pays off once the channel products dominate the transforms, which
@@ -41,15 +45,20 @@ inline constexpr std::int64_t winograd_f2_max_taps = std::int64_t{128} * 128;
 /// large enough (few input channels, as in a first layer, gain nothing). F(4×4) does 4× fewer
 /// multiply-adds than direct convolution and F(2×2) 2.25× fewer; F(4×4) needs maps of a few
 /// tiles per side (on a 14×14 map most 4×4 tiles are cut by the border and it is no faster).
+/// A kernel transformed by each call must also save at least half of the direct products, so
+/// that the transform (as many operations as a few tiles' products) is paid for: on a 7×7 map
+/// F(2×2)'s 16 tiles do 256 products per channel pair where direct convolution does 441, and
+/// ResNet50's 7×7×512 layers took 2.5 ms that way against 1.7 direct (products of 16 rows).
 constexpr int winograd_tile(int kernel_h, int kernel_w, int stride_h, int stride_w, int dilation_h, int dilation_w, int groups,
                             int out_h, int out_w, int cin, int cout) {
     if (kernel_h != 3 || kernel_w != 3 || stride_h != 1 || stride_w != 1 || dilation_h != 1 || dilation_w != 1 || groups != 1)
         return 0;
     if (cin < 16 || cout < 16 || out_h < 4 || out_w < 4) return 0;
-    const std::int64_t taps = std::int64_t{cin} * cout;
-    if (out_h >= 16 && out_w >= 16 && taps <= winograd_f4_max_taps) return 4;
-    if (taps <= winograd_f2_max_taps) return 2;
-    return 0;
+    const int m = out_h >= 16 && out_w >= 16 ? 4 : 2;
+    const std::int64_t direct = std::int64_t{9} * out_h * out_w;
+    const std::int64_t transformed = std::int64_t{m + 2} * (m + 2) * ((out_h + m - 1) / m) * ((out_w + m - 1) / m);
+    if (!winograd_kept(cin, cout) && 2 * transformed > direct) return 0;
+    return m;
 }
 /// Floats of a transformed kernel: (m+2)² positions of Cin × Cout, each packed for the GEMM
 /// micro-kernel (gemm.hpp's packed_gemm).
@@ -226,6 +235,45 @@ void transform_output(const float* mm, std::int64_t tiles, std::int64_t t0, std:
     }
 }
 
+/// How a layer's output is cut into m×m tiles, numbered over the batch, row by row.
+struct tiling {
+    int tiles_w, tiles_per_sample;
+    std::int64_t total;
+};
+template <int M>
+tiling tiling_of(dims out, int batch) {
+    const int tiles_w = (out.width + M - 1) / M, per_sample = ((out.height + M - 1) / M) * tiles_w;
+    return {tiles_w, per_sample, std::int64_t{per_sample} * batch};
+}
+
+/// transform_input for tiles [t0, t0 + count), split over threads by tiles, into v laid out as
+/// [ξ][tile - t0][Cin].
+template <int M>
+void transform_inputs(tensor_view x, int pad_top, int pad_left, const tiling& t, std::int64_t t0, std::int64_t count, float* v, int threads) {
+    const int cin = x.shape.channels;
+    const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
+    parallel_for(parts, threads, [&](std::size_t part, int) {
+        auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
+        const auto k0 = static_cast<std::int64_t>(a);
+        transform_input<M>(x.data, x.shape.height, x.shape.width, cin, pad_top, pad_left, t.tiles_w, t.tiles_per_sample, t0 + k0,
+                           static_cast<std::int64_t>(b - a), count, v + k0 * cin);
+    });
+}
+/// transform_output for tiles [t0, t0 + count) from M laid out as [ξ][tile - t0][Cout], split
+/// over threads by tiles.
+template <int M>
+void transform_outputs(const float* mm, const tiling& t, std::int64_t t0, std::int64_t count, const float* bias, activation_kind activation,
+                       tensor_view y, int threads) {
+    const int cout = y.shape.channels;
+    const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
+    parallel_for(parts, threads, [&](std::size_t part, int) {
+        auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
+        const auto k0 = static_cast<std::int64_t>(a);
+        transform_output<M>(mm + k0 * cout, count, t0 + k0, static_cast<std::int64_t>(b - a), y.shape.height, y.shape.width, cout,
+                            t.tiles_w, t.tiles_per_sample, bias, activation, y.data);
+    });
+}
+
 }  // namespace winograd
 
 /// U = G g Gᵀ for every (Cin, Cout) pair: `kernel` in Keras' layout (3, 3, Cin, Cout) to
@@ -296,9 +344,9 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
     constexpr int A = M + 2;
     constexpr int positions = A * A;
     const int cin = in.channels, cout = out.channels;
-    const int tiles_h = (out.height + M - 1) / M, tiles_w = (out.width + M - 1) / M;
-    const int tiles_per_sample = tiles_h * tiles_w;
-    const std::int64_t total = std::int64_t{tiles_per_sample} * x.batch;
+    const winograd::tiling tiling = winograd::tiling_of<M>(out, x.batch);
+    const int tiles_w = tiling.tiles_w, tiles_per_sample = tiling.tiles_per_sample;
+    const std::int64_t total = tiling.total;
     const std::int64_t per_tile = std::int64_t{positions} * (cin + cout);
     const int threads = ws.threads();
     const auto kernel_at = [&](int xi) { return transformed + xi * packed_gemm::size(cin, cout); };
@@ -338,24 +386,13 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
         float* packed = ws.scratch(0, static_cast<std::size_t>(threads * pack_floats(count) + count * per_tile));
         float* v = packed + threads * pack_floats(count);
         float* mm = v + count * positions * cin;
-        const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, count));
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_input<M>(x.data, in.height, in.width, cin, pad_top, pad_left, tiles_w, tiles_per_sample, t0 + k0,
-                                         static_cast<std::int64_t>(b - a), count, v + k0 * cin);
-        });
+        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, v, threads);
         parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int worker) {
             packed_gemm::multiply({v + static_cast<std::int64_t>(xi) * count * cin, cin}, kernel_at(static_cast<int>(xi)),
                                   {mm + static_cast<std::int64_t>(xi) * count * cout, cout}, count, cout, cin,
                                   packed + worker * pack_floats(count));
         });
-        parallel_for(parts, threads, [&](std::size_t part, int) {
-            auto [a, b] = split(static_cast<std::size_t>(count), parts, part);
-            const auto k0 = static_cast<std::int64_t>(a);
-            winograd::transform_output<M>(mm + k0 * cout, count, t0 + k0, static_cast<std::int64_t>(b - a), out.height, out.width, cout,
-                                          tiles_w, tiles_per_sample, bias, activation, y.data);
-        });
+        winograd::transform_outputs<M>(mm, tiling, t0, count, bias, activation, y, threads);
     }
 }
 
@@ -364,6 +401,184 @@ inline void winograd_conv2d(int m, dims in, dims out, int pad_top, int pad_left,
     if (m == 2) winograd_conv2d_m<2>(in, out, pad_top, pad_left, activation, x, y, transformed, bias, ws);
     else winograd_conv2d_m<4>(in, out, pad_top, pad_left, activation, x, y, transformed, bias, ws);
     if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
+}
+
+// ---- Kernels transformed by each call ----------------------------------------------------------
+
+namespace winograd {
+
+/// u = G g over `n` lanes (output channels) at once, in float: 3 rows of lanes to m+2.
+template <int M>
+inline void kernel_lanes(const float* g0, const float* g1, const float* g2, float* u, std::int64_t us, int n) {
+    for (int c = 0; c != n; ++c) {
+        const float a = g0[c], b = g1[c], d = g2[c];
+        if constexpr (M == 2) {
+            u[c] = a, u[us + c] = 0.5f * (a + b + d), u[2 * us + c] = 0.5f * (a - b + d), u[3 * us + c] = d;
+        } else {
+            const float even = a + d, quarter = a * (1.0f / 24.0f) + d * (1.0f / 6.0f);
+            u[c] = 0.25f * a;
+            u[us + c] = -(even + b) * (1.0f / 6.0f);
+            u[2 * us + c] = -(even - b) * (1.0f / 6.0f);
+            u[3 * us + c] = quarter + b * (1.0f / 12.0f);
+            u[4 * us + c] = quarter - b * (1.0f / 12.0f);
+            u[5 * us + c] = d;
+        }
+    }
+}
+
+/// Lanes the block transform handles (at least gemm.hpp's micro-kernel panel width).
+inline constexpr int block_lanes = 64;
+
+/// U_ξ for input channels [i0, i0 + d) and output channels [c0, c0 + w) of a Keras-layout
+/// kernel (3, 3, Cin, Cout), into `u` as [ξ] of d × w row-major matrices `stride` floats apart
+/// (w ≤ block_lanes).
+template <int M>
+void transform_kernel_block(const float* kernel, int cin, int cout, int i0, int d, std::int64_t c0, int w, float* u, std::int64_t stride) {
+    constexpr int A = M + 2;
+    const std::int64_t pairs = std::int64_t{cin} * cout;
+    alignas(64) float rows[A * 3 * block_lanes];  // rows[a][j]: G applied over kh
+    alignas(64) float out[A * A * block_lanes];
+    for (int r = 0; r != d; ++r) {
+        const float* g = kernel + std::int64_t{i0 + r} * cout + c0;
+        for (int j = 0; j != 3; ++j) kernel_lanes<M>(g + j * pairs, g + (3 + j) * pairs, g + (6 + j) * pairs, rows + j * block_lanes, 3 * block_lanes, w);
+        for (int a = 0; a != A; ++a)
+            kernel_lanes<M>(rows + (a * 3) * block_lanes, rows + (a * 3 + 1) * block_lanes, rows + (a * 3 + 2) * block_lanes,
+                            out + a * A * block_lanes, block_lanes, w);
+        for (int x = 0; x != A * A; ++x) std::memcpy(u + x * stride + std::int64_t{r} * w, out + x * block_lanes, sizeof(float) * static_cast<std::size_t>(w));
+    }
+}
+
+/// Output channels per block of a streamed kernel transform: a micro-kernel panel (gemm.hpp:
+/// such a block's packed form is its row-major matrix, so U_ξ is written packed).
+inline constexpr std::int64_t panel = std::min<std::int64_t>(packed_gemm::traits::mr, block_lanes);
+inline constexpr std::int64_t packet = packed_gemm::traits::LhsProgress;
+/// Input channels per slice of a block: a slice's U_ξ at every position (what one transform
+/// step writes and the products then read) stays within ~192 KiB, in L2. Whole blocks (1.5-3.5
+/// MB for 512 input channels) went out to L3 and back.
+constexpr int depth_slice(int m, int cin) {
+    const auto fit = static_cast<int>(std::int64_t{192 * 1024 / 4} / (std::int64_t{m + 2} * (m + 2) * panel));
+    return std::clamp(fit / 8 * 8, 8, std::max(cin, 8));
+}
+/// Floats of one thread's U_ξ for a slice of a block (all positions), twice if the last block's
+/// transform must be packed by Eigen (channels not a whole number of packets).
+constexpr std::int64_t streamed_u_floats(int m, int cin, int cout) {
+    return (cout % packet == 0 ? 1 : 2) * std::int64_t{m + 2} * (m + 2) * packed_gemm::size(depth_slice(m, cin), panel);
+}
+/// Floats of a pass over `tiles` tiles: their V_ξ packed, and V_ξ then M_ξ unpacked.
+constexpr std::int64_t streamed_pass_floats(int m, int cin, int cout, std::int64_t tiles) {
+    const std::int64_t positions = std::int64_t{m + 2} * (m + 2);
+    return positions * packed_gemm::size(cin, tiles) + packed_gemm::size(positions * tiles, std::max(cin, cout));
+}
+}  // namespace winograd
+
+/// Floats winograd_conv2d_streamed can use in its `spare` memory: all its tiles in one pass, and
+/// each thread's transformed block. With less, the blocks go to the threads' scratch, then the
+/// tiles are taken in several passes (each transforming the kernel again).
+constexpr std::int64_t winograd_streamed_floats(int m, int cin, int cout, std::int64_t tiles, int threads) {
+    return winograd::streamed_pass_floats(m, cin, cout, tiles) + threads * winograd::streamed_u_floats(m, cin, cout);
+}
+
+/// winograd_conv2d for a kernel kept in Keras' layout (3, 3, Cin, Cout), transformed as it goes.
+/// A pass over a run of tiles: their patches transformed and packed for the micro-kernel; then,
+/// per thread, for each block of output channels of its share and each slice of input channels,
+/// the slice's U_ξ (all positions) and its products summed into M_ξ = V_ξ · U_ξ; then the outputs. Works in `spare` (memory the caller does
+/// not need meanwhile: the network lends the part of the activation arena no live tensor holds
+/// while this layer runs) as far as it goes, then in the threads' scratch.
+template <int M>
+void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, activation_kind activation, tensor_view x, tensor_view y,
+                                const float* kernel, const float* bias, std::span<float> spare, workspace& ws) {
+    using winograd::packet, winograd::panel;
+    constexpr int A = M + 2;
+    constexpr int positions = A * A;
+    const int cin = in.channels, cout = out.channels;
+    const winograd::tiling tiling = winograd::tiling_of<M>(out, x.batch);
+    const std::int64_t total = tiling.total;
+    const int threads = ws.threads();
+    const int column_threads = static_cast<int>(std::min<std::int64_t>(threads, (cout + packet - 1) / packet));
+    const std::int64_t u_floats = winograd::streamed_u_floats(M, cin, cout);
+    const auto pass_floats = [&](std::int64_t tiles) { return winograd::streamed_pass_floats(M, cin, cout, tiles); };
+    const auto most_tiles = [&](std::int64_t floats) {  // the most tiles a pass can take in `floats`
+        std::int64_t lo = 0, hi = total;
+        while (lo < hi) {
+            const std::int64_t mid = (lo + hi + 1) / 2;
+            if (pass_floats(mid) <= floats) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    };
+    // Where the pass and the transformed blocks go, in order of preference: all in `spare`; the
+    // pass in `spare` and the blocks in the threads' scratch; passes of fewer tiles in `spare`;
+    // passes in thread 0's scratch, which then holds its block too.
+    const auto spare_floats = static_cast<std::int64_t>(spare.size());
+    const std::int64_t least = std::min<std::int64_t>(total, 64);
+    std::int64_t per_pass = total;
+    float* region = spare.data();
+    bool blocks_in_region = true;
+    if (pass_floats(total) + column_threads * u_floats > spare_floats) {
+        blocks_in_region = false;
+        if (pass_floats(total) > spare_floats) {
+            per_pass = most_tiles(spare_floats);
+            if (per_pass < least) {
+                per_pass = std::max(least, most_tiles(static_cast<std::int64_t>(4 * workspace::budget)));
+                region = ws.scratch(0, static_cast<std::size_t>(pass_floats(per_pass) + u_floats));
+            }
+        }
+    }
+    const auto block_buffer = [&](int worker, float* u_all) -> float* {
+        if (blocks_in_region) return u_all + worker * u_floats;
+        if (region != spare.data() && worker == 0) return u_all;  // thread 0's scratch holds the pass and its block
+        return ws.scratch(worker, static_cast<std::size_t>(u_floats));
+    };
+    const int slice = winograd::depth_slice(M, cin);
+    const std::int64_t u_stride = packed_gemm::size(slice, panel);
+
+    for (std::int64_t t0 = 0; t0 < total; t0 += per_pass) {
+        const std::int64_t count = std::min(per_pass, total - t0);
+        const std::int64_t v_stride = packed_gemm::size(cin, count);
+        float* v_packed = region;
+        float* raw = v_packed + positions * v_stride;  // V_ξ, then M_ξ: [ξ][tile][channel]
+        float* u_all = region + pass_floats(count);
+        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, raw, threads);
+        parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int) {
+            packed_gemm::pack_a({raw + static_cast<std::int64_t>(xi) * count * cin, cin}, count, cin,
+                                v_packed + static_cast<std::int64_t>(xi) * v_stride);
+        });
+        parallel_for(static_cast<std::size_t>(column_threads), column_threads, [&](std::size_t part, int worker) {
+            const std::int64_t packets = (cout + packet - 1) / packet;
+            const auto [p0, p1] = split(static_cast<std::size_t>(packets), static_cast<std::size_t>(column_threads), part);
+            const std::int64_t c_begin = static_cast<std::int64_t>(p0) * packet;
+            const std::int64_t c_end = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * packet);
+            float* u = block_buffer(worker, u_all);
+            for (std::int64_t c0 = c_begin; c0 < c_end; c0 += panel) {
+                const int w = static_cast<int>(std::min(panel, c_end - c0));
+                for (std::int64_t row = 0; row != positions * count; ++row) std::fill_n(raw + row * cout + c0, w, 0.0f);
+                // The block a slice of input channels at a time: each slice's transform is summed
+                // into M_ξ while it is in cache.
+                for (int i0 = 0; i0 < cin; i0 += slice) {
+                    const int d = std::min(slice, cin - i0);
+                    if (w % packet == 0) {
+                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, u, u_stride);
+                    } else {
+                        // The last channels, fewer than a packet: packed by Eigen's own packing.
+                        float* unpacked = u + positions * u_stride;
+                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, unpacked, u_stride);
+                        for (int xi = 0; xi != positions; ++xi) packed_gemm::pack(unpacked + xi * u_stride, d, w, w, u + xi * u_stride);
+                    }
+                    for (int xi = 0; xi != positions; ++xi)
+                        packed_gemm::accumulate(v_packed + xi * v_stride, cin, i0, u + xi * u_stride, {raw + xi * count * cout + c0, cout},
+                                                count, w, d);
+                }
+            }
+        });
+        winograd::transform_outputs<M>(raw, tiling, t0, count, bias, activation, y, threads);
+    }
+    if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
+}
+
+inline void winograd_conv2d_streamed(int m, dims in, dims out, int pad_top, int pad_left, activation_kind activation, tensor_view x,
+                                     tensor_view y, const float* kernel, const float* bias, std::span<float> spare, workspace& ws) {
+    if (m == 2) winograd_conv2d_streamed_m<2>(in, out, pad_top, pad_left, activation, x, y, kernel, bias, spare, ws);
+    else winograd_conv2d_streamed_m<4>(in, out, pad_top, pad_left, activation, x, y, kernel, bias, spare, ws);
 }
 
 }  // namespace ctnn::detail
