@@ -104,7 +104,6 @@ template <int K>
     const int inside_end = std::max(first_inside, last_inside);
     const activation_kind act = op.activation;
 
-
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
         float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cs;
