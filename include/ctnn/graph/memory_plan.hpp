@@ -75,7 +75,7 @@ constexpr plan_state<M> place(plan_state<M> state, std::size_t first, std::size_
             if (plan.last_use[live[k]] >= i) live[kept++] = live[k];
         state.live_count = kept;
         // A folded node's buffer was placed with the layer that writes it; that layer's own is
-        // the folded node's (in the caller's tensor if the folded node is a model output).
+        // the last folded node's (in the caller's tensor if that node is a model output).
         constexpr auto& fold = folding<M>;
         const std::size_t target = fold.writes[i];
         if (!M::external[i] && fold.folded_into[i] == fold.none && !M::external[target]) {

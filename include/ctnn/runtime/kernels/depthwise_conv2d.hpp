@@ -85,8 +85,8 @@ namespace ctnn::detail {
 /// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride). Per output row and per block of
 /// channels (16, then 8, then 1 at a time), the K·K weight vectors are loaded once; the
 /// accumulators stay in registers for all K·K taps, four output pixels at a time where the window
-/// lies inside the input (no bounds checks), one at a time with checks on the border. Bias and
-/// activation are applied as each block is stored, while it is in cache.
+/// lies inside the input (no bounds checks), one at a time with checks on the border. The bias
+/// starts the sums; the activation is applied to each finished row, while it is in cache.
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
                                                       const float* bias, int threads) {
@@ -104,17 +104,12 @@ template <int K>
     const int inside_end = std::max(first_inside, last_inside);
     const activation_kind act = op.activation;
 
-    // Applies the activation to `lanes` values just stored (bias_activate's loops, which
-    // vectorise for relu, relu6 and hard_silu).
-    auto finish = [act](float* d, int lanes) { bias_activate(d, lanes, 0, 1, 0, lanes, nullptr, act); };
-
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
         float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cs;
         const int ih0 = oh * sh - pt;
         const bool rows_inside = ih0 >= 0 && ih0 + K <= in_h;
         auto block = [&]<class V>(std::type_identity<V>, int c0) {
-            constexpr int lanes = static_cast<int>(sizeof(V) / sizeof(float));
             V w[K * K];
             for (int t = 0; t != K * K; ++t) std::memcpy(&w[t], kernel + t * cs + c0, sizeof(V));
             V b{};
@@ -133,9 +128,7 @@ template <int K>
                         acc += v * w[kh * K + kw];
                     }
                 }
-                float* d = yrow + std::int64_t{ow} * cs + c0;
-                std::memcpy(d, &acc, sizeof(V));
-                finish(d, lanes);
+                std::memcpy(yrow + std::int64_t{ow} * cs + c0, &acc, sizeof(V));
             };
             if (!rows_inside) {
                 for (int ow = 0; ow != out_w; ++ow) checked(ow);
@@ -160,10 +153,10 @@ template <int K>
                         a0 += v0 * wk, a1 += v1 * wk, a2 += v2 * wk, a3 += v3 * wk;
                     }
                 float* d = yrow + std::int64_t{ow} * cs + c0;
-                std::memcpy(d, &a0, sizeof(V)), finish(d, lanes);
-                std::memcpy(d + cs, &a1, sizeof(V)), finish(d + cs, lanes);
-                std::memcpy(d + 2 * cs, &a2, sizeof(V)), finish(d + 2 * cs, lanes);
-                std::memcpy(d + 3 * cs, &a3, sizeof(V)), finish(d + 3 * cs, lanes);
+                std::memcpy(d, &a0, sizeof(V));
+                std::memcpy(d + cs, &a1, sizeof(V));
+                std::memcpy(d + 2 * cs, &a2, sizeof(V));
+                std::memcpy(d + 3 * cs, &a3, sizeof(V));
             }
             for (; ow != inside_end; ++ow) {
                 V acc = b;
@@ -175,7 +168,6 @@ template <int K>
                     }
                 float* d = yrow + std::int64_t{ow} * cs + c0;
                 std::memcpy(d, &acc, sizeof(V));
-                finish(d, lanes);
             }
             for (; ow != out_w; ++ow) checked(ow);
         };
@@ -183,6 +175,9 @@ template <int K>
         for (; c + 16 <= cin; c += 16) block(std::type_identity<v16>{}, c);
         for (; c + 8 <= cin; c += 8) block(std::type_identity<v8>{}, c);
         for (; c != cin; ++c) block(std::type_identity<float>{}, c);
+        // The activation once per row, while the row is in cache: per block it cost a call per
+        // 16 values (0.7 ms of MobileNetV2's 6).
+        bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
     };
 
     const std::int64_t rows = std::int64_t{y.batch} * out_h;
