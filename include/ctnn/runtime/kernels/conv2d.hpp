@@ -193,6 +193,33 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
     }
 }
 
+/// Output columns [first, end) of `op` whose window (`span` input columns wide) lies inside the
+/// input: ow·sw − pl ≥ 0 and ow·sw − pl + span ≤ W. Register-blocked kernels run these without
+/// bounds checks and the others with them.
+struct inside_columns {
+    int first, end;
+};
+constexpr inside_columns inside_columns_of(const conv2d_op& op, int span) {
+    const int out_w = op.out.width, sw = op.stride.width, pl = op.pad_left;
+    const int first = std::min(out_w, (pl + sw - 1) / sw);
+    const int last = op.in.width - span + pl < 0 ? 0 : std::min(out_w, (op.in.width - span + pl) / sw + 1);
+    return {first, std::max(first, last)};
+}
+
+/// Calls run_row(n, oh) for every output row of `y` (sample n, row oh), the rows split in runs
+/// over as many threads as `work` multiply-adds are worth (threads_for).
+template <class RunRow>
+void for_each_output_row(tensor_view y, std::int64_t work, int threads, RunRow&& run_row) {
+    const int out_h = y.shape.height;
+    const std::int64_t rows = std::int64_t{y.batch} * out_h;
+    const int parts = static_cast<int>(std::min<std::int64_t>(threads_for(work, threads), rows));
+    parallel_for(static_cast<std::size_t>(parts), parts, [&](std::size_t part, int) {
+        const auto [r0, r1] = split(static_cast<std::size_t>(rows), static_cast<std::size_t>(parts), part);
+        for (std::size_t r = r0; r != r1; ++r)
+            run_row(static_cast<int>(static_cast<std::int64_t>(r) / out_h), static_cast<int>(static_cast<std::int64_t>(r) % out_h));
+    });
+}
+
 /// Whether a Conv2D reads so few input channels (an image's first layer: MobileNetV2's Conv1 is
 /// 3×3 over 3 channels, ResNet's stem 7×7 over 3) that its im2col rows of kh·kw·Cin ≤ 160 values
 /// would leave the matrix product mostly idle: conv2d_few_inputs then does better, on the kernel
@@ -217,9 +244,8 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     const int dh = op.dilation.height, dw = op.dilation.width, pt = op.pad_top, pl = op.pad_left;
     const std::int64_t cout = op.out.channels;
     const int span_h = (kh_n - 1) * dh + 1, span_w = (kw_n - 1) * dw + 1;
-    const int first_inside = std::min(out_w, (pl + sw - 1) / sw);
-    const int last_inside = in_w - span_w + pl < 0 ? 0 : std::min(out_w, (in_w - span_w + pl) / sw + 1);
-    const int inside_end = std::max(first_inside, last_inside);
+    const inside_columns inside = inside_columns_of(op, span_w);
+    const int first_inside = inside.first, inside_end = inside.end;
 
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
@@ -282,15 +308,9 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
         bias_activate(yrow, cout, 0, out_w, 0, cout, nullptr, op.activation);
     };
 
-    const std::int64_t rows = std::int64_t{y.batch} * out_h;
-    const std::int64_t work = rows * out_w * cout * kh_n * kw_n * cin;
-    const int parts = static_cast<int>(std::min<std::int64_t>(threads_for(work, threads), rows));
-    parallel_for(static_cast<std::size_t>(parts), parts, [&](std::size_t part, int) {
-        const auto [r0, r1] = split(static_cast<std::size_t>(rows), static_cast<std::size_t>(parts), part);
-        for (std::size_t r = r0; r != r1; ++r)
-            run_row(static_cast<int>(static_cast<std::int64_t>(r) / out_h), static_cast<int>(static_cast<std::int64_t>(r) % out_h));
-    });
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, rows * out_w, static_cast<std::int64_t>(cout));
+    const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
+    for_each_output_row(y, pixels * cout * kh_n * kw_n * cin, threads, run_row);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, static_cast<std::int64_t>(cout));
 }
 
 

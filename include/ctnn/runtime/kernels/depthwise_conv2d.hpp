@@ -98,10 +98,8 @@ template <int K>
     const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
     const int sh = op.stride.height, sw = op.stride.width, pt = op.pad_top, pl = op.pad_left;
     const std::int64_t cs = cin;
-    // Output columns whose window is inside the input: ow·sw − pl ≥ 0 and ow·sw − pl + K ≤ W.
-    const int first_inside = std::min(out_w, (pl + sw - 1) / sw);
-    const int last_inside = in_w - K + pl < 0 ? 0 : std::min(out_w, (in_w - K + pl) / sw + 1);
-    const int inside_end = std::max(first_inside, last_inside);
+    const inside_columns inside = inside_columns_of(op, K);
+    const int first_inside = inside.first, inside_end = inside.end;
     const activation_kind act = op.activation;
 
     auto run_row = [&](int n, int oh) {
@@ -180,14 +178,9 @@ template <int K>
         bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
     };
 
-    const std::int64_t rows = std::int64_t{y.batch} * out_h;
-    const int parts = static_cast<int>(std::min<std::int64_t>(threads_for(rows * out_w * cs * K * K, threads), rows));
-    parallel_for(static_cast<std::size_t>(parts), parts, [&](std::size_t part, int) {
-        const auto [r0, r1] = split(static_cast<std::size_t>(rows), static_cast<std::size_t>(parts), part);
-        for (std::size_t r = r0; r != r1; ++r)
-            run_row(static_cast<int>(static_cast<std::int64_t>(r) / out_h), static_cast<int>(static_cast<std::int64_t>(r) % out_h));
-    });
-    if (act == activation_kind::softmax) softmax_rows(y.data, rows * out_w, cin);
+    const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
+    for_each_output_row(y, pixels * cs * K * K, threads, run_row);
+    if (act == activation_kind::softmax) softmax_rows(y.data, pixels, cin);
 }
 
 /// A depthwise convolution (multiplier `multiplier`): by depthwise_conv2d_window where it applies, else
