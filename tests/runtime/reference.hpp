@@ -54,9 +54,10 @@ inline int deconv_length(int n, int k, int s, int d, bool same, int op) {
     return (n - 1) * s + ke - 2 * pad + op;
 }
 
-inline float activate(float v, int kind) {  // 0 linear, 1 relu, 2 sigmoid, 3 tanh
+inline float activate(float v, int kind) {  // 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 relu6
     switch (kind) {
         case 1: return std::max(v, 0.0f);
+        case 4: return std::min(std::max(v, 0.0f), 6.0f);
         case 2: return 1.0f / (1.0f + std::exp(-v));
         case 3: return std::tanh(v);
         default: return v;

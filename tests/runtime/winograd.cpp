@@ -307,40 +307,51 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
     };
     // im2col with 333- and 360-deep rows (several depth blocks); a few-rows im2col whose columns
     // are split over threads; 1×1 convolutions of 800 channels on 40 rows (columns split) and of
-    // 300 on 600 rows, packed a depth block at a time in place (800 = 3 blocks of 256 and 32); per-tap products (a 3×3 kernel on a 3×3 map, 272 deep, split by columns, packed in place).
-    // Output channels not multiples of the panel width, so the last panel is partial.
+    // 300 on 600 rows (rows split), 800 = 3 depth blocks of 256 and 32; per-tap products (a 3×3
+    // kernel on a 3×3 map, 272 deep, split by columns). Output channels that are not whole panels
+    // (the last one partial, packed into new memory) and that are (packed in place).
     for (const config& c : {config{9, 11, 37, 50, 3, 2, true, 2}, config{10, 7, 40, 53, 3, 1, false, 1},
-                            config{5, 4, 800, 130, 1, 1, true, 2}, config{4, 3, 300, 600, 2, 1, false, 1},
-                            config{3, 3, 272, 150, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1}}) {
-        for (int threads : {1, 2}) {
-            CAPTURE(c.h);
-            CAPTURE(c.cin);
-            CAPTURE(c.cout);
-            CAPTURE(threads);
-            array4 x(c.batch, c.h, c.w, c.cin);
-            std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
-            reference::fill_random(x.v, 51);
-            reference::fill_random(kernel, 52, 0.1f);
-            reference::fill_random(bias, 53);
-            const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.stride, c.stride, 1, 1, c.same, 1);
-            const dims in{c.h, c.w, c.cin}, out{want.h, want.w, c.cout};
-            const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.stride, 1) : 0;
-            const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.stride, 1) : 0;
-            const detail::conv2d_op op{in, out, {c.k, c.k}, {c.stride, c.stride}, {1, 1}, pad_top, pad_left, activation_kind::relu};
-            const detail::aligned_floats packed(static_cast<std::size_t>(detail::conv2d_packed_floats(op)));
-            detail::conv2d_pack_kernel(op, kernel.data(), packed.data.get());
-            std::vector<float> back(kernel.size());
-            detail::conv2d_unpack_kernel(op, packed.data.get(), back.data());
-            CHECK(back == kernel);  // exactly: packing only moves values
-            if (detail::conv2d_packs_in_place(op)) {
-                std::vector<float> in_place = kernel;
-                detail::conv2d_pack_kernel_in_place(op, in_place.data());
-                CHECK(std::equal(in_place.begin(), in_place.end(), packed.data.get()));
+                            config{5, 4, 800, 130, 1, 1, true, 2}, config{5, 4, 800, 160, 1, 1, true, 2},
+                            config{4, 3, 300, 600, 2, 1, false, 1}, config{3, 3, 272, 150, 3, 1, true, 2},
+                            config{3, 3, 272, 192, 3, 1, true, 2}, config{20, 30, 300, 7, 1, 1, true, 1},
+                            config{20, 30, 300, 64, 1, 1, true, 1}}) {
+        // ReLU and ReLU6 are applied to the accumulators in registers (the bias scaled so that
+        // some values pass 6), sigmoid after the product.
+        for (const auto& activation : {std::pair{1, activation_kind::relu}, std::pair{4, activation_kind::relu6},
+                                       std::pair{2, activation_kind::sigmoid}}) {
+            const int act = activation.first;  // the reference's number (no structured binding: CAPTURE is a lambda)
+            const activation_kind kind = activation.second;
+            for (int threads : {1, 2}) {
+                CAPTURE(c.h);
+                CAPTURE(c.cin);
+                CAPTURE(c.cout);
+                CAPTURE(threads);
+                CAPTURE(act);
+                array4 x(c.batch, c.h, c.w, c.cin);
+                std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
+                reference::fill_random(x.v, 51);
+                reference::fill_random(kernel, 52, 0.1f);
+                reference::fill_random(bias, 53, 8.0f);
+                const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.stride, c.stride, 1, 1, c.same, act);
+                const dims in{c.h, c.w, c.cin}, out{want.h, want.w, c.cout};
+                const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.stride, 1) : 0;
+                const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.stride, 1) : 0;
+                const detail::conv2d_op op{in, out, {c.k, c.k}, {c.stride, c.stride}, {1, 1}, pad_top, pad_left, kind};
+                const detail::aligned_floats packed(static_cast<std::size_t>(detail::conv2d_packed_floats(op)));
+                detail::conv2d_pack_kernel(op, kernel.data(), packed.data.get());
+                std::vector<float> back(kernel.size());
+                detail::conv2d_unpack_kernel(op, packed.data.get(), back.data());
+                CHECK(back == kernel);  // exactly: packing only moves values
+                if (detail::conv2d_packs_in_place(op)) {
+                    std::vector<float> in_place = kernel;
+                    detail::conv2d_pack_kernel_in_place(op, in_place.data());
+                    CHECK(std::equal(in_place.begin(), in_place.end(), packed.data.get()));
+                }
+                std::vector<float> got(want.v.size());
+                detail::workspace ws(threads);
+                detail::conv2d(op, {x.v.data(), c.batch, in}, {got.data(), c.batch, out}, packed.data.get(), bias.data(), ws, true);
+                CHECK(first_mismatch(got.data(), want.v) == want.v.size());
             }
-            std::vector<float> got(want.v.size());
-            detail::workspace ws(threads);
-            detail::conv2d(op, {x.v.data(), c.batch, in}, {got.data(), c.batch, out}, packed.data.get(), bias.data(), ws, true);
-            CHECK(first_mismatch(got.data(), want.v) == want.v.size());
         }
     }
 }

@@ -14,6 +14,7 @@
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/tile_gemm.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -57,51 +58,39 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<L>, dims, dims) 
     return {};
 }
 
-/// Floats of a kernel packed for `op`: one (kh·kw·Cin) × Cout matrix, or, for the per-tap path,
-/// one Cin × Cout matrix per tap.
+/// Floats of a kernel packed for `op` (kernels/tile_gemm.hpp's layout): one (kh·kw·Cin) × Cout
+/// matrix, or, for the per-tap path, one Cin × Cout matrix per tap.
 constexpr std::int64_t conv2d_packed_floats(const conv2d_op& op) {
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width;
-    if (path_of(op) == conv2d_path::by_taps) return taps * packed_gemm::size(op.in.channels, op.out.channels);
-    return packed_gemm::size(taps * op.in.channels, op.out.channels);
+    if (path_of(op) == conv2d_path::by_taps) return taps * tile_gemm::size(op.in.channels, op.out.channels);
+    return tile_gemm::size(taps * op.in.channels, op.out.channels);
 }
 /// Packs a Keras-layout kernel (kh, kw, Cin, Cout) for `op`; conv2d_unpack_kernel undoes it
-/// exactly (packing only moves values). A 1×1 kernel is packed a depth block at a time
-/// (gemm.hpp's pack_chunked), so that it always packs in place.
+/// exactly (packing only moves values, and pads the last panel of columns with zeros).
 inline void conv2d_pack_kernel(const conv2d_op& op, const float* kernel, float* out) {
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
     if (path_of(op) == conv2d_path::by_taps)
-        for (std::int64_t t = 0; t != taps; ++t) packed_gemm::pack(kernel + t * cin * cout, cin, cout, cout, out + t * packed_gemm::size(cin, cout));
-    else if (path_of(op) == conv2d_path::pointwise) packed_gemm::pack_chunked(kernel, cin, cout, out);
-    else packed_gemm::pack(kernel, taps * cin, cout, cout, out);
+        for (std::int64_t t = 0; t != taps; ++t) tile_gemm::pack(kernel + t * cin * cout, cin, cout, cout, out + t * tile_gemm::size(cin, cout));
+    else tile_gemm::pack(kernel, taps * cin, cout, cout, out);
 }
-/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: 1×1 kernels
-/// (a depth block at a time), and per-tap matrices whose packed size is their own (so no memory
-/// is needed beside the kernel: conv6's is 411 MB, conv7's 67 MB).
+/// Whether conv2d_pack_kernel_in_place can pack a kernel for `op` where it lies: 1×1 and per-tap
+/// kernels whose output channels fill whole panels, so that the packed size is their own and no
+/// memory is needed beside them but a depth block (conv6's kernel is 411 MB, conv7's 67 MB).
 constexpr bool conv2d_packs_in_place(const conv2d_op& op) {
-    return path_of(op) == conv2d_path::pointwise ||
-           (path_of(op) == conv2d_path::by_taps && std::int64_t{op.in.channels} * op.out.channels % 16 == 0);
+    return (path_of(op) == conv2d_path::pointwise || path_of(op) == conv2d_path::by_taps) && op.out.channels % tile_gemm::width == 0;
 }
 /// Kernels larger than this are packed only in place: packing into new memory holds the kernel
 /// twice for a moment, and that moment would set the peak memory of a large model.
 inline constexpr std::int64_t conv2d_max_copied_floats = std::int64_t{1} << 22;  // 16 MiB
 inline void conv2d_pack_kernel_in_place(const conv2d_op& op, float* kernel) {
-    if (path_of(op) == conv2d_path::pointwise) {
-        packed_gemm::pack_chunked_in_place(kernel, op.in.channels, op.out.channels);
-        return;
-    }
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, pairs = std::int64_t{op.in.channels} * op.out.channels;
-    const aligned_floats buffer(static_cast<std::size_t>(pairs));
-    for (std::int64_t t = 0; t != taps; ++t) {
-        packed_gemm::pack(kernel + t * pairs, op.in.channels, op.out.channels, op.out.channels, buffer.data.get());
-        std::copy_n(buffer.data.get(), pairs, kernel + t * pairs);
-    }
+    for (std::int64_t t = 0; t != taps; ++t) tile_gemm::pack_in_place(kernel + t * pairs, op.in.channels, op.out.channels);
 }
 inline void conv2d_unpack_kernel(const conv2d_op& op, const float* packed, float* kernel) {
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width, cin = op.in.channels, cout = op.out.channels;
     if (path_of(op) == conv2d_path::by_taps)
-        for (std::int64_t t = 0; t != taps; ++t) packed_gemm::unpack(packed + t * packed_gemm::size(cin, cout), cin, cout, kernel + t * cin * cout);
-    else if (path_of(op) == conv2d_path::pointwise) packed_gemm::unpack_chunked(packed, cin, cout, kernel);
-    else packed_gemm::unpack(packed, taps * cin, cout, kernel);
+        for (std::int64_t t = 0; t != taps; ++t) tile_gemm::unpack(packed + t * tile_gemm::size(cin, cout), cin, cout, kernel + t * cin * cout);
+    else tile_gemm::unpack(packed, taps * cin, cout, kernel);
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` (rows are output pixels; each row is
@@ -138,23 +127,21 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
         const float* xs = x.sample(n);
         float* ys = y.sample(n);
         parallel_for(static_cast<std::size_t>(parts), ws.threads(), [&](std::size_t part, int worker) {
-            // Whole granules of columns, where a packed kernel's columns start (gemm.hpp).
-            const auto [c0, c1] = packed_gemm::column_part(cout, static_cast<std::size_t>(parts), part);
-            const std::int64_t cols = c1 - c0;
+            // Whole panels of columns, where a packed kernel's columns start (tile_gemm.hpp).
+            const auto [p0, p1] = split(static_cast<std::size_t>(tile_gemm::padded(cout) / tile_gemm::width), static_cast<std::size_t>(parts), part);
+            const std::int64_t c0 = static_cast<std::int64_t>(p0) * tile_gemm::width;
+            const std::int64_t c1 = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * tile_gemm::width), cols = c1 - c0;
             for (std::int64_t p = 0; p != pixels; ++p) {
                 float* row = ys + p * cout + c0;
                 if (bias != nullptr) std::memcpy(row, bias + c0, sizeof(float) * static_cast<std::size_t>(cols));
                 else std::memset(row, 0, sizeof(float) * static_cast<std::size_t>(cols));
             }
-            // Rows per chunk so that the gathered pixels, their products (and the pixels packed)
-            // fit the scratch.
-            const std::int64_t per_row = cin + cols + (packed ? cin : 0);
+            // Rows per chunk so that the gathered pixels and their products fit the scratch.
+            const std::int64_t per_row = cin + cols;
             const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / per_row - 1);
-            const std::int64_t unpacked_part = (chunk * (cin + cols) + 15) / 16 * 16;
-            float* scratch = ws.scratch(worker, static_cast<std::size_t>(unpacked_part + (packed ? packed_gemm::size(cin, chunk) : 0)));
+            float* scratch = ws.scratch(worker, static_cast<std::size_t>(chunk * per_row));
             float* gathered = scratch;
             float* product = scratch + chunk * cin;
-            float* packed_pixels = scratch + unpacked_part;
             for (int kh = 0; kh != op.kernel.height; ++kh) {
                 auto [oh0, oh1] = valid_outputs(kh, op.in.height, op.out.height, op.stride.height, op.dilation.height, op.pad_top);
                 for (int kw = 0; kw != op.kernel.width; ++kw) {
@@ -162,8 +149,7 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
                     const std::int64_t width = ow1 - ow0;
                     if (oh0 == oh1 || width == 0) continue;
                     const std::int64_t tap_index = std::int64_t{kh} * op.kernel.width + kw;
-                    const float* tap = packed ? kernel + tap_index * packed_gemm::size(cin, cout) + c0 * cin
-                                              : kernel + tap_index * cin * cout + c0;
+                    const float* tap = packed ? kernel + tap_index * tile_gemm::size(cin, cout) : kernel + tap_index * cin * cout + c0;
                     const std::int64_t rows_per_chunk = std::max<std::int64_t>(1, chunk / width);
                     for (int oh_begin = oh0; oh_begin < oh1; oh_begin += static_cast<int>(rows_per_chunk)) {
                         const int oh_end = static_cast<int>(std::min<std::int64_t>(oh1, oh_begin + rows_per_chunk));
@@ -176,7 +162,8 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
                                             sizeof(float) * static_cast<std::size_t>(cin));
                             }
                         }
-                        if (packed) packed_gemm::multiply({gathered, cin}, tap, {product, cols}, m, cols, cin, packed_pixels);
+                        if (packed)
+                            tile_gemm::multiply(gathered, cin, tap, cout, c0, c1, product, cols, m, cin, nullptr, activation_kind::linear);
                         else gemm({gathered, cin}, {tap, cout}, {product, cols}, m, cols, cin, false);
                         m = 0;
                         for (int oh = oh_begin; oh != oh_end; ++oh)
@@ -330,8 +317,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 
     if (path == conv2d_path::pointwise) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
-        if (packed)
-            parallel_packed_gemm({x.data, cin}, kernel, {y.data, cout}, pixels * x.batch, cout, cin, ws, epilogue(y.data));
+        if (packed) tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads());
         else
             parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
                           epilogue(y.data));
@@ -339,9 +325,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
         conv2d_by_taps(op, x, y, kernel, bias, ws, packed);
     } else {
         const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
-        // A tile's rows, and as many again for them packed when the kernel is.
-        const std::int64_t budget_rows =
-            std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / (packed ? 2 * row_len : row_len) - 1);
+        const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len - 1);
         const auto tile_floats = [&](std::int64_t rows) { return (rows * row_len + 15) / 16 * 16; };
         const std::int64_t total = pixels * x.batch;
         if (total >= 32 * std::int64_t{ws.threads()}) {
@@ -352,31 +336,26 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
                 const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles_per_sample);
                 const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles_per_sample) * tile;
                 const std::int64_t rows = std::min(tile, pixels - row0);
-                float* cols = ws.scratch(worker, static_cast<std::size_t>(tile_floats(rows) + (packed ? packed_gemm::size(row_len, rows) : 0)));
+                float* cols = ws.scratch(worker, static_cast<std::size_t>(tile_floats(rows)));
                 im2col(op, x.sample(n), row0, rows, cols);
                 float* out = y.sample(n) + row0 * cout;
-                if (packed) packed_gemm::multiply({cols, row_len}, kernel, {out, cout}, rows, cout, row_len, cols + tile_floats(rows));
-                else gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
-                bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+                if (packed) {
+                    tile_gemm::multiply(cols, row_len, kernel, cout, 0, cout, out, cout, rows, row_len, bias, op.activation);
+                } else {
+                    gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
+                    bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+                }
             });
         } else {
             // Few rows (small maps): tiles one after another, each product split by columns.
             for (int n = 0; n != x.batch; ++n)
                 for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
                     const std::int64_t rows = std::min(budget_rows, pixels - row0);
-                    float* cols = ws.scratch(0, static_cast<std::size_t>(tile_floats(rows) + (packed ? packed_gemm::size(row_len, rows) : 0)));
+                    float* cols = ws.scratch(0, static_cast<std::size_t>(tile_floats(rows)));
                     im2col(op, x.sample(n), row0, rows, cols);
                     float* out = y.sample(n) + row0 * cout;
                     if (packed) {
-                        // The rows packed once, the columns (granules of the packed kernel) split.
-                        float* packed_rows = cols + tile_floats(rows);
-                        packed_gemm::pack_a({cols, row_len}, rows, row_len, packed_rows);
-                        const int threads = cout >= packed_gemm::column_granule * ws.threads() ? threads_for(rows * cout * row_len, ws.threads()) : 1;
-                        parallel_for(static_cast<std::size_t>(threads), threads, [&](std::size_t part, int) {
-                            const auto [c0, c1] = packed_gemm::column_part(cout, static_cast<std::size_t>(threads), part);
-                            packed_gemm::product(packed_rows, kernel + c0 * row_len, {out + c0, cout}, rows, c1 - c0, row_len);
-                            bias_activate(out, cout, 0, rows, c0, c1, bias, op.activation);
-                        });
+                        tile_gemm::parallel_multiply(cols, row_len, kernel, cout, out, cout, rows, row_len, bias, op.activation, ws.threads());
                     } else {
                         parallel_gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, ws.threads(),
                                       epilogue(out));

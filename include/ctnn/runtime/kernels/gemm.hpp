@@ -1,6 +1,7 @@
-// Matrix products through Eigen, split across threads by rows or, for short matrices (FCN-8's
-// conv6 and conv7 have 49 rows), by columns; and products by a constant matrix packed once
-// (packed_gemm), calling Eigen's micro-kernel directly.
+// Matrix products through Eigen, split across threads by rows or, for short matrices, by
+// columns; and products by a constant matrix packed once in Eigen's layout (packed_gemm), calling
+// Eigen's micro-kernel directly: the Winograd layers' (Conv2D's direct products, and 1×1
+// convolutions, run on ctnn's own micro-kernel, tile_gemm.hpp).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -113,32 +114,6 @@ inline void multiply(block a, const float* packed_b, mutable_block c, std::int64
     if (k != 0) pack_a(a, m, k, scratch);
     product(scratch, packed_b, c, m, n, k);
 }
-/// B (k×n) packed a depth block of rows at a time, each block on its own where its rows lay
-/// unpacked (at k0·n): so a kernel packs in place, a block at a time, with a buffer of one block
-/// (conv7's 67 MB kernel needs 4 MiB beside it, where packing it whole needs its size again).
-inline void pack_chunked(const float* b, std::int64_t k, std::int64_t n, float* out) {
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) pack(b + k0 * n, std::min(depth_block, k - k0), n, n, out + k0 * n);
-}
-inline void pack_chunked_in_place(float* b, std::int64_t k, std::int64_t n);
-inline void unpack_chunked(const float* packed, std::int64_t k, std::int64_t n, float* out);
-/// C (m×n, row-major) = A · B[:, c0, c0 + n): A packed over depth k, B (k × n_total) packed by
-/// pack_chunked, c0 a multiple of column_granule.
-inline void chunked_product(const float* packed_a, const float* packed_b, std::int64_t n_total, std::int64_t c0, mutable_block c,
-                            std::int64_t m, std::int64_t n, std::int64_t k) {
-    if (m == 0 || n == 0) return;
-    for (std::int64_t r = 0; r != m; ++r) std::fill_n(c.p + r * c.ld, n, 0.0f);
-    Eigen::internal::gebp_kernel<float, float, index, result_mapper, traits::mr, traits::nr, false, false> gebp;
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
-        const std::int64_t depth = std::min(depth_block, k - k0);
-        gebp(result_mapper(c.p, c.ld), packed_b + k0 * n_total + c0 * depth, packed_a, n, depth, m, 1.0f, depth, k, 0, k0);
-    }
-}
-/// [begin, end) of the columns of part `i` of `parts`, in whole granules.
-inline std::pair<std::int64_t, std::int64_t> column_part(std::int64_t n, std::size_t parts, std::size_t i) {
-    const auto granules = static_cast<std::size_t>((n + column_granule - 1) / column_granule);
-    auto [g0, g1] = split(granules, parts, i);
-    return {static_cast<std::int64_t>(g0) * column_granule, std::min(n, static_cast<std::int64_t>(g1) * column_granule)};
-}
 /// B back from its packed form (`out` row-major k×n, leading dimension n): packing a matrix of
 /// its own indices (exact in float below 2²⁴) says where each value went.
 inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
@@ -147,17 +122,6 @@ inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* o
     for (std::size_t i = 0; i != count; ++i) where.data[i] = static_cast<float>(i);
     pack(where.data.get(), k, n, n, packed_where.data.get());
     for (std::size_t p = 0; p != count; ++p) out[static_cast<std::size_t>(packed_where.data[p])] = packed[p];
-}
-inline void pack_chunked_in_place(float* b, std::int64_t k, std::int64_t n) {
-    const aligned_floats buffer(static_cast<std::size_t>(std::min(depth_block, k) * n));
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
-        const std::int64_t depth = std::min(depth_block, k - k0);
-        pack(b + k0 * n, depth, n, n, buffer.data.get());
-        std::copy_n(buffer.data.get(), depth * n, b + k0 * n);
-    }
-}
-inline void unpack_chunked(const float* packed, std::int64_t k, std::int64_t n, float* out) {
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) unpack(packed + k0 * n, std::min(depth_block, k - k0), n, out + k0 * n);
 }
 }  // namespace packed_gemm
 
@@ -197,37 +161,6 @@ void parallel_gemm(block a, block b, mutable_block c, std::int64_t m, std::int64
             epilogue(row0, row1, std::int64_t{0}, n);
         });
     }
-}
-
-/// parallel_gemm with B packed by packed_gemm::pack_chunked: rows split over threads in chunks
-/// whose packed A fits a thread's scratch; or, for few rows, A packed once and the columns split
-/// by granules, so that each thread reads its share of B. Uses the scratch of every thread.
-template <class Epilogue>
-void parallel_packed_gemm(block a, const float* packed_b, mutable_block c, std::int64_t m, std::int64_t n, std::int64_t k, workspace& ws,
-                          Epilogue&& epilogue) {
-    if (m == 0 || n == 0) return;
-    const int threads = threads_for(m * n * k, ws.threads());
-    const auto t = static_cast<std::size_t>(threads);
-    if (threads > 1 && m < 32 * std::int64_t{threads} && n >= packed_gemm::column_granule * threads) {
-        float* packed_a = ws.scratch(0, static_cast<std::size_t>(packed_gemm::size(k, m)));
-        if (k != 0) packed_gemm::pack_a(a, m, k, packed_a);
-        parallel_for(t, threads, [&](std::size_t i, int) {
-            auto [c0, c1] = packed_gemm::column_part(n, t, i);
-            packed_gemm::chunked_product(packed_a, packed_b, n, c0, {c.p + c0, c.ld}, m, c1 - c0, k);
-            epilogue(std::int64_t{0}, m, c0, c1);
-        });
-        return;
-    }
-    const std::int64_t fit = std::max<std::int64_t>(1, (static_cast<std::int64_t>(workspace::budget) - 16) / std::max<std::int64_t>(1, k));
-    const std::int64_t chunk = std::clamp<std::int64_t>((m + threads - 1) / threads, 1, fit);
-    const std::int64_t chunks = (m + chunk - 1) / chunk;
-    parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t i, int worker) {
-        const std::int64_t r0 = static_cast<std::int64_t>(i) * chunk, rows = std::min(chunk, m - r0);
-        float* scratch = ws.scratch(worker, static_cast<std::size_t>(packed_gemm::size(k, rows)));
-        if (k != 0) packed_gemm::pack_a({a.p + r0 * a.ld, a.ld}, rows, k, scratch);
-        packed_gemm::chunked_product(scratch, packed_b, n, 0, {c.p + r0 * c.ld, c.ld}, rows, n, k);
-        epilogue(r0, r0 + rows, std::int64_t{0}, n);
-    });
 }
 
 }  // namespace ctnn::detail

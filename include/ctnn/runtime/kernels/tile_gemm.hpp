@@ -1,0 +1,220 @@
+// ctnn's own matrix-product micro-kernel: C (pixels × output channels, row-major) = A · B + bias,
+// activated, with B (a kernel: input × output channels) packed once into panels of two packets
+// of columns. A is read where it lies (a 1×1 convolution's input, im2col rows): its values are
+// broadcast one at a time, so unlike Eigen's GEMM it is never packed, and the epilogue (bias,
+// ReLU/ReLU6) runs on the accumulators before they are stored, not in a second pass over C.
+// Written once with Eigen's packet primitives, so it is the same code on AVX-512, AVX2 and SSE:
+// only the packet width and the number of rows held in registers change.
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include <Eigen/Core>
+
+#include <ctnn/options.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/parallel.hpp>
+#include <ctnn/runtime/tensor.hpp>
+
+namespace ctnn::detail::tile_gemm {
+
+using packet = Eigen::internal::packet_traits<float>::type;
+/// Floats in a packet: 16 with AVX-512, 8 with AVX, 4 with SSE.
+inline constexpr int lanes = Eigen::internal::packet_traits<float>::size;
+/// Columns of a panel of packed B: two packets, so each broadcast value of A feeds two FMAs.
+inline constexpr int width = 2 * lanes;
+/// Rows of C a micro-kernel call holds in registers: two accumulators per row, plus the two
+/// packets of B and the broadcast value (14 rows with AVX-512's 32 registers, 6 with AVX2's 16).
+inline constexpr int rows = std::max(1, (static_cast<int>(EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS) - 3) / 2);
+/// Depth of B packed as one unit: a panel over it (32 KiB with AVX-512) stays in L1 while rows of
+/// A go by, and a unit is what packing in place needs beside it.
+inline constexpr std::int64_t depth_block = 256;
+/// Rows of A taken together over one depth block: their values (up to 240 × 256 floats) stay in
+/// L2 while every panel of B goes by.
+inline constexpr std::int64_t row_block = 17 * rows;
+
+/// Columns rounded up to whole panels (the last one is zero-padded).
+constexpr std::int64_t padded(std::int64_t n) { return (n + width - 1) / width * width; }
+/// Floats a packed k×n B takes.
+constexpr std::int64_t size(std::int64_t k, std::int64_t n) { return k * padded(n); }
+
+/// The packed layout: depth block by depth block (block k0 at k0 · padded(n)), and within one,
+/// panel by panel (panel j at j · depth · width), each panel `depth` rows of `width` columns.
+inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+    const std::int64_t np = padded(n);
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        for (std::int64_t j = 0; j < np; j += width) {
+            float* panel = out + k0 * np + j * depth;
+            const std::int64_t cols = std::min<std::int64_t>(width, n - j);
+            for (std::int64_t p = 0; p != depth; ++p) {
+                std::copy_n(b + (k0 + p) * ld + j, cols, panel + p * width);
+                std::fill(panel + p * width + cols, panel + (p + 1) * width, 0.0f);
+            }
+        }
+    }
+}
+/// B back from its packed form (row-major k×n, leading dimension n).
+inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
+    const std::int64_t np = padded(n);
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        for (std::int64_t j = 0; j < np; j += width)
+            for (std::int64_t p = 0; p != depth; ++p)
+                std::copy_n(packed + k0 * np + j * depth + p * width, std::min<std::int64_t>(width, n - j), out + (k0 + p) * n + j);
+    }
+}
+/// Packs B where it lies (n a multiple of `width`, so the packed form is B's size): a depth block
+/// at a time through a buffer of one block.
+inline void pack_in_place(float* b, std::int64_t k, std::int64_t n) {
+    const aligned_floats buffer(static_cast<std::size_t>(std::min(depth_block, k) * n));
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        pack(b + k0 * n, depth, n, n, buffer.data.get());
+        std::copy_n(buffer.data.get(), depth * n, b + k0 * n);
+    }
+}
+
+/// What is applied to C's values after the last depth block, in registers: the bias (`width`
+/// readable floats per panel), then ReLU or ReLU6. Other activations are left to the caller.
+struct epilogue {
+    const float* bias = nullptr;
+    activation_kind activation = activation_kind::linear;
+};
+constexpr bool in_registers(activation_kind a) {
+    return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6;
+}
+
+/// R rows × one panel of C over `depth`: starting from C (`load`) or from zero, finishing with
+/// the epilogue (`last`). Every row and both packets are named at compile time (the index
+/// sequences), so the accumulators live in registers.
+template <int R>
+[[gnu::always_inline]] inline void tile(const float* a, std::int64_t lda, const float* b, std::int64_t depth, float* c, std::int64_t ldc,
+                                        bool load, bool last, const epilogue& e) {
+    using namespace Eigen::internal;
+    packet acc0[R], acc1[R];
+    if (load) {
+#pragma GCC unroll 32
+        for (int r = 0; r < R; ++r) acc0[r] = ploadu<packet>(c + r * ldc), acc1[r] = ploadu<packet>(c + r * ldc + lanes);
+    } else {
+#pragma GCC unroll 32
+        for (int r = 0; r < R; ++r) acc0[r] = pset1<packet>(0.0f), acc1[r] = pset1<packet>(0.0f);
+    }
+    for (std::int64_t p = 0; p != depth; ++p) {
+        const packet b0 = pload<packet>(b + p * width), b1 = pload<packet>(b + p * width + lanes);
+#pragma GCC unroll 32
+        for (int r = 0; r < R; ++r) {
+            const packet v = pset1<packet>(a[r * lda + p]);
+            acc0[r] = pmadd(v, b0, acc0[r]);
+            acc1[r] = pmadd(v, b1, acc1[r]);
+        }
+    }
+    if (last) {
+        if (e.bias != nullptr) {
+            const packet b0 = ploadu<packet>(e.bias), b1 = ploadu<packet>(e.bias + lanes);
+#pragma GCC unroll 32
+            for (int r = 0; r < R; ++r) acc0[r] = padd(acc0[r], b0), acc1[r] = padd(acc1[r], b1);
+        }
+        if (e.activation == activation_kind::relu || e.activation == activation_kind::relu6) {
+            const packet zero = pset1<packet>(0.0f);
+#pragma GCC unroll 32
+            for (int r = 0; r < R; ++r) acc0[r] = pmax(acc0[r], zero), acc1[r] = pmax(acc1[r], zero);
+        }
+        if (e.activation == activation_kind::relu6) {
+            const packet six = pset1<packet>(6.0f);
+#pragma GCC unroll 32
+            for (int r = 0; r < R; ++r) acc0[r] = pmin(acc0[r], six), acc1[r] = pmin(acc1[r], six);
+        }
+    }
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) pstoreu(c + r * ldc, acc0[r]), pstoreu(c + r * ldc + lanes, acc1[r]);
+}
+
+/// tile<R> for R = `count` (1 … rows).
+template <int... R>
+inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a, std::int64_t lda, const float* b, std::int64_t depth,
+                    float* c, std::int64_t ldc, bool load, bool last, const epilogue& e) {
+    ((count == R + 1 ? tile<R + 1>(a, lda, b, depth, c, ldc, load, last, e) : void()), ...);
+}
+
+/// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
+/// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1), activated. B is k × n_total
+/// packed by `pack`, c0 a multiple of `width`; the bias (may be null) has n_total values.
+inline void multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n_total, std::int64_t c0, std::int64_t c1,
+                     float* c, std::int64_t ldc, std::int64_t m, std::int64_t k, const float* bias, activation_kind activation) {
+    if (m == 0 || c1 <= c0) return;
+    if (k == 0) {
+        for (std::int64_t r = 0; r != m; ++r) std::fill(c + r * ldc, c + r * ldc + (c1 - c0), 0.0f);
+        bias_activate(c - c0, ldc, 0, m, c0, c1, bias, activation == activation_kind::softmax ? activation_kind::linear : activation);
+        return;
+    }
+    const std::int64_t np = padded(n_total);
+    const activation_kind fused = in_registers(activation) ? activation : activation_kind::linear;
+    alignas(64) float edge[rows * width];  // a partial panel's C, computed whole
+    alignas(64) float edge_bias[width];
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        const bool load = k0 != 0, last = k0 + depth >= k;
+        for (std::int64_t r0 = 0; r0 < m; r0 += row_block) {
+            const std::int64_t r1 = std::min(m, r0 + row_block);
+            for (std::int64_t j = c0; j < c1; j += width) {
+                const float* panel = packed_b + k0 * np + j * depth;
+                const std::int64_t cols = std::min<std::int64_t>(width, c1 - j);
+                epilogue e{nullptr, last ? fused : activation_kind::linear};
+                if (last && bias != nullptr) {
+                    if (cols == width) e.bias = bias + j;
+                    else {
+                        std::fill(std::copy_n(bias + j, cols, edge_bias), edge_bias + width, 0.0f);
+                        e.bias = edge_bias;
+                    }
+                }
+                for (std::int64_t i = r0; i < r1; i += rows) {
+                    const int count = static_cast<int>(std::min<std::int64_t>(rows, r1 - i));
+                    const float* ai = a + i * lda + k0;
+                    float* ci = c + i * ldc + (j - c0);
+                    if (cols == width) {
+                        tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, ci, ldc, load, last, e);
+                        continue;
+                    }
+                    if (load)
+                        for (int r = 0; r != count; ++r) std::copy_n(ci + r * ldc, cols, edge + r * width);
+                    tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e);
+                    for (int r = 0; r != count; ++r) std::copy_n(edge + r * width, cols, ci + r * ldc);
+                }
+            }
+        }
+    }
+    if (!in_registers(activation) && activation != activation_kind::softmax) bias_activate(c - c0, ldc, 0, m, c0, c1, nullptr, activation);
+}
+
+/// multiply over all n columns on up to `threads` threads: by rows (whole tiles) when there are
+/// enough, else by panels of columns, so that each thread reads only its share of B (FCN-8's
+/// conv7, ResNet's last blocks: 49 rows).
+inline void parallel_multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n, float* c, std::int64_t ldc,
+                              std::int64_t m, std::int64_t k, const float* bias, activation_kind activation, int threads) {
+    threads = threads_for(m * n * k, threads);
+    const auto t = static_cast<std::size_t>(threads);
+    const std::int64_t panels = padded(n) / width;
+    if (threads > 1 && m < 4 * rows * std::int64_t{threads} && panels >= threads) {
+        parallel_for(t, threads, [&](std::size_t i, int) {
+            const auto [p0, p1] = split(static_cast<std::size_t>(panels), t, i);
+            const std::int64_t c0 = static_cast<std::int64_t>(p0) * width, c1 = std::min(n, static_cast<std::int64_t>(p1) * width);
+            multiply(a, lda, packed_b, n, c0, c1, c + c0, ldc, m, k, bias, activation);
+        });
+        return;
+    }
+    const auto tiles = static_cast<std::size_t>((m + rows - 1) / rows);
+    const std::size_t parts = std::min(t, tiles);
+    parallel_for(parts, static_cast<int>(parts), [&](std::size_t i, int) {
+        const auto [t0, t1] = split(tiles, parts, i);
+        const std::int64_t r0 = static_cast<std::int64_t>(t0) * rows, r1 = std::min(m, static_cast<std::int64_t>(t1) * rows);
+        multiply(a + r0 * lda, lda, packed_b, n, 0, n, c + r0 * ldc, ldc, r1 - r0, k, bias, activation);
+    });
+}
+
+}  // namespace ctnn::detail::tile_gemm
