@@ -107,7 +107,9 @@ TEST_CASE("weights replaced while other threads predict are seen whole, never ha
             }
         });
     const net_type first{model, 1};
-    for (int swap = 0; swap != 20; ++swap) net.replace_weights(copy_of(swap % 2 == 0 ? other : first));
+    // At least 20 swaps, and on until predictions have run meanwhile (on 2 cores, 5 threads: the
+    // readers may not have finished one by the 20th).
+    for (int swap = 0; swap < 20 || predictions < 8; ++swap) net.replace_weights(copy_of(swap % 2 == 0 ? other : first));
     stop = true;
     for (auto& t : readers) t.join();
     CHECK(predictions > 0);

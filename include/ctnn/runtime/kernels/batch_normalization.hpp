@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include <ctnn/layers/batch_normalization.hpp>
+#include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -36,14 +37,16 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
 }
 
 /// y = x·scale[c] + shift[c] along the channel axis.
-[[gnu::noinline]] inline void channel_affine(tensor_view x, tensor_view y, const float* scale, const float* shift) {
+[[gnu::noinline]] inline void channel_affine(tensor_view x, tensor_view y, const float* scale, const float* shift, int threads) {
     const int channels = y.shape.channels;
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
-    for (std::int64_t p = 0; p != pixels; ++p) {
-        const float* src = x.data + p * channels;
-        float* dst = y.data + p * channels;
-        for (int c = 0; c != channels; ++c) dst[c] = src[c] * scale[c] + shift[c];
-    }
+    parallel_runs(pixels, 2 * std::int64_t{channels}, threads, [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p != p1; ++p) {
+            const float* src = x.data + p * channels;
+            float* dst = y.data + p * channels;
+            for (int c = 0; c != channels; ++c) dst[c] = src[c] * scale[c] + shift[c];
+        }
+    });
 }
 
 }  // namespace ctnn::detail
@@ -58,6 +61,6 @@ void forward(std::type_identity<BatchNormalization<O...>>, const node_io& io) {
     float* scale = io.ws.scratch(0, 2 * static_cast<std::size_t>(channels));
     float* shift = scale + channels;
     scale_shift(std::type_identity<BatchNormalization<O...>>{}, io.weights, channels, scale, shift);
-    channel_affine(io.inputs[0], io.output, scale, shift);
+    channel_affine(io.inputs[0], io.output, scale, shift, io.ws.threads());
 }
 }  // namespace ctnn::detail

@@ -17,6 +17,7 @@
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/bilinear.hpp>
 #include <ctnn/runtime/node_io.hpp>
+#include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
 namespace ctnn::detail {
@@ -51,34 +52,38 @@ namespace ctnn::detail {
                             sizeof(float) * static_cast<std::size_t>(c_count));
 }
 
-[[gnu::noinline]] inline void add(std::span<const tensor_view> xs, tensor_view y) {
+[[gnu::noinline]] inline void add(std::span<const tensor_view> xs, tensor_view y, int threads) {
     const std::int64_t count = y.sample_size() * y.batch;
-    std::copy(xs[0].data, xs[0].data + count, y.data);
-    for (std::size_t i = 1; i != xs.size(); ++i) {
-        const float* src = xs[i].data;
-        for (std::int64_t k = 0; k != count; ++k) y.data[k] += src[k];
-    }
+    parallel_runs(count, static_cast<std::int64_t>(xs.size()) + 1, threads, [&](std::int64_t k0, std::int64_t k1) {
+        if (xs[0].data != y.data) std::copy(xs[0].data + k0, xs[0].data + k1, y.data + k0);
+        for (std::size_t i = 1; i != xs.size(); ++i) {
+            const float* src = xs[i].data;
+            for (std::int64_t k = k0; k != k1; ++k) y.data[k] += src[k];
+        }
+    });
 }
 
 /// Joins along channels: each output pixel is the inputs' pixels one after another.
-[[gnu::noinline]] inline void concatenate(std::span<const tensor_view> xs, tensor_view y) {
+[[gnu::noinline]] inline void concatenate(std::span<const tensor_view> xs, tensor_view y, int threads) {
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
-    for (std::int64_t p = 0; p != pixels; ++p) {
-        float* dst = y.data + p * y.shape.channels;
-        for (const auto& x : xs) {
-            std::memcpy(dst, x.data + p * x.shape.channels, sizeof(float) * static_cast<std::size_t>(x.shape.channels));
-            dst += x.shape.channels;
+    parallel_runs(pixels, 2 * std::int64_t{y.shape.channels}, threads, [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p != p1; ++p) {
+            float* dst = y.data + p * y.shape.channels;
+            for (const auto& x : xs) {
+                std::memcpy(dst, x.data + p * x.shape.channels, sizeof(float) * static_cast<std::size_t>(x.shape.channels));
+                dst += x.shape.channels;
+            }
         }
-    }
+    });
 }
 
-[[gnu::noinline]] inline void activation(tensor_view x, tensor_view y, activation_kind a) {
-    const std::int64_t count = y.sample_size() * y.batch;
-    if (x.data != y.data) std::copy(x.data, x.data + count, y.data);
-    if (a == activation_kind::softmax)
-        softmax_rows(y.data, count / y.shape.channels, y.shape.channels);
-    else
-        bias_activate(y.data, count, 0, 1, 0, count, nullptr, a);
+[[gnu::noinline]] inline void activation(tensor_view x, tensor_view y, activation_kind a, int threads) {
+    const std::int64_t channels = y.shape.channels, pixels = y.sample_size() * y.batch / channels;
+    parallel_runs(pixels, 2 * channels, threads, [&](std::int64_t p0, std::int64_t p1) {
+        if (x.data != y.data) std::copy(x.data + p0 * channels, x.data + p1 * channels, y.data + p0 * channels);
+        if (a == activation_kind::softmax) softmax_rows(y.data + p0 * channels, p1 - p0, channels);
+        else bias_activate(y.data + p0 * channels, channels, 0, p1 - p0, 0, channels, nullptr, a);
+    });
 }
 
 /// The glue from the layer types to this kernel: hyper-parameters are constants, shapes
@@ -100,15 +105,15 @@ void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
 }
 template <class... O>
 void forward(std::type_identity<Add<O...>>, const node_io& io) {
-    add(io.inputs, io.output);
+    add(io.inputs, io.output, io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<Concatenate<O...>>, const node_io& io) {
-    concatenate(io.inputs, io.output);
+    concatenate(io.inputs, io.output, io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<Activation<O...>>, const node_io& io) {
-    activation(io.inputs[0], io.output, Activation<O...>::activation);
+    activation(io.inputs[0], io.output, Activation<O...>::activation, io.ws.threads());
 }
 
 }  // namespace ctnn::detail

@@ -12,7 +12,7 @@ namespace ctnn::detail {
 
 template <class... O>
 void forward(std::type_identity<Softmax<O...>>, const node_io& io) {
-    activation(io.inputs[0], io.output, activation_kind::softmax);
+    activation(io.inputs[0], io.output, activation_kind::softmax, io.ws.threads());
 }
 
 }  // namespace ctnn::detail
