@@ -195,6 +195,18 @@ constexpr auto relu6_not_folded() {
     return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), b)};
 }
 
+/// DenseNet's BatchNormalization → ReLU after a Concatenate: nothing to fold the normalization
+/// into, so the ReLU folds into it (its kernel applies both); and a ReLU6 on a normalization whose
+/// output is also a model output, which does not fold.
+constexpr auto dense_block() {
+    auto x = Input<shape<5, 4, 3>, name<"x">>{}();
+    auto c = Conv2D<5, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<name<"bn">>{}(Concatenate<name<"cat">>{}(x, c));
+    auto r = Activation<relu, name<"relu">>{}(b);
+    auto b2 = BatchNormalization<name<"bn2">>{}(Conv2D<4, kernel_size<1>, relu, name<"pw">>{}(r));
+    return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b2), b2)};
+}
+
 /// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
 /// Rescaling and the activation fold, the second Rescaling (after an activation) does not; and
 /// Conv2DTranspose → sigmoid, its head.
@@ -232,6 +244,11 @@ static_assert(folding<AB>.folded_into[AB::index_of_name("hs")] == AB::index_of_n
 static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.none);
 static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
 static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
+using DB = decltype(dense_block());
+static_assert(folding<DB>.count == 0 && folding<DB>.activation_count == 1);
+static_assert(folding<DB>.folded_into[DB::index_of_name("relu")] == DB::index_of_name("bn"));
+static_assert(folding<DB>.activation[DB::index_of_name("bn")] == activation_kind::relu);
+static_assert(folding<DB>.writes[DB::index_of_name("bn")] == DB::index_of_name("relu"));
 // The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
 static_assert(decltype(folded_at_output())::non_trainable_params == 10);
 static_assert(decltype(folded_at_output())::trainable_params == 3 * 3 * 3 * 5 + 10);
@@ -369,6 +386,29 @@ TEST_CASE("folding activations: the folded network equals the naive layers, and 
         }
         t = reference::conv2d_transpose(t, w["up/kernel"], w["up/bias"], 2, 2, 4, 2, 2, 1, 1, false, -1, -1, 2);
         for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), t);
+    }
+    {
+        network net{dense_block()};
+        auto w = randomize(net, 68);
+        const auto in = random_tensor<shape<5, 4, 3>>(2, 69);
+        const array4 a = to_array(in);
+        const array4 c = reference::conv2d(a, w["conv/kernel"], w["conv/bias"], 3, 3, 5, 1, 1, 1, 1, true, 0);
+        array4 t(2, 5, 4, 8);
+        for (int n = 0; n != 2; ++n)
+            for (int h = 0; h != 5; ++h)
+                for (int col = 0; col != 4; ++col) {
+                    for (int ch = 0; ch != 3; ++ch) t(n, h, col, ch) = a(n, h, col, ch);
+                    for (int ch = 0; ch != 5; ++ch) t(n, h, col, 3 + ch) = c(n, h, col, ch);
+                }
+        t = batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
+        for (auto& v : t.v) v = std::max(v, 0.0f);
+        t = reference::conv2d(t, w["pw/kernel"], w["pw/bias"], 1, 1, 4, 1, 1, 1, 1, false, 1);
+        const array4 b2 = batch_norm(t, w["bn2/gamma"], w["bn2/beta"], w["bn2/moving_mean"], w["bn2/moving_variance"], 1e-3);
+        for (int threads : {1, 3}) {
+            const auto [r6, b] = net.predict(std::tie(in), {.threads = threads});
+            require_close(r6.data(), capped_at_6(b2));
+            require_close(b.data(), b2);
+        }
     }
     {
         // The same weights with the activation folded and not: the same numbers.

@@ -48,6 +48,9 @@ struct BatchNormalization : layer_base<BatchNormalization<Options...>> {
 
     /// Its output is scale[c]·x + shift[c]: the network may fold it into the layer before it.
     static constexpr bool channel_affine = true;
+    /// Where it runs on its own (after a Concatenate, as in DenseNet's BatchNormalization → ReLU
+    /// → Conv2D), its kernel applies the activation after it in the same pass (graph/folding.hpp).
+    static constexpr bool absorbs_activation = true;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

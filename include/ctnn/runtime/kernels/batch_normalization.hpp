@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include <ctnn/layers/batch_normalization.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
@@ -37,7 +38,10 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
 }
 
 /// y = x·scale[c] + shift[c] along the channel axis.
-[[gnu::noinline]] inline void channel_affine(tensor_view x, tensor_view y, const float* scale, const float* shift, int threads) {
+/// y = scale[c]·x + shift[c], then `activation` (one folded into the node), a run of pixels at a
+/// time while they are in cache.
+[[gnu::noinline]] inline void channel_affine(tensor_view x, tensor_view y, const float* scale, const float* shift,
+                                             activation_kind activation, int threads) {
     const int channels = y.shape.channels;
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
     parallel_runs(pixels, 2 * std::int64_t{channels}, threads, [&](std::int64_t p0, std::int64_t p1) {
@@ -46,6 +50,8 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
             float* dst = y.data + p * channels;
             for (int c = 0; c != channels; ++c) dst[c] = src[c] * scale[c] + shift[c];
         }
+        if (activation == activation_kind::softmax) softmax_rows(y.data + p0 * channels, p1 - p0, channels);
+        else bias_activate(y.data + p0 * channels, channels, 0, p1 - p0, 0, channels, nullptr, activation);
     });
 }
 
@@ -61,6 +67,6 @@ void forward(std::type_identity<BatchNormalization<O...>>, const node_io& io) {
     float* scale = io.ws.scratch(0, 2 * static_cast<std::size_t>(channels));
     float* shift = scale + channels;
     scale_shift(std::type_identity<BatchNormalization<O...>>{}, io.weights, channels, scale, shift);
-    channel_affine(io.inputs[0], io.output, scale, shift, io.ws.threads());
+    channel_affine(io.inputs[0], io.output, scale, shift, io.activation(activation_kind::linear), io.ws.threads());
 }
 }  // namespace ctnn::detail
