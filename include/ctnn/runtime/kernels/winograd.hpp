@@ -15,7 +15,8 @@
 // blocks 3-5: 9.4 MB each, 17-38 MB transformed) are transformed again by every call, one block
 // of output channels at a time into a few hundred KB that stay in cache: reading the Keras-layout
 // kernel costs what reading a kept transform would, and memory holds the kernel once.
-// The GEMMs are ordinary dense products on Eigen's micro-kernel (gemm.hpp's packed_gemm).
+// The GEMMs are ordinary dense products: on ctnn's micro-kernel (tile_gemm.hpp) for kept
+// transforms, on Eigen's (gemm.hpp's packed_gemm) for those transformed by each call.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -28,6 +29,7 @@
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/tile_gemm.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
@@ -60,10 +62,10 @@ constexpr int winograd_tile(int kernel_h, int kernel_w, int stride_h, int stride
     if (!winograd_kept(cin, cout) && 2 * transformed > direct) return 0;
     return m;
 }
-/// Floats of a transformed kernel: (m+2)² positions of Cin × Cout, each packed for the GEMM
-/// micro-kernel (gemm.hpp's packed_gemm).
+/// Floats of a transformed kernel: (m+2)² positions of Cin × Cout, each packed for the
+/// micro-kernel (tile_gemm.hpp).
 constexpr std::int64_t winograd_kernel_floats(int m, int cin, int cout) {
-    return std::int64_t{m + 2} * (m + 2) * packed_gemm::size(cin, cout);
+    return std::int64_t{m + 2} * (m + 2) * tile_gemm::size(cin, cout);
 }
 
 namespace winograd {
@@ -277,13 +279,13 @@ void transform_outputs(const float* mm, const tiling& t, std::int64_t t0, std::i
 }  // namespace winograd
 
 /// U = G g Gᵀ for every (Cin, Cout) pair: `kernel` in Keras' layout (3, 3, Cin, Cout) to
-/// `out` as [ξ] of the Cin × Cout matrix U_ξ, packed (packed_gemm::pack). The pairs are split
+/// `out` as [ξ] of the Cin × Cout matrix U_ξ, packed (tile_gemm::pack). The pairs are split
 /// over `threads`.
 template <int M>
 void winograd_transform_kernel_m(const float* kernel, int cin, int cout, float* packed, int threads) {
     constexpr int A = M + 2;
     const auto pairs = static_cast<std::size_t>(std::int64_t{cin} * cout);
-    const auto stride = static_cast<std::size_t>(packed_gemm::size(cin, cout));
+    const auto stride = static_cast<std::size_t>(tile_gemm::size(cin, cout));
     // Each U_ξ is written unpacked where it belongs, then packed through a buffer of one U_ξ: the
     // transform needs no more memory than it keeps.
     float* out = packed;
@@ -298,10 +300,10 @@ void winograd_transform_kernel_m(const float* kernel, int cin, int cout, float* 
             for (int x = 0; x != A * A; ++x) out[static_cast<std::size_t>(x) * stride + p] = static_cast<float>(u[x]);
         }
     });
-    aligned_floats buffer(pairs);
+    aligned_floats buffer(stride);
     for (int x = 0; x != A * A; ++x) {
-        packed_gemm::pack(packed + static_cast<std::size_t>(x) * stride, cin, cout, cout, buffer.data.get());
-        std::copy_n(buffer.data.get(), pairs, packed + static_cast<std::size_t>(x) * stride);
+        tile_gemm::pack(packed + static_cast<std::size_t>(x) * stride, cin, cout, cout, buffer.data.get());
+        std::copy_n(buffer.data.get(), stride, packed + static_cast<std::size_t>(x) * stride);
     }
 }
 inline void winograd_transform_kernel(int m, const float* kernel, int cin, int cout, float* out, int threads) {
@@ -318,9 +320,9 @@ void winograd_restore_kernel_m(const float* packed, int cin, int cout, float* ke
     const auto pairs = static_cast<std::size_t>(std::int64_t{cin} * cout);
     aligned_floats unpacked(A * A * pairs);
     float* transformed = unpacked.data.get();
-    const auto stride = packed_gemm::size(cin, cout);
+    const auto stride = tile_gemm::size(cin, cout);
     for (int x = 0; x != A * A; ++x)
-        packed_gemm::unpack(packed + x * stride, cin, cout, transformed + x * static_cast<std::ptrdiff_t>(pairs));
+        tile_gemm::unpack(packed + x * stride, cin, cout, transformed + x * static_cast<std::ptrdiff_t>(pairs));
     for (std::size_t p = 0; p != pairs; ++p) {
         double u[A * A], rows[3 * A], g[9];
         for (int x = 0; x != A * A; ++x) u[x] = transformed[static_cast<std::size_t>(x) * pairs + p];
@@ -351,29 +353,29 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
     // Small layers (DenseNet121's 14×14 ones: 16 tiles, 128 → 32 channels) on one thread: split
     // in three sections, on 2 threads they took longer than on 1.
     const int threads = threads_for(total * positions * cin * cout, ws.threads());
-    const auto kernel_at = [&](int xi) { return transformed + xi * packed_gemm::size(cin, cout); };
-    // Per thread: A of each product packed (packed_gemm::multiply), then the chunk's V and M.
-    const auto pack_floats = [&](std::int64_t count) { return packed_gemm::size(cin, count); };
+    const auto kernel_at = [&](int xi) { return transformed + xi * tile_gemm::size(cin, cout); };
+    // M_ξ = V_ξ · U_ξ (count tiles × Cin times Cin × Cout), V_ξ read where it lies.
+    const auto product = [&](const float* v, float* mm, int xi, std::int64_t count) {
+        tile_gemm::multiply(v + xi * count * cin, cin, kernel_at(xi), cout, 0, cout, mm + xi * count * cout, cout, count, cin, nullptr,
+                            activation_kind::linear);
+    };
 
     // Enough tiles for every thread to run whole chunks: each thread transforms its chunk's
     // input, multiplies and transforms the output while all of it is its own (no barrier).
     // A chunk's V and M fit the workspace's budget: the kernel is packed already, so fewer rows
     // per product cost little.
     const std::int64_t chunk_budget = static_cast<std::int64_t>(workspace::budget);
-    const std::int64_t max_chunk = std::max<std::int64_t>(1, (chunk_budget - 16 * threads) / (per_tile + threads * cin));
+    const std::int64_t max_chunk = std::max<std::int64_t>(1, chunk_budget / per_tile);
     const std::int64_t chunk = std::min<std::int64_t>(max_chunk, (total + threads - 1) / threads);
     const std::int64_t chunks = (total + chunk - 1) / chunk;
     if (threads == 1 || chunks >= 2 * threads || chunk >= 64) {
         parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t c, int worker) {
             const std::int64_t t0 = static_cast<std::int64_t>(c) * chunk, count = std::min(chunk, total - t0);
-            float* packed = ws.scratch(worker, static_cast<std::size_t>(pack_floats(count) + count * per_tile));
-            float* v = packed + pack_floats(count);
+            float* v = ws.scratch(worker, static_cast<std::size_t>(count * per_tile));
             float* mm = v + count * positions * cin;
             winograd::transform_input<M>(x.data, in.height, in.width, cin, pad_top, pad_left, tiles_w, tiles_per_sample, t0, count,
                                          count, v);
-            for (int xi = 0; xi != positions; ++xi)
-                packed_gemm::multiply({v + xi * count * cin, cin}, kernel_at(xi), {mm + xi * count * cout, cout}, count, cout, cin,
-                                      packed);
+            for (int xi = 0; xi != positions; ++xi) product(v, mm, xi, count);
             winograd::transform_output<M>(mm, count, t0, count, out.height, out.width, cout, tiles_w, tiles_per_sample, bias,
                                           activation, y.data);
         });
@@ -385,15 +387,10 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
     const std::int64_t step = max_chunk;
     for (std::int64_t t0 = 0; t0 < total; t0 += step) {
         const std::int64_t count = std::min(step, total - t0);
-        float* packed = ws.scratch(0, static_cast<std::size_t>(threads * pack_floats(count) + count * per_tile));
-        float* v = packed + threads * pack_floats(count);
+        float* v = ws.scratch(0, static_cast<std::size_t>(count * per_tile));
         float* mm = v + count * positions * cin;
         winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, v, threads);
-        parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int worker) {
-            packed_gemm::multiply({v + static_cast<std::int64_t>(xi) * count * cin, cin}, kernel_at(static_cast<int>(xi)),
-                                  {mm + static_cast<std::int64_t>(xi) * count * cout, cout}, count, cout, cin,
-                                  packed + worker * pack_floats(count));
-        });
+        parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int) { product(v, mm, static_cast<int>(xi), count); });
         winograd::transform_outputs<M>(mm, tiling, t0, count, bias, activation, y, threads);
     }
 }
