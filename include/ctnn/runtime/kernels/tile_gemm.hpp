@@ -93,9 +93,9 @@ constexpr bool in_registers(activation_kind a) {
 /// R rows × one panel of C over `depth`: starting from C (`load`) or from zero, finishing with
 /// the epilogue (`last`). Every row and both packets are named at compile time (the index
 /// sequences), so the accumulators live in registers.
-template <int R>
+template <int R, bool Prefetch = false>
 [[gnu::always_inline]] inline void tile(const float* a, std::int64_t lda, const float* b, std::int64_t depth, float* c, std::int64_t ldc,
-                                        bool load, bool last, const epilogue& e) {
+                                        bool load, bool last, const epilogue& e, const float* next = nullptr) {
     using namespace Eigen::internal;
     packet acc0[R], acc1[R];
     if (load) {
@@ -107,6 +107,10 @@ template <int R>
     }
     for (std::int64_t p = 0; p != depth; ++p) {
         const packet b0 = pload<packet>(b + p * width), b1 = pload<packet>(b + p * width + lanes);
+        if constexpr (Prefetch) {
+            __builtin_prefetch(next + p * width);
+            __builtin_prefetch(next + p * width + width / 2);
+        }
 #pragma GCC unroll 32
         for (int r = 0; r < R; ++r) {
             const packet v = pset1<packet>(a[r * lda + p]);
@@ -138,8 +142,9 @@ template <int R>
 /// tile<R> for R = `count` (1 … rows).
 template <int... R>
 inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a, std::int64_t lda, const float* b, std::int64_t depth,
-                    float* c, std::int64_t ldc, bool load, bool last, const epilogue& e) {
-    ((count == R + 1 ? tile<R + 1>(a, lda, b, depth, c, ldc, load, last, e) : void()), ...);
+                    float* c, std::int64_t ldc, bool load, bool last, const epilogue& e, const float* next) {
+    if (next != nullptr) ((count == R + 1 ? tile<R + 1, true>(a, lda, b, depth, c, ldc, load, last, e, next) : void()), ...);
+    else ((count == R + 1 ? tile<R + 1>(a, lda, b, depth, c, ldc, load, last, e) : void()), ...);
 }
 
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
@@ -173,17 +178,22 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                         e.bias = edge_bias;
                     }
                 }
-                for (std::int64_t i = r0; i < r1; i += rows) {
+                // The first tile over a panel fetches the next panel: a kernel read from memory
+                // once per call (ResNet's last blocks: 49 rows, 4 tiles a panel) arrives while
+                // the other tiles compute, instead of stalling the next panel's first tile
+                // (49×4608 times 4608×512, the kernel cold: 184 → 240 GFLOP/s).
+                const float* next = j + width < c1 ? panel + width * depth : nullptr;
+                for (std::int64_t i = r0; i < r1; i += rows, next = nullptr) {
                     const int count = static_cast<int>(std::min<std::int64_t>(rows, r1 - i));
                     const float* ai = a + i * lda + k0;
                     float* ci = c + i * ldc + (j - c0);
                     if (cols == width) {
-                        tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, ci, ldc, load, last, e);
+                        tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, ci, ldc, load, last, e, next);
                         continue;
                     }
                     if (load)
                         for (int r = 0; r != count; ++r) std::copy_n(ci + r * ldc, cols, edge + r * width);
-                    tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e);
+                    tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e, next);
                     for (int r = 0; r != count; ++r) std::copy_n(edge + r * width, cols, ci + r * ldc);
                 }
             }
