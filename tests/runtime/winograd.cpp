@@ -356,16 +356,21 @@ TEST_CASE("packed kernels: every direct Conv2D path matches the definition, deep
     }
 }
 
-TEST_CASE("a panel's worth of columns packs as its row-major matrix (what the streamed kernel transform writes)") {
-    constexpr auto packet = detail::packed_gemm::traits::LhsProgress, panel = detail::packed_gemm::traits::mr;
-    for (std::int64_t w = packet; w <= std::min<std::int64_t>(panel, detail::winograd::block_lanes); w += packet) {
-        CAPTURE(w);
-        const std::int64_t k = 37;
-        std::vector<float> b(static_cast<std::size_t>(k * w));
-        for (std::size_t i = 0; i != b.size(); ++i) b[i] = static_cast<float>(i);
-        const detail::aligned_floats packed(static_cast<std::size_t>(detail::packed_gemm::size(k, w)));
-        detail::packed_gemm::pack(b.data(), k, w, w, packed.data.get());
-        CHECK(std::equal(b.begin(), b.end(), packed.data.get()));
+TEST_CASE("a panel's worth of columns packs as its row-major matrix, zero-padded (what the streamed kernel transform writes)") {
+    constexpr std::int64_t width = detail::tile_gemm::width;
+    for (const std::int64_t w : {std::int64_t{1}, width / 2 + 1, width}) {
+        for (const std::int64_t k : {std::int64_t{37}, detail::tile_gemm::depth_block}) {
+            CAPTURE(w);
+            CAPTURE(k);
+            std::vector<float> b(static_cast<std::size_t>(k * w)), want(static_cast<std::size_t>(k * width), 0.0f);
+            for (std::size_t i = 0; i != b.size(); ++i) b[i] = static_cast<float>(i + 1);
+            for (std::int64_t r = 0; r != k; ++r)
+                for (std::int64_t c = 0; c != w; ++c) want[static_cast<std::size_t>(r * width + c)] = b[static_cast<std::size_t>(r * w + c)];
+            REQUIRE(detail::tile_gemm::size(k, w) == k * width);
+            const detail::aligned_floats packed(static_cast<std::size_t>(detail::tile_gemm::size(k, w)));
+            detail::tile_gemm::pack(b.data(), k, w, w, packed.data.get());
+            CHECK(std::equal(want.begin(), want.end(), packed.data.get()));
+        }
     }
 }
 
@@ -378,8 +383,7 @@ TEST_CASE("Winograd with the kernel transformed by each call matches the direct 
         const int m = c % 2 == 0 ? 2 : 4;
         const bool same = draw(0, 1) == 1;
         const int h = draw(same ? 4 : 6, 30), w = draw(same ? 4 : 6, 30);
-        // Output channels on both sides of a packet, and of a panel: the last block's transform is
-        // packed by Eigen when it is not a whole number of packets.
+        // Output channels on both sides of a panel: the last block's transform is zero-padded.
         const int cin = draw(1, 70), cout = c % 3 == 0 ? draw(1, 15) : draw(16, 130), batch = draw(1, 3), act = draw(0, 3);
         const int threads = 1 + c % 3, spare_kind = c % 4;
         drawn_conv d(m, same, h, w, cin, cout, batch, act, threads, static_cast<std::uint32_t>(5 * c + 1));

@@ -148,13 +148,16 @@ inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a,
 }
 
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
-/// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1), activated. B is k × n_total
-/// packed by `pack`, c0 a multiple of `width`; the bias (may be null) has n_total values.
+/// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1), activated; or, if `accumulate`,
+/// C plus that (a product summed over slices of depth made one at a time: the streamed Winograd
+/// kernel's). B is k × n_total packed by `pack`, c0 a multiple of `width`; the bias (may be null)
+/// has n_total values.
 inline void multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n_total, std::int64_t c0, std::int64_t c1,
-                     float* c, std::int64_t ldc, std::int64_t m, std::int64_t k, const float* bias, activation_kind activation) {
+                     float* c, std::int64_t ldc, std::int64_t m, std::int64_t k, const float* bias, activation_kind activation,
+                     bool accumulate = false) {
     if (m == 0 || c1 <= c0) return;
     if (k == 0) {
-        for (std::int64_t r = 0; r != m; ++r) std::fill(c + r * ldc, c + r * ldc + (c1 - c0), 0.0f);
+        for (std::int64_t r = 0; r != m && !accumulate; ++r) std::fill(c + r * ldc, c + r * ldc + (c1 - c0), 0.0f);
         bias_activate(c - c0, ldc, 0, m, c0, c1, bias, activation == activation_kind::softmax ? activation_kind::linear : activation);
         return;
     }
@@ -164,7 +167,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
     alignas(64) float edge_bias[width];
     for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
         const std::int64_t depth = std::min(depth_block, k - k0);
-        const bool load = k0 != 0, last = k0 + depth >= k;
+        const bool load = accumulate || k0 != 0, last = k0 + depth >= k;
         for (std::int64_t r0 = 0; r0 < m; r0 += row_block) {
             const std::int64_t r1 = std::min(m, r0 + row_block);
             for (std::int64_t j = c0; j < c1; j += width) {

@@ -15,8 +15,8 @@
 // blocks 3-5: 9.4 MB each, 17-38 MB transformed) are transformed again by every call, one block
 // of output channels at a time into a few hundred KB that stay in cache: reading the Keras-layout
 // kernel costs what reading a kept transform would, and memory holds the kernel once.
-// The GEMMs are ordinary dense products: on ctnn's micro-kernel (tile_gemm.hpp) for kept
-// transforms, on Eigen's (gemm.hpp's packed_gemm) for those transformed by each call.
+// The GEMMs are ordinary dense products on ctnn's micro-kernel (tile_gemm.hpp), reading the
+// transformed input where it lies.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -429,10 +429,11 @@ inline void kernel_lanes(const float* g0, const float* g1, const float* g2, floa
 inline constexpr int block_lanes = 64;
 
 /// U_ξ for input channels [i0, i0 + d) and output channels [c0, c0 + w) of a Keras-layout
-/// kernel (3, 3, Cin, Cout), into `u` as [ξ] of d × w row-major matrices `stride` floats apart
-/// (w ≤ block_lanes).
+/// kernel (3, 3, Cin, Cout), into `u` as [ξ] of d rows of `pitch` floats (w values, then zeros),
+/// `stride` floats apart (w ≤ pitch ≤ block_lanes).
 template <int M>
-void transform_kernel_block(const float* kernel, int cin, int cout, int i0, int d, std::int64_t c0, int w, float* u, std::int64_t stride) {
+void transform_kernel_block(const float* kernel, int cin, int cout, int i0, int d, std::int64_t c0, int w, int pitch, float* u,
+                            std::int64_t stride) {
     constexpr int A = M + 2;
     const std::int64_t pairs = std::int64_t{cin} * cout;
     alignas(64) float rows[A * 3 * block_lanes];  // rows[a][j]: G applied over kh
@@ -443,14 +444,19 @@ void transform_kernel_block(const float* kernel, int cin, int cout, int i0, int 
         for (int a = 0; a != A; ++a)
             kernel_lanes<M>(rows + (a * 3) * block_lanes, rows + (a * 3 + 1) * block_lanes, rows + (a * 3 + 2) * block_lanes,
                             out + a * A * block_lanes, block_lanes, w);
-        for (int x = 0; x != A * A; ++x) std::memcpy(u + x * stride + std::int64_t{r} * w, out + x * block_lanes, sizeof(float) * static_cast<std::size_t>(w));
+        for (int x = 0; x != A * A; ++x) {
+            float* row = u + x * stride + std::int64_t{r} * pitch;
+            std::memcpy(row, out + x * block_lanes, sizeof(float) * static_cast<std::size_t>(w));
+            std::fill(row + w, row + pitch, 0.0f);
+        }
     }
 }
 
-/// Output channels per block of a streamed kernel transform: a micro-kernel panel (gemm.hpp:
-/// such a block's packed form is its row-major matrix, so U_ξ is written packed).
-inline constexpr std::int64_t panel = std::min<std::int64_t>(packed_gemm::traits::mr, block_lanes);
-inline constexpr std::int64_t packet = packed_gemm::traits::LhsProgress;
+/// Output channels per block of a streamed kernel transform: one panel of tile_gemm.hpp, whose
+/// packed form (up to its depth block) is its row-major matrix, zero-padded to the panel's
+/// width: so U_ξ is written packed.
+inline constexpr std::int64_t panel = tile_gemm::width;
+static_assert(panel <= block_lanes);
 /// Input channels per slice of a block: a slice's U_ξ at every position (what one transform
 /// step writes and the products then read) stays within ~192 KiB, in L2. Whole blocks (1.5-3.5
 /// MB for 512 input channels) went out to L3 and back.
@@ -458,15 +464,16 @@ constexpr int depth_slice(int m, int cin) {
     const auto fit = static_cast<int>(std::int64_t{192 * 1024 / 4} / (std::int64_t{m + 2} * (m + 2) * panel));
     return std::clamp(fit / 8 * 8, 8, std::max(cin, 8));
 }
-/// Floats of one thread's U_ξ for a slice of a block (all positions), twice if the last block's
-/// transform must be packed by Eigen (channels not a whole number of packets).
-constexpr std::int64_t streamed_u_floats(int m, int cin, int cout) {
-    return (cout % packet == 0 ? 1 : 2) * std::int64_t{m + 2} * (m + 2) * packed_gemm::size(depth_slice(m, cin), panel);
+static_assert(tile_gemm::depth_block >= 192 * 1024 / 4 / (4 * 4 * panel), "a slice is packed as one depth block");
+/// Floats of one thread's U_ξ for a slice of a block (all positions).
+constexpr std::int64_t streamed_u_floats(int m, int cin, int) {
+    return std::int64_t{m + 2} * (m + 2) * depth_slice(m, cin) * panel;
 }
-/// Floats of a pass over `tiles` tiles: their V_ξ packed, and V_ξ then M_ξ unpacked.
+/// Floats of a pass over `tiles` tiles: their V_ξ and M_ξ, each rounded up to 64 bytes (the
+/// transformed blocks follow, read by aligned loads).
 constexpr std::int64_t streamed_pass_floats(int m, int cin, int cout, std::int64_t tiles) {
     const std::int64_t positions = std::int64_t{m + 2} * (m + 2);
-    return positions * packed_gemm::size(cin, tiles) + packed_gemm::size(positions * tiles, std::max(cin, cout));
+    return (positions * tiles * cin + 15) / 16 * 16 + (positions * tiles * cout + 15) / 16 * 16;
 }
 }  // namespace winograd
 
@@ -486,14 +493,14 @@ constexpr std::int64_t winograd_streamed_floats(int m, int cin, int cout, std::i
 template <int M>
 void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, activation_kind activation, tensor_view x, tensor_view y,
                                 const float* kernel, const float* bias, std::span<float> spare, workspace& ws) {
-    using winograd::packet, winograd::panel;
+    using winograd::panel;
     constexpr int A = M + 2;
     constexpr int positions = A * A;
     const int cin = in.channels, cout = out.channels;
     const winograd::tiling tiling = winograd::tiling_of<M>(out, x.batch);
     const std::int64_t total = tiling.total;
     const int threads = ws.threads();
-    const int column_threads = static_cast<int>(std::min<std::int64_t>(threads, (cout + packet - 1) / packet));
+    const int column_threads = static_cast<int>(std::min<std::int64_t>(threads, (cout + panel - 1) / panel));
     const std::int64_t u_floats = winograd::streamed_u_floats(M, cin, cout);
     const auto pass_floats = [&](std::int64_t tiles) { return winograd::streamed_pass_floats(M, cin, cout, tiles); };
     const auto most_tiles = [&](std::int64_t floats) {  // the most tiles a pass can take in `floats`
@@ -529,47 +536,34 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
         return ws.scratch(worker, static_cast<std::size_t>(u_floats));
     };
     const int slice = winograd::depth_slice(M, cin);
-    const std::int64_t u_stride = packed_gemm::size(slice, panel);
+    const std::int64_t u_stride = std::int64_t{slice} * panel;
 
     for (std::int64_t t0 = 0; t0 < total; t0 += per_pass) {
         const std::int64_t count = std::min(per_pass, total - t0);
-        const std::int64_t v_stride = packed_gemm::size(cin, count);
-        float* v_packed = region;
-        float* raw = v_packed + positions * v_stride;  // V_ξ, then M_ξ: [ξ][tile][channel]
+        float* v = region;                                                 // V_ξ: [ξ][tile][input channel]
+        float* mm = v + (std::int64_t{positions} * count * cin + 15) / 16 * 16;  // M_ξ: [ξ][tile][output channel]
         float* u_all = region + pass_floats(count);
-        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, raw, threads);
-        parallel_for(static_cast<std::size_t>(positions), threads, [&](std::size_t xi, int) {
-            packed_gemm::pack_a({raw + static_cast<std::int64_t>(xi) * count * cin, cin}, count, cin,
-                                v_packed + static_cast<std::int64_t>(xi) * v_stride);
-        });
+        winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, v, threads);
         parallel_for(static_cast<std::size_t>(column_threads), column_threads, [&](std::size_t part, int worker) {
-            const std::int64_t packets = (cout + packet - 1) / packet;
-            const auto [p0, p1] = split(static_cast<std::size_t>(packets), static_cast<std::size_t>(column_threads), part);
-            const std::int64_t c_begin = static_cast<std::int64_t>(p0) * packet;
-            const std::int64_t c_end = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * packet);
+            const std::int64_t panels = (cout + panel - 1) / panel;
+            const auto [p0, p1] = split(static_cast<std::size_t>(panels), static_cast<std::size_t>(column_threads), part);
+            const std::int64_t c_begin = static_cast<std::int64_t>(p0) * panel;
+            const std::int64_t c_end = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * panel);
             float* u = block_buffer(worker, u_all);
             for (std::int64_t c0 = c_begin; c0 < c_end; c0 += panel) {
                 const int w = static_cast<int>(std::min(panel, c_end - c0));
-                for (std::int64_t row = 0; row != positions * count; ++row) std::fill_n(raw + row * cout + c0, w, 0.0f);
                 // The block a slice of input channels at a time: each slice's transform is summed
                 // into M_ξ while it is in cache.
                 for (int i0 = 0; i0 < cin; i0 += slice) {
                     const int d = std::min(slice, cin - i0);
-                    if (w % packet == 0) {
-                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, u, u_stride);
-                    } else {
-                        // The last channels, fewer than a packet: packed by Eigen's own packing.
-                        float* unpacked = u + positions * u_stride;
-                        winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, unpacked, u_stride);
-                        for (int xi = 0; xi != positions; ++xi) packed_gemm::pack(unpacked + xi * u_stride, d, w, w, u + xi * u_stride);
-                    }
+                    winograd::transform_kernel_block<M>(kernel, cin, cout, i0, d, c0, w, static_cast<int>(panel), u, u_stride);
                     for (int xi = 0; xi != positions; ++xi)
-                        packed_gemm::accumulate(v_packed + xi * v_stride, cin, i0, u + xi * u_stride, {raw + xi * count * cout + c0, cout},
-                                                count, w, d);
+                        tile_gemm::multiply(v + xi * count * cin + i0, cin, u + xi * u_stride, w, 0, w, mm + xi * count * cout + c0, cout, count,
+                                            d, nullptr, activation_kind::linear, i0 != 0);
                 }
             }
         });
-        winograd::transform_outputs<M>(raw, tiling, t0, count, bias, activation, y, threads);
+        winograd::transform_outputs<M>(mm, tiling, t0, count, bias, activation, y, threads);
     }
     if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
 }
