@@ -31,14 +31,24 @@ namespace ctnn::detail {
                         x.sample(n) + (std::int64_t{h + top} * x.shape.width + left) * x.shape.channels, row_bytes);
 }
 
-/// Places x inside zeros, at (top, left) of y.
-[[gnu::noinline]] inline void pad2d(tensor_view x, tensor_view y, int top, int left) {
-    std::memset(y.data, 0, sizeof(float) * static_cast<std::size_t>(y.sample_size() * y.batch));
-    const auto row_bytes = sizeof(float) * static_cast<std::size_t>(x.shape.width) * static_cast<std::size_t>(x.shape.channels);
-    for (int n = 0; n != x.batch; ++n)
-        for (int h = 0; h != x.shape.height; ++h)
-            std::memcpy(y.sample(n) + (std::int64_t{h + top} * y.shape.width + left) * y.shape.channels,
-                        x.sample(n) + std::int64_t{h} * x.shape.width * x.shape.channels, row_bytes);
+/// Places x inside zeros, at (top, left) of y: each output row zeros where it is padding and a
+/// copy of its input row, the rows split over the threads (parallel_runs).
+[[gnu::noinline]] inline void pad2d(tensor_view x, tensor_view y, int top, int left, int threads) {
+    const std::int64_t row = std::int64_t{y.shape.width} * y.shape.channels, rows = std::int64_t{y.batch} * y.shape.height;
+    const std::int64_t before = std::int64_t{left} * y.shape.channels, width = std::int64_t{x.shape.width} * x.shape.channels;
+    parallel_runs(rows, 2 * row, threads, [&](std::int64_t r0, std::int64_t r1) {
+        for (std::int64_t r = r0; r != r1; ++r) {
+            float* dst = y.data + r * row;
+            const int n = static_cast<int>(r / y.shape.height), h = static_cast<int>(r % y.shape.height) - top;
+            if (h < 0 || h >= x.shape.height) {
+                std::fill_n(dst, row, 0.0f);
+                continue;
+            }
+            std::fill_n(dst, before, 0.0f);
+            std::copy_n(x.sample(n) + std::int64_t{h} * width, width, dst + before);
+            std::fill(dst + before + width, dst + row, 0.0f);
+        }
+    });
 }
 
 /// Nearest-neighbour upsampling: output (h, w) takes input (h / fh, w / fw).
@@ -94,7 +104,7 @@ void forward(std::type_identity<Cropping2D<O...>>, const node_io& io) {
 }
 template <class... O>
 void forward(std::type_identity<ZeroPadding2D<O...>>, const node_io& io) {
-    pad2d(io.inputs[0], io.output, ZeroPadding2D<O...>::pad.top, ZeroPadding2D<O...>::pad.left);
+    pad2d(io.inputs[0], io.output, ZeroPadding2D<O...>::pad.top, ZeroPadding2D<O...>::pad.left, io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
