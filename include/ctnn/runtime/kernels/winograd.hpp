@@ -462,9 +462,10 @@ static_assert(panel <= block_lanes);
 /// MB for 512 input channels) went out to L3 and back.
 constexpr int depth_slice(int m, int cin) {
     const auto fit = static_cast<int>(std::int64_t{192 * 1024 / 4} / (std::int64_t{m + 2} * (m + 2) * panel));
-    return std::clamp(fit / 8 * 8, 8, std::max(cin, 8));
+    // At most one depth block of tile_gemm, so that the slice's packed form is its row-major matrix
+    // (narrow panels, as SSE's 8 columns, would otherwise allow deeper slices).
+    return std::min(std::clamp(fit / 8 * 8, 8, std::max(cin, 8)), static_cast<int>(tile_gemm::depth_block));
 }
-static_assert(tile_gemm::depth_block >= 192 * 1024 / 4 / (4 * 4 * panel), "a slice is packed as one depth block");
 /// Floats of one thread's U_ξ for a slice of a block (all positions).
 constexpr std::int64_t streamed_u_floats(int m, int cin, int) {
     return std::int64_t{m + 2} * (m + 2) * depth_slice(m, cin) * panel;
