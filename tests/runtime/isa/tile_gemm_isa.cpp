@@ -1,0 +1,53 @@
+// tile_gemm (kernels/tile_gemm.hpp) built for an instruction set other than this machine's best:
+// tests/runtime/CMakeLists.txt builds this file for the x86-64 baseline (SSE2: 4-float packets,
+// 6 rows in registers) and for AVX2 + FMA (8-float packets, 6 rows), where the native build uses
+// AVX-512 (16, 14). The same code takes other tile sizes and panel widths there, so each build is
+// checked against a naive product: packing and unpacking, partial panels and row tiles, several
+// depth blocks, bias and ReLU6 in registers, and both ways of splitting work over threads.
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/runtime/kernels/tile_gemm.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its tile sizes and panel widths included") {
+    namespace tg = ctnn::detail::tile_gemm;
+    MESSAGE("packet of " << tg::lanes << " floats, " << tg::rows << " rows in registers");
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<float> draw(-1.0f, 1.0f);
+    for (const std::int64_t m : {1, 5, 13, 29, 300})
+        for (const std::int64_t k : {1, 7, 256, 300})
+            for (const std::int64_t n : {1, 9, 32, 45, 100})
+                for (const int threads : {1, 2}) {
+                    CAPTURE(m);
+                    CAPTURE(k);
+                    CAPTURE(n);
+                    CAPTURE(threads);
+                    const auto size = [](std::int64_t count) { return static_cast<std::size_t>(count); };
+                    std::vector<float> a(size(m * k)), b(size(k * n)), bias(size(n)), c(size(m * n), -9.0f);
+                    for (auto& v : a) v = draw(rng);
+                    for (auto& v : b) v = draw(rng);
+                    for (auto& v : bias) v = 4.0f * draw(rng);
+                    const ctnn::detail::aligned_floats packed(size(tg::size(k, n)));
+                    tg::pack(b.data(), k, n, n, packed.data.get());
+                    std::vector<float> back(b.size());
+                    tg::unpack(packed.data.get(), k, n, back.data());
+                    CHECK(back == b);
+                    tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), ctnn::activation_kind::relu6,
+                                          threads);
+                    std::int64_t wrong = 0;
+                    for (std::int64_t i = 0; i != m; ++i)
+                        for (std::int64_t j = 0; j != n; ++j) {
+                            double want = bias[size(j)];
+                            for (std::int64_t p = 0; p != k; ++p) want += double{a[size(i * k + p)]} * double{b[size(p * n + j)]};
+                            want = std::min(std::max(want, 0.0), 6.0);
+                            wrong += !(std::abs(double{c[size(i * n + j)]} - want) <= 1e-4 * (1.0 + std::abs(want)));
+                        }
+                    CHECK(wrong == 0);
+                }
+}
