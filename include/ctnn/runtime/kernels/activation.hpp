@@ -66,4 +66,11 @@ inline void bias_activate(float* p, std::int64_t ld, std::int64_t r0, std::int64
     }
 }
 
+/// `activation` over `pixels` rows of `channels` values, in place: softmax row by row, any other
+/// element-wise (a standalone activation's pass, and one folded into a BatchNormalization's).
+inline void activate_pixels(float* p, std::int64_t pixels, std::int64_t channels, activation_kind a) {
+    if (a == activation_kind::softmax) softmax_rows(p, pixels, channels);
+    else bias_activate(p, channels, 0, pixels, 0, channels, nullptr, a);
+}
+
 }  // namespace ctnn::detail

@@ -50,8 +50,7 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
             float* dst = y.data + p * channels;
             for (int c = 0; c != channels; ++c) dst[c] = src[c] * scale[c] + shift[c];
         }
-        if (activation == activation_kind::softmax) softmax_rows(y.data + p0 * channels, p1 - p0, channels);
-        else bias_activate(y.data + p0 * channels, channels, 0, p1 - p0, 0, channels, nullptr, activation);
+        activate_pixels(y.data + p0 * channels, p1 - p0, channels, activation);
     });
 }
 

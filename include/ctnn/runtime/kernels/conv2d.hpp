@@ -128,9 +128,8 @@ inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, co
         float* ys = y.sample(n);
         parallel_for(static_cast<std::size_t>(parts), ws.threads(), [&](std::size_t part, int worker) {
             // Whole panels of columns, where a packed kernel's columns start (tile_gemm.hpp).
-            const auto [p0, p1] = split(static_cast<std::size_t>(tile_gemm::padded(cout) / tile_gemm::width), static_cast<std::size_t>(parts), part);
-            const std::int64_t c0 = static_cast<std::int64_t>(p0) * tile_gemm::width;
-            const std::int64_t c1 = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * tile_gemm::width), cols = c1 - c0;
+            const auto [c0, c1] = tile_gemm::column_part(cout, static_cast<std::size_t>(parts), part);
+            const std::int64_t cols = c1 - c0;
             for (std::int64_t p = 0; p != pixels; ++p) {
                 float* row = ys + p * cout + c0;
                 if (bias != nullptr) std::memcpy(row, bias + c0, sizeof(float) * static_cast<std::size_t>(cols));

@@ -91,8 +91,7 @@ namespace ctnn::detail {
     const std::int64_t channels = y.shape.channels, pixels = y.sample_size() * y.batch / channels;
     parallel_runs(pixels, 2 * channels, threads, [&](std::int64_t p0, std::int64_t p1) {
         if (x.data != y.data) std::copy(x.data + p0 * channels, x.data + p1 * channels, y.data + p0 * channels);
-        if (a == activation_kind::softmax) softmax_rows(y.data + p0 * channels, p1 - p0, channels);
-        else bias_activate(y.data + p0 * channels, channels, 0, p1 - p0, 0, channels, nullptr, a);
+        activate_pixels(y.data + p0 * channels, p1 - p0, channels, a);
     });
 }
 

@@ -42,6 +42,12 @@ inline constexpr std::int64_t row_block = 17 * rows;
 constexpr std::int64_t padded(std::int64_t n) { return (n + width - 1) / width * width; }
 /// Floats a packed k×n B takes.
 constexpr std::int64_t size(std::int64_t k, std::int64_t n) { return k * padded(n); }
+/// Columns [c0, c1) of part `i` of `parts` of n columns, in whole panels: where work split by
+/// columns starts, so that each part reads its own panels of a packed B.
+inline std::pair<std::int64_t, std::int64_t> column_part(std::int64_t n, std::size_t parts, std::size_t i) {
+    const auto [p0, p1] = split(static_cast<std::size_t>(padded(n) / width), parts, i);
+    return {static_cast<std::int64_t>(p0) * width, std::min(n, static_cast<std::int64_t>(p1) * width)};
+}
 
 /// The packed layout: depth block by depth block (block k0 at k0 · padded(n)), and within one,
 /// panel by panel (panel j at j · depth · width), each panel `depth` rows of `width` columns.
@@ -221,8 +227,7 @@ inline void parallel_multiply(const float* a, std::int64_t lda, const float* pac
     const std::int64_t panels = padded(n) / width;
     if (threads > 1 && m < 4 * rows * std::int64_t{threads} && panels >= threads) {
         parallel_for(t, threads, [&](std::size_t i, int) {
-            const auto [p0, p1] = split(static_cast<std::size_t>(panels), t, i);
-            const std::int64_t c0 = static_cast<std::int64_t>(p0) * width, c1 = std::min(n, static_cast<std::int64_t>(p1) * width);
+            const auto [c0, c1] = column_part(n, t, i);
             multiply(a, lda, packed_b, n, c0, c1, c + c0, ldc, m, k, bias, activation);
         });
         return;

@@ -467,7 +467,7 @@ constexpr int depth_slice(int m, int cin) {
     return std::min(std::clamp(fit / 8 * 8, 8, std::max(cin, 8)), static_cast<int>(tile_gemm::depth_block));
 }
 /// Floats of one thread's U_ξ for a slice of a block (all positions).
-constexpr std::int64_t streamed_u_floats(int m, int cin, int) {
+constexpr std::int64_t streamed_u_floats(int m, int cin) {
     return std::int64_t{m + 2} * (m + 2) * depth_slice(m, cin) * panel;
 }
 /// Floats of a pass over `tiles` tiles: their V_ξ and M_ξ, each rounded up to 64 bytes (the
@@ -482,7 +482,7 @@ constexpr std::int64_t streamed_pass_floats(int m, int cin, int cout, std::int64
 /// each thread's transformed block. With less, the blocks go to the threads' scratch, then the
 /// tiles are taken in several passes (each transforming the kernel again).
 constexpr std::int64_t winograd_streamed_floats(int m, int cin, int cout, std::int64_t tiles, int threads) {
-    return winograd::streamed_pass_floats(m, cin, cout, tiles) + threads * winograd::streamed_u_floats(m, cin, cout);
+    return winograd::streamed_pass_floats(m, cin, cout, tiles) + threads * winograd::streamed_u_floats(m, cin);
 }
 
 /// winograd_conv2d for a kernel kept in Keras' layout (3, 3, Cin, Cout), transformed as it goes.
@@ -502,7 +502,7 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
     const std::int64_t total = tiling.total;
     const int threads = ws.threads();
     const int column_threads = static_cast<int>(std::min<std::int64_t>(threads, (cout + panel - 1) / panel));
-    const std::int64_t u_floats = winograd::streamed_u_floats(M, cin, cout);
+    const std::int64_t u_floats = winograd::streamed_u_floats(M, cin);
     const auto pass_floats = [&](std::int64_t tiles) { return winograd::streamed_pass_floats(M, cin, cout, tiles); };
     const auto most_tiles = [&](std::int64_t floats) {  // the most tiles a pass can take in `floats`
         std::int64_t lo = 0, hi = total;
@@ -546,10 +546,7 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
         float* u_all = region + pass_floats(count);
         winograd::transform_inputs<M>(x, pad_top, pad_left, tiling, t0, count, v, threads);
         parallel_for(static_cast<std::size_t>(column_threads), column_threads, [&](std::size_t part, int worker) {
-            const std::int64_t panels = (cout + panel - 1) / panel;
-            const auto [p0, p1] = split(static_cast<std::size_t>(panels), static_cast<std::size_t>(column_threads), part);
-            const std::int64_t c_begin = static_cast<std::int64_t>(p0) * panel;
-            const std::int64_t c_end = std::min<std::int64_t>(cout, static_cast<std::int64_t>(p1) * panel);
+            const auto [c_begin, c_end] = tile_gemm::column_part(cout, static_cast<std::size_t>(column_threads), part);
             float* u = block_buffer(worker, u_all);
             for (std::int64_t c0 = c_begin; c0 < c_end; c0 += panel) {
                 const int w = static_cast<int>(std::min(panel, c_end - c0));
