@@ -8,6 +8,7 @@
 // except PP-OCRv4's detector, which loads its own (CTNN_BENCH_WEIGHTS) so that its activations
 // stay in the ranges they were trained for.
 //   suite_<model> [--batch B] [--threads 1,2] [--min-runs N] [--max-runs N] [--budget S] [--layers]
+//                 [--order automatic|by_layer|by_sample]     how a batch goes through (run_options::order)
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/ctnn.hpp>
 #include <ctnn/graph/cost.hpp>
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #define CTNN_BENCH_fcn8 1
@@ -74,7 +76,8 @@ net_type make_network() {
 }
 
 [[noreturn]] void usage(const char* self) {
-    std::fprintf(stderr, "usage: %s [--batch B] [--threads 1,2] [--min-runs N] [--max-runs N] [--budget SECONDS] [--layers]\n",
+    std::fprintf(stderr, "usage: %s [--batch B] [--threads 1,2] [--min-runs N] [--max-runs N] [--budget SECONDS] [--layers] "
+                 "[--order automatic|by_layer|by_sample]\n",
                  self);
     std::exit(2);
 }
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
     int batch = 1, min_runs = 3, max_runs = 15;
     double budget = 2.0;
     bool layers = false;
+    auto order = ctnn::batch_order::automatic;
     std::vector<int> thread_counts{1, 2};
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -92,6 +96,13 @@ int main(int argc, char** argv) {
         else if (std::strcmp(argv[i], "--max-runs") == 0 && has_value) max_runs = std::max(1, std::atoi(argv[++i]));
         else if (std::strcmp(argv[i], "--budget") == 0 && has_value) budget = std::atof(argv[++i]);
         else if (std::strcmp(argv[i], "--layers") == 0) layers = true;
+        else if (std::strcmp(argv[i], "--order") == 0 && has_value) {
+            const std::string_view o = argv[++i];
+            if (o == "automatic") order = ctnn::batch_order::automatic;
+            else if (o == "by_layer") order = ctnn::batch_order::by_layer;
+            else if (o == "by_sample") order = ctnn::batch_order::by_sample;
+            else usage(argv[0]);
+        }
         else if (std::strcmp(argv[i], "--threads") == 0 && has_value) {
             thread_counts.clear();
             for (const char* p = argv[++i]; *p != '\0';) {
@@ -111,14 +122,14 @@ int main(int argc, char** argv) {
                 2e-9 * static_cast<double>(ctnn::total_cost<M>.real));
     for (const int threads : thread_counts) {
         typename net_type::context context;  // kept across calls, as a serving thread would
-        static_cast<void>(net.predict(x, context, {.threads = threads}));  // warm-up: arena, scratch, caches
+        static_cast<void>(net.predict(x, context, {.threads = threads, .order = order}));  // warm-up: arena, scratch, caches
         std::vector<double> totals, seconds;
         std::vector<std::vector<double>> per_layer(M::layer_count);
         double spent = 0;
         while (static_cast<int>(totals.size()) < min_runs || (static_cast<int>(totals.size()) < max_runs && spent < budget)) {
             // Per-layer times cost two clock reads per layer: they are taken only when asked for.
             const auto start = std::chrono::steady_clock::now();
-            static_cast<void>(net.predict(x, context, {.threads = threads, .layer_seconds = layers ? &seconds : nullptr}));
+            static_cast<void>(net.predict(x, context, {.threads = threads, .layer_seconds = layers ? &seconds : nullptr, .order = order}));
             totals.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
             spent += totals.back();
             if (layers)

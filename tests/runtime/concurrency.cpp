@@ -2,8 +2,10 @@
 // weights replaced while others predict are seen whole or not at all, and a batch too large for
 // memory is refused with an exception. Run under ThreadSanitizer too (preset tsan).
 // SPDX-License-Identifier: BSL-1.0
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -126,10 +128,43 @@ TEST_CASE("a batch whose activations cannot be allocated is refused with an exce
         return Model{x, MaxPooling2D<pool_size<4096>, name<"pool">>{}(up)};
     }();
     const network net{wide};
-    const tensor<shape<1, 1, 1>> x(1 << 20);  // 64 TiB of activations
-    CHECK_THROWS_WITH_AS(net(x, {.threads = 1}),
+    const tensor<shape<1, 1, 1>> x(1 << 20);  // 64 TiB of activations, layer by layer
+    CHECK_THROWS_WITH_AS(net.predict(x, {.threads = 1, .order = batch_order::by_layer}),
                          "ctnn: a batch of 1048576 needs 67108864 MiB of activations, more than could be allocated",
                          std::length_error);
+}
+
+TEST_CASE("a batch gives the same values layer by layer and sample by sample, on any number of threads") {
+    // The network's own choice: by sample on several threads, with a sample for each; on one
+    // thread, by layer while the batch's largest map (16×16×8 floats a sample) stays in cache.
+    static_assert(net_type::by_sample(5, 2) && net_type::by_sample(2, 2) && !net_type::by_sample(2, 3));
+    static_assert(!net_type::by_sample(5, 1) && net_type::by_sample(4097, 1) && !net_type::by_sample(1, 2));
+    const net_type net{model, 3};
+    net_type::input_tensor x(5);
+    for (std::size_t i = 0; i != x.size(); ++i) x.data()[i] = static_cast<float>(static_cast<int>(i * 7919 % 263) - 131) / 131.0f;
+    const auto expected = net.predict(x, {.threads = 1, .order = batch_order::by_layer});
+    const auto differences = [&](const net_type::output_tensor& y) {
+        std::size_t n = y.size() == expected.size() ? 0 : 1;
+        for (std::size_t i = 0; i != std::min(y.size(), expected.size()); ++i)
+            n += !(std::abs(y.data()[i] - expected.data()[i]) <= 1e-5f * (1.0f + std::abs(expected.data()[i])));
+        return n;
+    };
+    std::vector<double> seconds;
+    for (const int threads : {1, 2, 3, 7})
+        for (const auto order : {batch_order::automatic, batch_order::by_layer, batch_order::by_sample})
+            for (const bool timed : {false, true}) {
+                // 5 samples on 2 threads: 4 one per thread, the 5th on both; on 3: 3, then 2 on all.
+                net_type::context context;
+                const auto y = net.predict(x, context, {.threads = threads, .layer_seconds = timed ? &seconds : nullptr, .order = order});
+                CAPTURE(threads);
+                CAPTURE(static_cast<int>(order));
+                CAPTURE(timed);
+                CHECK(differences(y) == 0);
+                // Timed, a layer's time is summed over the samples: every layer that computes took some.
+                if (timed) CHECK(seconds[model.layer_count - 1] > 0.0);
+                // The same context again, its arenas and scratch made for the call before.
+                CHECK(differences(net.predict(x, context, {.threads = 1 + threads % 2, .order = order})) == 0);
+            }
 }
 
 TEST_CASE("parallel_for keeps its threads: many sections, from several threads at once, nested, and after a throw") {

@@ -1,4 +1,5 @@
-// Execution context of one prediction: thread count and bounded per-thread scratch memory.
+// Execution context of one prediction: thread count, batch order and bounded per-thread scratch
+// memory.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -11,13 +12,27 @@
 
 namespace ctnn {
 
+/// How a batch of several samples goes through the model (the results are the same).
+enum class batch_order {
+    /// The network's choice, from the model's maps, the batch and the threads
+    /// (runtime/network.hpp's `by_sample`).
+    automatic,
+    /// Each layer over the whole batch before the next layer.
+    by_layer,
+    /// The whole model over one sample before the next, and on several threads, one sample per
+    /// thread at a time.
+    by_sample,
+};
+
 /// How a prediction runs.
 struct run_options {
     /// Threads one prediction uses (≥ 1); defaults to every core.
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     /// When set, receives each layer's run time in seconds, in the order of Model::layers (the
-    /// input layer's is 0). For benchmarks; costs two clock reads per layer.
+    /// input layer's is 0), summed over the batch's samples. For benchmarks; costs two clock
+    /// reads per layer, and runs a batch taken by sample one sample at a time.
     std::vector<double>* layer_seconds = nullptr;
+    batch_order order = batch_order::automatic;
 };
 
 namespace detail {
