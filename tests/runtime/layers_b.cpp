@@ -220,6 +220,46 @@ constexpr auto affine_blocks() {
     return Model{x, Activation<sigmoid, name<"sig">>{}(u)};
 }
 
+/// MobileNetV2's strided block: ZeroPadding2D ((0,1),(0,1)) → DepthwiseConv2D 3×3, stride 2,
+/// valid (16 channels, the kernel's widest blocks) → BatchNormalization → ReLU6; and a padding
+/// before a `same` 5×5 depthwise layer (19 channels, a tail). The padded maps fold away. The
+/// second padding's input is computed early and read late, past a branch whose buffers could
+/// take its place if the plan freed it with the padding.
+constexpr auto padded_depthwise() {
+    auto x = Input<shape<9, 8, 16>, name<"x">>{}();
+    auto p = ZeroPadding2D<padding<0, 1, 0, 1>, name<"pad">>{}(x);
+    auto d = DepthwiseConv2D<kernel_size<3>, strides<2>, no_bias, name<"dw">>{}(p);
+    auto r = ReLU<max_value<6>, name<"relu6">>{}(BatchNormalization<name<"bn">>{}(d));
+    auto c = Conv2D<19, kernel_size<1>, name<"expand">>{}(r);
+    auto q = ZeroPadding2D<padding<2>, name<"pad2">>{}(c);
+    auto b = Conv2D<19, kernel_size<3>, same, relu, name<"branch">>{}(Conv2D<19, kernel_size<1>, name<"branch0">>{}(c));
+    auto u = UpSampling2D<size<2>, name<"up">>{}(b);
+    auto e = DepthwiseConv2D<kernel_size<5>, same, name<"dw5">>{}(q);
+    return Model{x, Concatenate<name<"cat">>{}(e, u)};
+}
+/// Paddings that stay: read by two layers, a model output, before a layer that does not absorb
+/// one (Conv2D).
+constexpr auto padding_not_folded() {
+    auto x = Input<shape<7, 6, 8>, name<"x">>{}();
+    auto p = ZeroPadding2D<padding<1>, name<"pad">>{}(x);
+    auto d = DepthwiseConv2D<kernel_size<3>, name<"dw">>{}(p);
+    auto d2 = DepthwiseConv2D<kernel_size<3>, strides<2>, name<"dw2">>{}(p);
+    auto q = ZeroPadding2D<padding<1>, name<"pad_out">>{}(d);
+    auto e = DepthwiseConv2D<kernel_size<3>, name<"dw3">>{}(q);
+    auto c = Conv2D<4, kernel_size<3>, name<"conv">>{}(ZeroPadding2D<padding<1>, name<"pad_conv">>{}(e));
+    return Model{x, outputs(q, c, d2)};
+}
+using PD = decltype(padded_depthwise());
+static_assert(folding<PD>.padding_count == 2);
+static_assert(folding<PD>.folded_into[PD::index_of_name("pad")] == PD::index_of_name("dw"));
+static_assert(folding<PD>.reads[PD::index_of_name("pad2")] == PD::index_of_name("expand"));
+static_assert(folding<PD>.input_padding[PD::index_of_name("dw")] == margins{0, 1, 0, 1});
+static_assert(folding<PD>.input_padding[PD::index_of_name("dw5")] == margins{2, 2, 2, 2});
+static_assert(memory_plan<PD>.last_use[PD::index_of_name("expand")] >= PD::index_of_name("dw5"));
+// The BatchNormalization and the ReLU6 still fold into the depthwise layer the padding folded into.
+static_assert(folding<PD>.count == 1 && folding<PD>.activation_count == 1);
+static_assert(folding<decltype(padding_not_folded())>.padding_count == 0);
+
 static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
@@ -430,6 +470,48 @@ TEST_CASE("folding activations: the folded network equals the naive layers, and 
         std::size_t bad = 0;
         for (std::size_t i = 0; i != a.size(); ++i) bad += !(std::abs(a.data()[i] - b.data()[i]) <= 1e-5f * (1.0f + std::abs(b.data()[i])));
         CHECK(bad == 0);
+    }
+}
+
+TEST_CASE("folding zero paddings: the depthwise layers after them equal the naive pad and convolution, and paddings that must stay do") {
+    {
+        network net{padded_depthwise()};
+        auto w = randomize(net, 71);
+        auto x = random_tensor<shape<9, 8, 16>>(2, 72);
+        for (auto& v : x) v *= 8.0f;
+        array4 t = grouped_conv(reference::zero_pad(to_array(x), 0, 1, 0, 1), w["dw/depthwise_kernel"], {}, 3, 3, 16, 16, 2, 2, 1, 1, false, 0);
+        t = capped_at_6(batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3));
+        CHECK(std::count(t.v.begin(), t.v.end(), 6.0f) > 0);
+        const array4 c = reference::conv2d(t, w["expand/kernel"], w["expand/bias"], 1, 1, 19, 1, 1, 1, 1, false, 0);
+        const array4 e = grouped_conv(reference::zero_pad(c, 2, 2, 2, 2), w["dw5/depthwise_kernel"], w["dw5/bias"], 5, 5, 19, 19, 1, 1, 1,
+                                      1, true, 0);
+        array4 b = reference::conv2d(c, w["branch0/kernel"], w["branch0/bias"], 1, 1, 19, 1, 1, 1, 1, false, 0);
+        b = reference::upsample(reference::conv2d(b, w["branch/kernel"], w["branch/bias"], 3, 3, 19, 1, 1, 1, 1, true, 1), 2, 2);
+        array4 want(2, e.h, e.w, 38);
+        for (int n = 0; n != 2; ++n)
+            for (int h = 0; h != e.h; ++h)
+                for (int col = 0; col != e.w; ++col)
+                    for (int ch = 0; ch != 19; ++ch) want(n, h, col, ch) = e(n, h, col, ch), want(n, h, col, 19 + ch) = b(n, h, col, ch);
+        for (int threads : {1, 3})
+            for (const auto order : {batch_order::by_layer, batch_order::by_sample})
+                require_close(net.predict(x, {.threads = threads, .order = order}).data(), want);
+    }
+    {
+        network net{padding_not_folded()};
+        auto w = randomize(net, 73);
+        const auto x = random_tensor<shape<7, 6, 8>>(2, 74);
+        const array4 p = reference::zero_pad(to_array(x), 1, 1, 1, 1);
+        const array4 d = grouped_conv(p, w["dw/depthwise_kernel"], w["dw/bias"], 3, 3, 8, 8, 1, 1, 1, 1, false, 0);
+        const array4 d2 = grouped_conv(p, w["dw2/depthwise_kernel"], w["dw2/bias"], 3, 3, 8, 8, 2, 2, 1, 1, false, 0);
+        const array4 q = reference::zero_pad(d, 1, 1, 1, 1);
+        const array4 e = grouped_conv(q, w["dw3/depthwise_kernel"], w["dw3/bias"], 3, 3, 8, 8, 1, 1, 1, 1, false, 0);
+        const array4 c = reference::conv2d(reference::zero_pad(e, 1, 1, 1, 1), w["conv/kernel"], w["conv/bias"], 3, 3, 4, 1, 1, 1, 1, false, 0);
+        for (int threads : {1, 3}) {
+            const auto [got_q, got_c, got_d2] = net.predict(std::tie(x), {.threads = threads});
+            require_close(got_q.data(), q);
+            require_close(got_c.data(), c);
+            require_close(got_d2.data(), d2);
+        }
     }
 }
 

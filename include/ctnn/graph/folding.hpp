@@ -1,6 +1,7 @@
-// Which BatchNormalization-like nodes and activation layers fold into the layer before them,
-// decided from the model's type: the network then scales that layer's weights once, when they
-// are set, or has its kernel apply the activation, and skips the node.
+// Which BatchNormalization-like nodes and activation layers fold into the layer before them, and
+// which zero paddings into the layer after them, decided from the model's type: the network then
+// scales that layer's weights once, when they are set, or has its kernel apply the activation or
+// read the padding as zeros, and skips the node.
 //
 // A layer whose output is a per-channel affine map of its input declares
 // `static constexpr bool channel_affine = true` (BatchNormalization, Rescaling). A layer that can
@@ -19,6 +20,15 @@
 // layer that input itself folded into (Conv2D → BatchNormalization → ReLU: the convolution
 // computes all three); a layer absorbs one activation at most. The absorbing layer then writes
 // the buffer of the last node folded into it.
+//
+// A layer that only surrounds its input with zeros declares `zero_padding`, its margins
+// (ZeroPadding2D). A layer whose kernel can read its input as if so padded declares
+// `absorbs_zero_padding` (DepthwiseConv2D: it skips the taps that fall outside its input, and
+// zeros would add nothing). A zero-padding node folds, under the same rule, into the one node
+// that reads it, if that node absorbs and reads nothing else: that node then reads the padding's
+// input (`reads`) with the margins added to its own padding (`input_padding`), and the padded map
+// is never written. (MobileNetV2 pads before each strided depthwise layer: at batch 8 the padding
+// took 2.3 ms of 37, and the padded maps, 39 MB, left the cache before they were read.)
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -69,13 +79,33 @@ template <class... Es>
 constexpr std::array<activation_role, sizeof...(Es)> activation_roles_of(graph<Es...>) {
     return {activation_role_of<typename Es::layer_type>()...};
 }
+
+/// What a layer is to a zero-padding fold: whether it only pads (and by how much), whether it
+/// can read a padded input.
+struct padding_role {
+    bool is_padding = false;
+    margins amounts{};
+    bool absorbs = false;
+};
+template <class L>
+constexpr padding_role padding_role_of() {
+    padding_role r{};
+    if constexpr (requires { L::zero_padding; }) r.is_padding = true, r.amounts = L::zero_padding;
+    if constexpr (requires { L::absorbs_zero_padding; }) r.absorbs = L::absorbs_zero_padding;
+    return r;
+}
+template <class... Es>
+constexpr std::array<padding_role, sizeof...(Es)> padding_roles_of(graph<Es...>) {
+    return {padding_role_of<typename Es::layer_type>()...};
+}
 }  // namespace detail
 
 /// The folds of model type `M`, as positions in `M::layers`.
 template <std::size_t N>
 struct folding_result {
     static constexpr std::size_t none = static_cast<std::size_t>(-1);
-    /// For a folded node (channel-affine or activation): the node it folds into; else `none`.
+    /// For a folded node (channel-affine, activation or zero padding): the node it folds into;
+    /// else `none`.
     std::array<std::size_t, N> folded_into{};
     /// For a node that absorbs a channel-affine fold: the folded node; else `none`.
     std::array<std::size_t, N> absorbs{};
@@ -83,9 +113,15 @@ struct folding_result {
     std::array<activation_kind, N> activation{};
     /// Per node, the node whose buffer its output goes to: the last node folded into it, or itself.
     std::array<std::size_t, N> writes{};
-    /// Channel-affine folds (each has weights to scale), and activation folds.
+    /// Per node, the node whose buffer holds its output as its readers see it: itself, or for a
+    /// folded zero padding, the padding's input.
+    std::array<std::size_t, N> reads{};
+    /// Per node, the zeros around its input that a folded zero padding leaves to it to add.
+    std::array<margins, N> input_padding{};
+    /// Channel-affine folds (each has weights to scale), activation folds, zero-padding folds.
     std::size_t count = 0;
     std::size_t activation_count = 0;
+    std::size_t padding_count = 0;
 };
 
 namespace detail {
@@ -94,11 +130,12 @@ constexpr folding_result<M::layer_count> make_folding() {
     constexpr std::size_t n = M::layer_count;
     constexpr auto roles = fold_roles_of(typename M::graph_type{});
     constexpr auto activations = activation_roles_of(typename M::graph_type{});
+    constexpr auto paddings = padding_roles_of(typename M::graph_type{});
     folding_result<n> f{};
     f.folded_into.fill(f.none);
     f.absorbs.fill(f.none);
     f.activation.fill(activation_kind::linear);
-    for (std::size_t i = 0; i != n; ++i) f.writes[i] = i;
+    for (std::size_t i = 0; i != n; ++i) f.writes[i] = f.reads[i] = i;
     std::array<std::size_t, n> readers{};
     for (std::size_t j = 0; j != n; ++j)
         for (std::size_t e = 0; e != M::layers[j].input_count; ++e) ++readers[M::edges[M::layers[j].first_input + e]];
@@ -111,7 +148,10 @@ constexpr folding_result<M::layer_count> make_folding() {
         if (M::layers[j].input_count != 1) continue;
         const std::size_t q = M::edges[M::layers[j].first_input];
         if (readers[q] != 1 || M::external[q] || applications[M::owner[q]] != 1 || applications[M::owner[j]] != 1) continue;
-        if (roles[j] == fold_role::channel_affine && roles[q] == fold_role::absorbs) {
+        if (paddings[q].is_padding && paddings[j].absorbs) {
+            f.folded_into[q] = j, f.reads[q] = M::edges[M::layers[q].first_input], f.input_padding[j] = paddings[q].amounts;
+            ++f.padding_count;
+        } else if (roles[j] == fold_role::channel_affine && roles[q] == fold_role::absorbs) {
             f.folded_into[j] = q, f.absorbs[q] = j, f.writes[q] = j;
             ++f.count;
         } else if (activations[j].is_activation) {

@@ -7,7 +7,8 @@
 //
 // A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
 // writes straight into the buffer of the last node folded into it, which is therefore placed
-// when that layer runs.
+// when that layer runs. A zero padding folded into the layer after it has no buffer: that layer
+// reads the padding's input, which therefore lives until then.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -56,10 +57,12 @@ constexpr plan_state<M> start_plan() {
     constexpr std::size_t n = M::layer_count;
     plan_state<M> state{};
     for (std::size_t i = 0; i != n; ++i) state.plan.last_use[i] = i;
+    // A node that reads a folded zero padding reads the padding's input.
+    constexpr auto& fold = folding<M>;
     for (std::size_t j = 0; j != n; ++j)
         for (std::size_t e = 0; e != M::layers[j].input_count; ++e) {
             const std::size_t i = M::edges[M::layers[j].first_input + e];
-            state.plan.last_use[i] = j;
+            state.plan.last_use[i] = state.plan.last_use[fold.reads[i]] = j;
         }
     return state;
 }

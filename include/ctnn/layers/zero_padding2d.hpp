@@ -27,6 +27,9 @@ struct ZeroPadding2D : layer_base<ZeroPadding2D<Options...>>, no_weights {
     static constexpr std::size_t min_inputs = 1, max_inputs = 1;
     /// Keras' default padding is ((1,1),(1,1)).
     static constexpr margins pad = detail::option_or<padding<0>, padding<1>, Options...>::value;
+    /// It only adds zeros: a layer after it that can read its input as if padded does it instead
+    /// (graph/folding.hpp).
+    static constexpr margins zero_padding = pad;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok = detail::check_options<ZeroPadding2D, void(padding<0>), Options...>::value &&

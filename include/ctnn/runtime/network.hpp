@@ -9,7 +9,8 @@
 // a shifted bias beside the weights as set, made whenever the weights change, and skips the
 // BatchNormalization node. The weights as set (and as saved) stay the unfolded ones. An
 // activation layer after such a layer (or after its folded BatchNormalization) folds too: the
-// layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped.
+// layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped; so
+// does a ZeroPadding2D before a layer that reads its input as if padded (node_io::input_padding).
 //
 // A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
 // (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
@@ -754,12 +755,12 @@ private:
             // `e < max_inputs` always holds; stated so that GCC 12 sees the bound (else it warns
             // -Wstringop-overflow of writes past `inputs` that cannot happen).
             for (std::size_t e = 0; e != info.input_count && e < max_inputs; ++e)
-                inputs[e] = buffer(model_type::edges[info.first_input + e], in, out, a);
+                inputs[e] = buffer(folding.reads[model_type::edges[info.first_input + e]], in, out, a);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
             kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, a),
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]), ws,
                                        fold_of[i] == folding.none ? nullptr : folded.arrays[2 * fold_of[i] + 1].data.get(),
-                                       prepared_kernels[i].form, folding.activation[i],
+                                       prepared_kernels[i].form, folding.activation[i], folding.input_padding[i],
                                        std::span<float>(a.floats.data.get() + plan.spare_offset[i] * a.batch,
                                                         static_cast<std::size_t>(plan.spare_size[i] * a.batch))});
             if (layer_seconds != nullptr)

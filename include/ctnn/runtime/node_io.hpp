@@ -30,6 +30,9 @@ struct node_io {
     /// Where an activation layer was folded into this node (graph/folding.hpp), its function: the
     /// kernel applies it in place of the layer's own, which is then linear.
     activation_kind folded_activation = activation_kind::linear;
+    /// Where a ZeroPadding2D before this node was folded into it (graph/folding.hpp), its
+    /// margins: `inputs[0]` is the padding's input, to be read as if surrounded by these zeros.
+    margins input_padding{};
     /// Activation memory no live tensor holds while this node runs (graph/memory_plan.hpp's
     /// `spare`), for kernels that can use more scratch than the workspace's bounded share.
     std::span<float> spare{};

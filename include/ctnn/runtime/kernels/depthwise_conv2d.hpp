@@ -262,10 +262,24 @@ constexpr conv2d_op window_op_of(dims in, dims out, activation_kind activation) 
 #include <ctnn/runtime/node_io.hpp>
 
 namespace ctnn::detail {
+/// window_op_of for a node that may read its input through a folded ZeroPadding2D
+/// (node_io::input_padding): the operation on the padded map, whose shape the rules checked,
+/// then on the map itself, the margins moved into the operation's own padding.
+template <class L>
+conv2d_op window_op_of(const node_io& io, activation_kind activation) {
+    const dims x = io.inputs[0].shape;
+    const margins m = io.input_padding;
+    conv2d_op op = window_op_of<L>({x.height + m.top + m.bottom, x.width + m.left + m.right, x.channels}, io.output.shape, activation);
+    op.in = x;
+    op.pad_top += m.top;
+    op.pad_left += m.left;
+    return op;
+}
+
 template <class... O>
 void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
     using L = DepthwiseConv2D<O...>;
-    const conv2d_op op = window_op_of<L>(io.inputs[0].shape, io.output.shape, io.activation(L::activation));
+    const conv2d_op op = window_op_of<L>(io, io.activation(L::activation));
     depthwise_conv2d(op, L::multiplier, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
