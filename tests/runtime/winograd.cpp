@@ -150,10 +150,13 @@ TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn 
     }
 }
 
-TEST_CASE("Winograd splits work by tiles or, on small maps, by positions, with the same results") {
-    // 70×66 with 4×4 tiles: 306 tiles, chunks per thread; 6×5 map, 40 → 24 channels: few tiles.
-    for (const auto& size : {std::pair{70, 66}, std::pair{6, 5}}) {
-        const int h = size.first, w = size.second, cin = 40, cout = 24, batch = 2;
+TEST_CASE("Winograd gives the same results however its tiles are split over threads") {
+    // Per size: 70×66 (306 tiles of 4×4 in a batch of 2), several chunks per thread; 6×5 (18
+    // tiles of 2×2), one chunk per thread; 3×3 (2 tiles of 4×4), fewer tiles than 3 threads. The
+    // channels make each worth several threads (threads_for).
+    struct size_case { int h, w, cin, cout; };
+    for (const auto& size : {size_case{70, 66, 40, 24}, size_case{6, 5, 64, 48}, size_case{3, 3, 128, 64}}) {
+        const int h = size.h, w = size.w, cin = size.cin, cout = size.cout, batch = 2;
         array4 x(batch, h, w, cin);
         std::vector<float> kernel(static_cast<std::size_t>(9 * cin * cout)), bias(static_cast<std::size_t>(cout));
         reference::fill_random(x.v, 11);
@@ -164,7 +167,9 @@ TEST_CASE("Winograd splits work by tiles or, on small maps, by positions, with t
             const detail::aligned_floats kept(static_cast<std::size_t>(detail::winograd_kernel_floats(m, cin, cout)));
             float* transformed = kept.data.get();
             detail::winograd_transform_kernel(m, kernel.data(), cin, cout, transformed, 1);
-            for (int threads : {1, 2}) {
+            const std::int64_t tiles = std::int64_t{(h + m - 1) / m} * ((w + m - 1) / m) * batch;
+            CHECK(detail::threads_for(tiles * (m + 2) * (m + 2) * cin * cout, 3) >= 2);
+            for (int threads : {1, 2, 3}) {
                 CAPTURE(h);
                 CAPTURE(m);
                 CAPTURE(threads);

@@ -41,10 +41,12 @@ inline void gemm(block a, block b, mutable_block c, std::int64_t m, std::int64_t
     else C.noalias() = A * B;
 }
 
-/// Multiply-adds below which a product is not worth another thread: starting one costs tens
-/// of microseconds, what ~2 million multiply-adds take (FCN-8's 1×1 class-score convolutions and
-/// upsamplers were slower on 2 threads than on 1).
-inline constexpr std::int64_t min_work_per_thread = std::int64_t{1} << 21;
+/// Multiply-adds below which a product is not worth another thread. The pool's workers spin
+/// between sections (parallel.hpp), so a section costs 0.2-0.5 µs, what ~50 thousand
+/// multiply-adds take; a thread's share is kept 5× larger, as the cache lines two cores share
+/// cost too. (When threads were started per section it was 8× higher, and DenseNet121's 14×14
+/// and 7×7 layers then ran on one thread: 14.3 → 13.5 ms on 2 threads without that.)
+inline constexpr std::int64_t min_work_per_thread = std::int64_t{1} << 18;
 
 /// Threads worth using for `work` multiply-adds, at most `threads`.
 inline int threads_for(std::int64_t work, int threads) {
