@@ -259,8 +259,9 @@ TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, r
 
 TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes equal the definition") {
     // Windows of 1 to 5 (up to 32 values deep), strides 1 to 3, dilation 1 or 2, `same` and
-    // `valid`, maps from 1 to 13 wide (borders only, or an interior), output channels leaving
-    // tails of 8 and of 1 to 7; and MobileNetV2's Conv1 shape, split over 2 threads.
+    // `valid`, maps from 1 to 40 wide (borders only, or interiors that leave each register block
+    // of 12, 6, 4 and 1 pixels), output channels from 1 to 100 (blocks of 64, 32, 16, 8 and 1);
+    // and MobileNetV2's Conv1, VGG's block1_conv1 and ResNet50's conv1 shapes, on 2 threads too.
     std::mt19937 gen(91);
     auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
     struct config {
@@ -268,9 +269,10 @@ TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes e
         bool same;
         int act;
     };
-    std::vector<config> configs{{1, 160, 160, 3, 32, 3, 2, 1, true, 1}};
-    while (configs.size() != 30) {
-        config c{draw(1, 2), draw(1, 13), draw(1, 13), draw(1, 4), draw(1, 40), draw(1, 5), draw(1, 3), draw(1, 2), draw(0, 1) != 0, draw(0, 3)};
+    std::vector<config> configs{{1, 160, 160, 3, 32, 3, 2, 1, true, 1}, {1, 30, 47, 3, 64, 3, 1, 1, true, 1},
+                                {2, 33, 45, 3, 64, 7, 2, 1, true, 1}};
+    while (configs.size() != 40) {
+        config c{draw(1, 2), draw(1, 13), draw(1, 40), draw(1, 4), draw(1, 100), draw(1, 5), draw(1, 3), draw(1, 2), draw(0, 1) != 0, draw(0, 3)};
         const int span = (c.k - 1) * c.d + 1;
         if (c.k * c.k * c.cin > 32 || (!c.same && (c.h < span || c.w < span))) continue;
         configs.push_back(c);
