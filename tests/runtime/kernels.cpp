@@ -267,6 +267,23 @@ TEST_CASE("activations: softmax over channels is a stable probability distributi
     CHECK(y(0, 0, 0, 2) == 0.0f);
 }
 
+TEST_CASE("softmax over many rows: blocks of 256 rows and a remainder, on 1 to 3 threads, equal the definition") {
+    // 64×70 pixels of 12 classes (FCN-8's last layer in small), logits up to ±40: 4480 rows, worth
+    // 3 threads (parallel_runs), each taking 5 blocks of 256 and a remainder.
+    static_assert(64 * 70 * 12 / detail::min_floats_per_thread == 3);
+    array4 x(1, 64, 70, 12);
+    reference::fill_random(x.v, 41, 40.0f);
+    const array4 want = reference::softmax_channels(x);
+    for (int threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        std::vector<float> got = x.v;
+        detail::softmax_rows(got.data(), 64 * 70, 12, threads);
+        std::size_t bad = 0;
+        while (bad != got.size() && std::abs(got[bad] - want.v[bad]) <= 1e-6f + 1e-5f * want.v[bad]) ++bad;
+        CHECK(bad == got.size());
+    }
+}
+
 TEST_CASE("a graph with shared nodes, Add and Concatenate runs each node once, in planned buffers") {
     // x → a → b; Add(a, b) → c; Concatenate(a, c, b) → out: a is read three times.
     auto x = Input<shape<6, 5, 3>, name<"x">>{}();

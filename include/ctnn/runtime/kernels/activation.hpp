@@ -7,7 +7,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include <Eigen/Core>
+
 #include <ctnn/options.hpp>
+#include <ctnn/runtime/parallel.hpp>
 
 namespace ctnn::detail {
 
@@ -32,16 +35,32 @@ inline float activate(float v, activation_kind a) {
 }
 
 /// Softmax over the last axis of `rows` rows of `channels` values, in place. Subtracting each
-/// row's maximum first keeps exp() finite whatever the logits.
-inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels) {
-    for (std::int64_t r = 0; r != rows; ++r) {
-        float* row = p + r * channels;
-        const float top = *std::max_element(row, row + channels);
-        float sum = 0.0f;
-        for (std::int64_t c = 0; c != channels; ++c) sum += (row[c] = std::exp(row[c] - top));
-        const float scale = 1.0f / sum;
-        for (std::int64_t c = 0; c != channels; ++c) row[c] *= scale;
-    }
+/// row's maximum first keeps exp() finite whatever the logits. The exponentials of a block of
+/// rows are taken at once, as one array (Eigen's vectorised exp, within 3e-7 of std::exp): rows
+/// are short (FCN-8's 12 classes), and std::exp one value at a time took 1.5 of the 2.1 ms of its
+/// last layer. Rows are split over `threads`.
+inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels, int threads = 1) {
+    constexpr std::int64_t block = 256;
+    parallel_runs(rows, channels, threads, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t r0 = begin; r0 < end; r0 += block) {
+            const std::int64_t n = std::min(block, end - r0);
+            float* q = p + r0 * channels;
+            for (std::int64_t r = 0; r != n; ++r) {
+                float* row = q + r * channels;
+                const float top = *std::max_element(row, row + channels);
+                for (std::int64_t c = 0; c != channels; ++c) row[c] -= top;
+            }
+            Eigen::Map<Eigen::ArrayXf> values(q, n * channels);
+            values = values.exp();
+            for (std::int64_t r = 0; r != n; ++r) {
+                float* row = q + r * channels;
+                float sum = 0.0f;
+                for (std::int64_t c = 0; c != channels; ++c) sum += row[c];
+                const float scale = 1.0f / sum;
+                for (std::int64_t c = 0; c != channels; ++c) row[c] *= scale;
+            }
+        }
+    });
 }
 
 /// Adds `bias` (may be null) to columns [c0, c1) of rows [r0, r1) and applies an element-wise

@@ -322,7 +322,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
     for_each_output_row(y, pixels * cout * kh_n * kw_n * cin, threads, run_row);
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, static_cast<std::int64_t>(cout));
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, static_cast<std::int64_t>(cout), threads);
 }
 
 
@@ -388,7 +388,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
                 }
         }
     }
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout, ws.threads());
 }
 
 }  // namespace ctnn::detail

@@ -84,7 +84,7 @@ struct conv2d_transpose_op {
         }
     }
     bias_activate(y.data, cout, 0, out_pixels * y.batch, 0, cout, bias, op.activation);
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, out_pixels * y.batch, cout);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, out_pixels * y.batch, cout, ws.threads());
 }
 
 /// The glue from the layer types to this kernel: hyper-parameters are constants, shapes

@@ -24,7 +24,7 @@ namespace ctnn::detail {
                   [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
                       bias_activate(y.data, units, r0, r1, c0, c1, bias, activation);
                   });
-    if (activation == activation_kind::softmax) softmax_rows(y.data, rows, units);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, rows, units, ws.threads());
 }
 
 template <int U, class... O>

@@ -78,7 +78,7 @@ namespace ctnn::detail {
         }
         bias_activate(row, cout, 0, op.out.width, 0, cout, nullptr, op.activation);
     });
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout, threads);
 }
 
 /// y = depthwise conv(x) + bias, activated, for a K×K window with multiplier 1 and no dilation
@@ -183,7 +183,7 @@ template <int K>
     // less (~60 GFLOP/s), and reads its input from the cache of the core that wrote it; weighed
     // like a product's, MobileNetV2's depthwise layers all stayed on one thread.
     for_each_output_row(y, 8 * pixels * cs * K * K, threads, run_row);
-    if (act == activation_kind::softmax) softmax_rows(y.data, pixels, cin);
+    if (act == activation_kind::softmax) softmax_rows(y.data, pixels, cin, threads);
 }
 
 /// A depthwise convolution (multiplier `multiplier`): by depthwise_conv2d_window where it applies, else
@@ -239,7 +239,7 @@ inline void grouped_conv2d_gemm(const conv2d_op& op, int groups, tensor_view x, 
         }
         bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
     });
-    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout);
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout, ws.threads());
 }
 
 /// A window layer's operation (Conv2D, DepthwiseConv2D, SeparableConv2D's depthwise step), from
@@ -299,7 +299,7 @@ void forward(std::type_identity<SeparableConv2D<F, O...>>, const node_io& io) {
                   [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
                       bias_activate(y.data, F, r0, r1, c0, c1, bias, activation);
                   });
-    if (activation == activation_kind::softmax) softmax_rows(y.data, pixels, F);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, pixels, F, io.ws.threads());
 }
 /// The Winograd tile a Conv2D of these shapes runs with (kernels/winograd.hpp), or 0.
 template <class L>

@@ -380,7 +380,7 @@ inline void winograd_conv2d(int m, dims in, dims out, int pad_top, int pad_left,
                             tensor_view y, const float* transformed, const float* bias, workspace& ws) {
     if (m == 2) winograd_conv2d_m<2>(in, out, pad_top, pad_left, activation, x, y, transformed, bias, ws);
     else winograd_conv2d_m<4>(in, out, pad_top, pad_left, activation, x, y, transformed, bias, ws);
-    if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels, ws.threads());
 }
 
 // ---- Kernels transformed by each call ----------------------------------------------------------
@@ -544,7 +544,7 @@ void winograd_conv2d_streamed_m(dims in, dims out, int pad_top, int pad_left, ac
         });
         winograd::transform_outputs<M>(mm, tiling, t0, count, bias, activation, y, threads);
     }
-    if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels);
+    if (activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{out.height} * out.width * y.batch, out.channels, ws.threads());
 }
 
 inline void winograd_conv2d_streamed(int m, dims in, dims out, int pad_top, int pad_left, activation_kind activation, tensor_view x,
