@@ -207,6 +207,19 @@ constexpr auto dense_block() {
     return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b2), b2)};
 }
 
+/// ResNet's block end, Add → ReLU: the ReLU folds into the Add; and an Add → softmax (over
+/// channels) at the output, whose softmax folds too; an Add also read by another layer keeps its
+/// ReLU apart. 40×40×24 values: enough for the Add's runs to split over threads.
+constexpr auto residual_ends() {
+    auto x = Input<shape<40, 40, 24>, name<"x">>{}();
+    auto c = Conv2D<24, kernel_size<3>, same, name<"conv">>{}(x);
+    auto r = ReLU<name<"relu">>{}(Add<name<"add">>{}(x, c));
+    auto s = Activation<softmax, name<"softmax">>{}(Add<name<"add2">>{}(r, Conv2D<24, kernel_size<1>, name<"pw">>{}(r)));
+    auto a3 = Add<name<"add3">>{}(r, x);
+    auto kept = Activation<relu, name<"kept">>{}(a3);
+    return Model{x, outputs(s, Add<name<"add4">>{}(kept, a3))};
+}
+
 /// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
 /// Rescaling and the activation fold, the second Rescaling (after an activation) does not; and
 /// Conv2DTranspose → sigmoid, its head.
@@ -284,6 +297,11 @@ static_assert(folding<AB>.folded_into[AB::index_of_name("hs")] == AB::index_of_n
 static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.none);
 static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
 static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
+using RE = decltype(residual_ends());
+static_assert(folding<RE>.activation_count == 2);
+static_assert(folding<RE>.folded_into[RE::index_of_name("relu")] == RE::index_of_name("add"));
+static_assert(folding<RE>.activation[RE::index_of_name("add2")] == activation_kind::softmax);
+static_assert(folding<RE>.folded_into[RE::index_of_name("kept")] == folding<RE>.none);
 using DB = decltype(dense_block());
 static_assert(folding<DB>.count == 0 && folding<DB>.activation_count == 1);
 static_assert(folding<DB>.folded_into[DB::index_of_name("relu")] == DB::index_of_name("bn"));
@@ -426,6 +444,28 @@ TEST_CASE("folding activations: the folded network equals the naive layers, and 
         }
         t = reference::conv2d_transpose(t, w["up/kernel"], w["up/bias"], 2, 2, 4, 2, 2, 1, 1, false, -1, -1, 2);
         for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), t);
+    }
+    {
+        network net{residual_ends()};
+        auto w = randomize(net, 70);
+        const auto in = random_tensor<shape<40, 40, 24>>(2, 71);
+        const array4 a = to_array(in);
+        array4 r = reference::conv2d(a, w["conv/kernel"], w["conv/bias"], 3, 3, 24, 1, 1, 1, 1, true, 0);
+        for (std::size_t i = 0; i != r.v.size(); ++i) r.v[i] = std::max(r.v[i] + a.v[i], 0.0f);
+        CHECK(std::count(r.v.begin(), r.v.end(), 0.0f) > 0);
+        array4 s = reference::conv2d(r, w["pw/kernel"], w["pw/bias"], 1, 1, 24, 1, 1, 1, 1, true, 0);
+        for (std::size_t i = 0; i != s.v.size(); ++i) s.v[i] += r.v[i];
+        s = reference::softmax_channels(s);
+        array4 t = r;
+        for (std::size_t i = 0; i != t.v.size(); ++i) {
+            const float a3 = r.v[i] + a.v[i];
+            t.v[i] = std::max(a3, 0.0f) + a3;
+        }
+        for (int threads : {1, 3}) {
+            const auto [probabilities, sum] = net.predict(std::tie(in), {.threads = threads});
+            require_close(probabilities.data(), s);
+            require_close(sum.data(), t);
+        }
     }
     {
         network net{dense_block()};

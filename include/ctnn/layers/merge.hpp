@@ -33,6 +33,9 @@ struct Add : layer_base<Add<Options...>>, no_weights {
     static constexpr std::string_view kind = "Add";
     using layer_name = detail::option_or<named<>::option_kind, named<>, Options...>;
     static constexpr std::size_t min_inputs = 2, max_inputs = 64;
+    /// An activation after the sum (ResNet's Add → ReLU) folds in (graph/folding.hpp): the kernel
+    /// applies it to each run it has just summed, while in cache.
+    static constexpr bool absorbs_activation = true;
     using input_ranks = any_rank;
 
     static constexpr bool check_hyperparameters() {

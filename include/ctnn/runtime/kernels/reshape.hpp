@@ -62,7 +62,9 @@ namespace ctnn::detail {
                             sizeof(float) * static_cast<std::size_t>(c_count));
 }
 
-[[gnu::noinline]] inline void add(std::span<const tensor_view> xs, tensor_view y, int threads) {
+/// The sum of `xs`, activated (a folded activation: softmax over channels, any other value by
+/// value in the same run).
+[[gnu::noinline]] inline void add(std::span<const tensor_view> xs, tensor_view y, activation_kind activation, int threads) {
     const std::int64_t count = y.sample_size() * y.batch;
     parallel_runs(count, static_cast<std::int64_t>(xs.size()) + 1, threads, [&](std::int64_t k0, std::int64_t k1) {
         if (xs[0].data != y.data) std::copy(xs[0].data + k0, xs[0].data + k1, y.data + k0);
@@ -70,7 +72,9 @@ namespace ctnn::detail {
             const float* src = xs[i].data;
             for (std::int64_t k = k0; k != k1; ++k) y.data[k] += src[k];
         }
+        bias_activate(y.data + k0, 0, 0, 1, 0, k1 - k0, nullptr, activation);
     });
+    if (activation == activation_kind::softmax) softmax_rows(y.data, count / y.shape.channels, y.shape.channels, threads);
 }
 
 /// Joins along channels: each output pixel is the inputs' pixels one after another.
@@ -114,7 +118,7 @@ void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
 }
 template <class... O>
 void forward(std::type_identity<Add<O...>>, const node_io& io) {
-    add(io.inputs, io.output, io.ws.threads());
+    add(io.inputs, io.output, io.activation(activation_kind::linear), io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<Concatenate<O...>>, const node_io& io) {
