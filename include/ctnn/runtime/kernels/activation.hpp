@@ -63,25 +63,44 @@ inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels, int
     });
 }
 
+/// An element-wise activation over `n` values in place: loops that vectorise, not a call per
+/// value (MobileNet's relu6, PP-OCRv4's hard_silu), and for sigmoid and silu Eigen's vectorised
+/// exp (within 3e-7 of std::exp; PP-OCRv4's 640×640 sigmoid head took 0.9 ms a value at a time,
+/// 0.06 so).
+inline void activate_run(float* v, std::int64_t n, activation_kind a) {
+    if (a == activation_kind::relu) {
+        for (std::int64_t c = 0; c != n; ++c) v[c] = v[c] > 0.0f ? v[c] : 0.0f;
+    } else if (a == activation_kind::relu6) {
+        for (std::int64_t c = 0; c != n; ++c) v[c] = std::min(std::max(v[c], 0.0f), 6.0f);
+    } else if (a == activation_kind::hard_silu) {
+        for (std::int64_t c = 0; c != n; ++c) v[c] = v[c] * std::min(std::max(v[c] + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+    } else if (a == activation_kind::sigmoid || a == activation_kind::silu) {
+        Eigen::Map<Eigen::ArrayXf> x(v, n);
+        if (a == activation_kind::sigmoid) x = (1.0f + (-x).exp()).inverse();
+        else x = x * (1.0f + (-x).exp()).inverse();
+    } else if (a != activation_kind::linear && a != activation_kind::softmax) {
+        for (std::int64_t c = 0; c != n; ++c) v[c] = activate(v[c], a);
+    }
+}
+
 /// Adds `bias` (may be null) to columns [c0, c1) of rows [r0, r1) and applies an element-wise
 /// activation (softmax is applied separately, over whole rows).
 inline void bias_activate(float* p, std::int64_t ld, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
                           const float* bias, activation_kind a) {
     const bool elementwise = a != activation_kind::linear && a != activation_kind::softmax;
     if (bias == nullptr && !elementwise) return;
+    if (c1 - c0 == ld) {  // rows back to back (a product of few columns): the activation in one run
+        if (bias != nullptr)
+            for (std::int64_t r = r0; r != r1; ++r)
+                for (std::int64_t c = c0; c != c1; ++c) p[r * ld + c] += bias[c];
+        activate_run(p + r0 * ld + c0, (r1 - r0) * ld, a);
+        return;
+    }
     for (std::int64_t r = r0; r != r1; ++r) {
         float* row = p + r * ld;
         if (bias != nullptr)
             for (std::int64_t c = c0; c != c1; ++c) row[c] += bias[c];
-        if (a == activation_kind::relu) {
-            for (std::int64_t c = c0; c != c1; ++c) row[c] = row[c] > 0.0f ? row[c] : 0.0f;
-        } else if (a == activation_kind::relu6) {  // MobileNet's: a loop that vectorises, not a call per value
-            for (std::int64_t c = c0; c != c1; ++c) row[c] = std::min(std::max(row[c], 0.0f), 6.0f);
-        } else if (a == activation_kind::hard_silu) {  // PP-OCRv4's, likewise
-            for (std::int64_t c = c0; c != c1; ++c) row[c] = row[c] * std::min(std::max(row[c] + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-        } else if (elementwise) {
-            for (std::int64_t c = c0; c != c1; ++c) row[c] = activate(row[c], a);
-        }
+        activate_run(row + c0, c1 - c0, a);
     }
 }
 
