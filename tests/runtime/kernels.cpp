@@ -225,6 +225,38 @@ TEST_CASE("Conv2DTranspose places TF's odd `same` pixel after, and FCN-8's upsam
         15);
 }
 
+TEST_CASE("Conv2DTranspose with strides equal to its kernel copies each product to its own block") {
+    // 13 chunks of 256 input pixels over threads (kernel 4×4, 64 filters: 1024 products a pixel),
+    // relu in the products; `same`, which cuts nothing here.
+    check_layer<Conv2DTranspose<64, kernel_size<4>, strides<4>, relu, name<"u">>, shape<40, 40, 8>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::conv2d_transpose(x, k, b, 4, 4, 64, 4, 4, 1, 1, false, -1, -1, 1);
+        },
+        16);
+    check_layer<Conv2DTranspose<6, kernel_size<2, 3>, strides<2, 3>, same, ctnn::tanh, name<"u">>, shape<9, 7, 5>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::conv2d_transpose(x, k, b, 2, 3, 6, 2, 3, 1, 1, true, -1, -1, 3);
+        },
+        17);
+    // PP-OCRv4's head: one filter, sigmoid; and FCN-8's last upsampler with its softmax.
+    check_layer<Conv2DTranspose<1, kernel_size<2>, strides<2>, sigmoid, name<"u">>, shape<30, 31, 24>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::conv2d_transpose(x, k, b, 2, 2, 1, 2, 2, 1, 1, false, -1, -1, 2);
+        },
+        18);
+    check_layer<Conv2DTranspose<12, kernel_size<8>, strides<8>, softmax, no_bias, name<"u">>, shape<9, 10, 12>, 1>(
+        [](const array4& x, const auto& k, const auto&) {
+            return reference::softmax_channels(reference::conv2d_transpose(x, k, {}, 8, 8, 12, 8, 8, 1, 1, false, -1, -1, 0));
+        },
+        19);
+    // output_padding past the last block leaves cells no window covers: the general path.
+    check_layer<Conv2DTranspose<5, kernel_size<2>, strides<2>, output_padding<1, 1>, name<"u">>, shape<6, 5, 3>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::conv2d_transpose(x, k, b, 2, 2, 5, 2, 2, 1, 1, false, 1, 1, 0);
+        },
+        20);
+}
+
 TEST_CASE("pooling matches the direct definition, `same` windows ignoring padding") {
     pool_case<MaxPooling2D<name<"p">>, shape<9, 8, 5>, 2>(2, 2, 2, 2, false, false);
     pool_case<MaxPooling2D<pool_size<3>, strides<2>, same, name<"p">>, shape<9, 8, 5>, 2>(3, 3, 2, 2, true, false);

@@ -1,5 +1,6 @@
 // Conv2DTranspose on the CPU: a GEMM that gives every input pixel's contribution to each
-// kernel tap, then a scatter-add (col2im) into the output window, as TF places it.
+// kernel tap, then a scatter-add (col2im) into the output window, as TF places it; where the
+// windows do not overlap (strides equal to the kernel), a copy of each product to its block.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/tile_gemm.hpp>
 #include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
@@ -26,11 +28,86 @@ struct conv2d_transpose_op {
     activation_kind activation;
 };
 
+/// Whether each input pixel's window is a block of the output no other window touches, and the
+/// blocks cover the output: strides equal to the kernel, undilated, and no output_padding
+/// beyond the last block (U-Net's and PP-OCRv4's 2×2 upsamplers, FCN-8's last, 8×8).
+constexpr bool disjoint_windows(const conv2d_transpose_op& op) {
+    const auto covers = [](int in, int stride, int cut, int out) { return cut >= 0 && std::int64_t{in} * stride - cut >= out; };
+    return op.stride.height == op.kernel.height && op.stride.width == op.kernel.width && op.dilation.height == 1 &&
+           op.dilation.width == 1 && covers(op.in.height, op.stride.height, op.cut_top, op.out.height) &&
+           covers(op.in.width, op.stride.width, op.cut_left, op.out.width);
+}
+
+/// conv2d_transpose for disjoint_windows: every output value is one product's, so the products
+/// (split over threads by input pixels, on tile_gemm with the bias and activation applied as
+/// they finish) are copied straight to their blocks: no zeroing, no adding, no serial scatter.
+/// The kernel is packed once per call into worker 0's scratch, which also holds that worker's
+/// products (the kernel's size: 8 MB for the U-Net's largest).
+inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
+                                      const float* bias, workspace& ws) {
+    const int cin = op.in.channels, cout = op.out.channels, kh_n = op.kernel.height, kw_n = op.kernel.width;
+    const std::int64_t n = std::int64_t{kh_n} * kw_n * cout;  // a pixel's products: every tap's channels
+    const std::int64_t in_pixels = std::int64_t{op.in.height} * op.in.width, total = in_pixels * x.batch;
+    const std::int64_t chunk = std::clamp<std::int64_t>(static_cast<std::int64_t>(workspace::budget) / n, 1, total);
+    const std::int64_t chunks = (total + chunk - 1) / chunk;
+    const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(total * n * cin, ws.threads()), chunks));
+    const std::int64_t packed_floats = (tile_gemm::size(cin, n) + 15) / 16 * 16, bias_floats = (tile_gemm::padded(n) + 15) / 16 * 16;
+    float* packed = ws.scratch(0, static_cast<std::size_t>(packed_floats + bias_floats + chunk * n));
+    if (n >= tile_gemm::width) tile_gemm::pack_transposed(kernel, cin, n, cin, packed);
+    float* tap_bias = nullptr;
+    if (bias != nullptr) {
+        tap_bias = packed + packed_floats;
+        for (std::int64_t t = 0; t != n; t += cout) std::copy_n(bias, cout, tap_bias + t);
+    }
+    const activation_kind product_activation = op.activation == activation_kind::softmax ? activation_kind::linear : op.activation;
+    parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t c, int worker) {
+        const std::int64_t p0 = static_cast<std::int64_t>(c) * chunk, rows = std::min(chunk, total - p0);
+        float* cols = worker == 0 ? packed + packed_floats + bias_floats : ws.scratch(worker, static_cast<std::size_t>(chunk * n));
+        if (n >= tile_gemm::width) {
+            tile_gemm::multiply(x.data + p0 * cin, cin, packed, n, 0, n, cols, n, rows, cin, tap_bias, product_activation);
+        } else {
+            // Fewer products than a panel's columns (PP-OCRv4's one-filter head: 4), which the
+            // micro-kernel would pad to a whole panel: Eigen's product, then one run of activation.
+            const_matrix X(x.data + p0 * cin, rows, cin, Eigen::OuterStride<>(cin));
+            const_matrix K(kernel, n, cin, Eigen::OuterStride<>(cin));
+            matrix C(cols, rows, n, Eigen::OuterStride<>(n));
+            C.noalias() = X * K.transpose();
+            bias_activate(cols, n, 0, rows, 0, n, tap_bias, product_activation);
+        }
+        for (std::int64_t r = 0; r != rows; ++r) {
+            const std::int64_t p = p0 + r;
+            const auto b = static_cast<int>(p / in_pixels);
+            const int ih = static_cast<int>(p % in_pixels / op.in.width), iw = static_cast<int>(p % op.in.width);
+            const auto ow0 = rules::transpose_tap_position(iw, 0, op.stride.width, 1, op.cut_left);
+            const bool whole_row = ow0 >= 0 && ow0 + kw_n <= op.out.width;
+            for (int kh = 0; kh != kh_n; ++kh) {
+                const auto oh = rules::transpose_tap_position(ih, kh, op.stride.height, 1, op.cut_top);
+                if (oh < 0 || oh >= op.out.height) continue;
+                const float* src = cols + r * n + std::int64_t{kh} * kw_n * cout;
+                float* dst = y.sample(b) + (std::int64_t{oh} * op.out.width + ow0) * cout;
+                if (whole_row) {
+                    std::memcpy(dst, src, sizeof(float) * static_cast<std::size_t>(kw_n * cout));
+                    continue;
+                }
+                for (int kw = 0; kw != kw_n; ++kw)
+                    if (ow0 + kw >= 0 && ow0 + kw < op.out.width)
+                        std::memcpy(dst + std::int64_t{kw} * cout, src + std::int64_t{kw} * cout, sizeof(float) * static_cast<std::size_t>(cout));
+            }
+        }
+    });
+    if (op.activation == activation_kind::softmax)
+        softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout, ws.threads());
+}
+
 /// y = conv_transpose(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cout, Cin):
 /// a (kh·kw·Cout) × Cin matrix, whose transpose maps an input pixel's channels to its
 /// contributions at every tap.
 [[gnu::noinline]] inline void conv2d_transpose(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
                              const float* bias, workspace& ws) {
+    if (disjoint_windows(op)) {
+        conv2d_transpose_disjoint(op, x, y, kernel, bias, ws);
+        return;
+    }
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t taps = std::int64_t{op.kernel.height} * op.kernel.width;
     const std::int64_t row_len = taps * cout;

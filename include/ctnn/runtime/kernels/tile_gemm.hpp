@@ -65,6 +65,25 @@ inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld
         }
     }
 }
+/// pack for a B given as its transpose: `bt` row-major n×k (leading dimension `ld`), as a
+/// Conv2DTranspose kernel holds the matrix its products multiply by.
+inline void pack_transposed(const float* bt, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+    const std::int64_t np = padded(n);
+    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
+        const std::int64_t depth = std::min(depth_block, k - k0);
+        for (std::int64_t j = 0; j < np; j += width) {
+            float* panel = out + k0 * np + j * depth;
+            for (std::int64_t c = 0; c != width; ++c) {
+                if (j + c < n) {
+                    const float* src = bt + (j + c) * ld + k0;
+                    for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = src[p];
+                } else {
+                    for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = 0.0f;
+                }
+            }
+        }
+    }
+}
 /// B back from its packed form (row-major k×n, leading dimension n).
 inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
     const std::int64_t np = padded(n);
