@@ -51,48 +51,38 @@ inline std::pair<std::int64_t, std::int64_t> column_part(std::int64_t n, std::si
 
 /// The packed layout: depth block by depth block (block k0 at k0 · padded(n)), and within one,
 /// panel by panel (panel j at j · depth · width), each panel `depth` rows of `width` columns.
-inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+/// Calls visit(panel, k0, depth, j) for each panel of a packed k×n B at `packed`, in that order.
+template <class Float, class Visit>
+inline void for_each_panel(std::int64_t k, std::int64_t n, Float* packed, Visit&& visit) {
     const std::int64_t np = padded(n);
     for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
         const std::int64_t depth = std::min(depth_block, k - k0);
-        for (std::int64_t j = 0; j < np; j += width) {
-            float* panel = out + k0 * np + j * depth;
-            const std::int64_t cols = std::min<std::int64_t>(width, n - j);
-            for (std::int64_t p = 0; p != depth; ++p) {
-                std::copy_n(b + (k0 + p) * ld + j, cols, panel + p * width);
-                std::fill(panel + p * width + cols, panel + (p + 1) * width, 0.0f);
-            }
-        }
+        for (std::int64_t j = 0; j < np; j += width) visit(packed + k0 * np + j * depth, k0, depth, j);
     }
+}
+inline void pack(const float* b, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
+    for_each_panel(k, n, out, [&](float* panel, std::int64_t k0, std::int64_t depth, std::int64_t j) {
+        const std::int64_t cols = std::min<std::int64_t>(width, n - j);
+        for (std::int64_t p = 0; p != depth; ++p) {
+            std::copy_n(b + (k0 + p) * ld + j, cols, panel + p * width);
+            std::fill(panel + p * width + cols, panel + (p + 1) * width, 0.0f);
+        }
+    });
 }
 /// pack for a B given as its transpose: `bt` row-major n×k (leading dimension `ld`), as a
 /// Conv2DTranspose kernel holds the matrix its products multiply by.
 inline void pack_transposed(const float* bt, std::int64_t k, std::int64_t n, std::int64_t ld, float* out) {
-    const std::int64_t np = padded(n);
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
-        const std::int64_t depth = std::min(depth_block, k - k0);
-        for (std::int64_t j = 0; j < np; j += width) {
-            float* panel = out + k0 * np + j * depth;
-            for (std::int64_t c = 0; c != width; ++c) {
-                if (j + c < n) {
-                    const float* src = bt + (j + c) * ld + k0;
-                    for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = src[p];
-                } else {
-                    for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = 0.0f;
-                }
-            }
-        }
-    }
+    for_each_panel(k, n, out, [&](float* panel, std::int64_t k0, std::int64_t depth, std::int64_t j) {
+        for (std::int64_t c = 0; c != width; ++c)
+            for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = j + c < n ? bt[(j + c) * ld + k0 + p] : 0.0f;
+    });
 }
 /// B back from its packed form (row-major k×n, leading dimension n).
 inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
-    const std::int64_t np = padded(n);
-    for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
-        const std::int64_t depth = std::min(depth_block, k - k0);
-        for (std::int64_t j = 0; j < np; j += width)
-            for (std::int64_t p = 0; p != depth; ++p)
-                std::copy_n(packed + k0 * np + j * depth + p * width, std::min<std::int64_t>(width, n - j), out + (k0 + p) * n + j);
-    }
+    for_each_panel(k, n, packed, [&](const float* panel, std::int64_t k0, std::int64_t depth, std::int64_t j) {
+        for (std::int64_t p = 0; p != depth; ++p)
+            std::copy_n(panel + p * width, std::min<std::int64_t>(width, n - j), out + (k0 + p) * n + j);
+    });
 }
 /// Packs B where it lies (n a multiple of `width`, so the packed form is B's size): a depth block
 /// at a time through a buffer of one block.
