@@ -84,14 +84,14 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
                 const auto oh = rules::transpose_tap_position(ih, kh, op.stride.height, 1, op.cut_top);
                 if (oh < 0 || oh >= op.out.height) continue;
                 const float* src = cols + r * n + std::int64_t{kh} * kw_n * cout;
-                float* dst = y.sample(b) + (std::int64_t{oh} * op.out.width + ow0) * cout;
+                float* out_row = y.sample(b) + std::int64_t{oh} * op.out.width * cout;
                 if (whole_row) {
-                    std::memcpy(dst, src, sizeof(float) * static_cast<std::size_t>(kw_n * cout));
+                    std::memcpy(out_row + ow0 * cout, src, sizeof(float) * static_cast<std::size_t>(kw_n * cout));
                     continue;
                 }
                 for (int kw = 0; kw != kw_n; ++kw)
-                    if (ow0 + kw >= 0 && ow0 + kw < op.out.width)
-                        std::memcpy(dst + std::int64_t{kw} * cout, src + std::int64_t{kw} * cout, sizeof(float) * static_cast<std::size_t>(cout));
+                    if (const auto ow = ow0 + kw; ow >= 0 && ow < op.out.width)
+                        std::memcpy(out_row + ow * cout, src + std::int64_t{kw} * cout, sizeof(float) * static_cast<std::size_t>(cout));
             }
         }
     });

@@ -72,7 +72,7 @@ namespace ctnn::detail {
             const float* src = xs[i].data;
             for (std::int64_t k = k0; k != k1; ++k) y.data[k] += src[k];
         }
-        bias_activate(y.data + k0, 0, 0, 1, 0, k1 - k0, nullptr, activation);
+        activate_run(y.data + k0, k1 - k0, activation);
     });
     if (activation == activation_kind::softmax) softmax_rows(y.data, count / y.shape.channels, y.shape.channels, threads);
 }
