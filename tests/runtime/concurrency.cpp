@@ -1,6 +1,7 @@
 // One network serving many threads: predictions at once agree bit for bit with one thread's,
 // weights replaced while others predict are seen whole or not at all, and a batch too large for
-// memory is refused with an exception. Run under ThreadSanitizer too (preset tsan).
+// memory is refused with an exception. Built on its own (concurrency_tests), as these are the
+// tests ThreadSanitizer runs (preset tsan): its build needs no other test file.
 // SPDX-License-Identifier: BSL-1.0
 #include <algorithm>
 #include <atomic>
@@ -19,18 +20,19 @@
 namespace {
 using namespace ctnn;
 
-// AddressSanitizer's operator new reports an allocation it cannot make and aborts, by design,
-// instead of throwing std::bad_alloc: under it, a refused allocation cannot be observed.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool under_address_sanitizer = true;
+// AddressSanitizer's and ThreadSanitizer's operator new report an allocation they cannot make
+// and abort, by design, instead of throwing std::bad_alloc: under them, a refused allocation
+// cannot be observed.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool allocation_failure_aborts = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool under_address_sanitizer = true;
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool allocation_failure_aborts = true;
 #else
-constexpr bool under_address_sanitizer = false;
+constexpr bool allocation_failure_aborts = false;
 #endif
 #else
-constexpr bool under_address_sanitizer = false;
+constexpr bool allocation_failure_aborts = false;
 #endif
 
 // Small, but with every kind of step a prediction takes: convolutions (scratch per thread), a
@@ -55,6 +57,32 @@ net_type::input_tensor sample_input() {
 
 bool same_bits(const net_type::output_tensor& a, const net_type::output_tensor& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Both BatchNormalizations fold into the convolution before them: the network keeps folded
+// copies of those weights, which must change together with the weights they come from.
+constexpr auto folded_model() {
+    auto x = Input<shape<8, 7, 4>, name<"x">>{}();
+    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
+    auto b = BatchNormalization<scale<false>, name<"bn">>{}(c);
+    auto r = Activation<relu, name<"relu">>{}(b);
+    auto d = DepthwiseConv2D<kernel_size<3>, depth_multiplier<2>, no_bias, name<"dw">>{}(r);
+    auto e = BatchNormalization<center<false>, name<"bn2">>{}(d);
+    return Model{x, Activation<ctnn::tanh, name<"out">>{}(e)};
+}
+using folded_net = network<std::remove_const_t<decltype(folded_model())>>;
+static_assert(folding<decltype(folded_model())>.count == 2);
+
+// Every weight drawn from `seed`: the initialisers leave the BatchNormalizations' statistics at
+// 0 and 1, which would fold to nothing worth checking. Variances stay positive.
+void randomize(folded_net& net, unsigned seed) {
+    for (std::size_t i = 0; i != folded_net::weights.size(); ++i) {
+        auto v = net.values(i);
+        for (std::size_t j = 0; j != v.size(); ++j) {
+            const float u = static_cast<float>(static_cast<int>((j * 7919 + i * 104729 + seed * 15485863) % 211) - 105) / 150.0f;
+            v[j] = folded_net::weights[i].name == "moving_variance" ? 0.3f + std::abs(u) : u;
+        }
+    }
 }
 }  // namespace
 
@@ -118,8 +146,56 @@ TEST_CASE("weights replaced while other threads predict are seen whole, never ha
     CHECK(torn == 0);
 }
 
+TEST_CASE("folding: weights replaced while other threads predict are seen whole, folded copies with them") {
+    using net_type = folded_net;
+    net_type net{folded_model(), 1};
+    net_type other{folded_model(), 2};
+    randomize(net, 61);
+    randomize(other, 62);
+    net_type::input_tensor x(2);
+    for (std::size_t i = 0; i != x.size(); ++i) x.data()[i] = static_cast<float>(static_cast<int>(i * 7919 % 263) - 131) / 131.0f;
+    const auto with_first = net(x, {.threads = 1});
+    auto copy_of = [](const net_type& source) {
+        auto storage = net_type::allocate_weights();
+        for (std::size_t i = 0; i != net_type::weights.size(); ++i) {
+            const auto values = source.values(i);
+            std::copy(values.begin(), values.end(), storage[i].data.get());
+        }
+        return storage;
+    };
+    const auto first = copy_of(net);
+    const auto with_second = other(x, {.threads = 1});
+    auto same = [](const auto& a, const auto& b) { return std::equal(a.begin(), a.end(), b.begin()); };
+    REQUIRE_FALSE(same(with_first, with_second));
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> torn{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t != 3; ++t)
+        readers.emplace_back([&] {
+            net_type::context context;
+            while (!stop) {
+                const auto y = net.predict(x, context, {.threads = 1});
+                if (!same(y, with_first) && !same(y, with_second)) ++torn;
+            }
+        });
+    for (int swap = 0; swap != 20; ++swap) {
+        if (swap % 2 == 0) {
+            net.replace_weights(copy_of(other));
+        } else {
+            auto storage = net_type::allocate_weights();
+            for (std::size_t i = 0; i != first.size(); ++i) std::copy_n(first[i].data.get(), first[i].size, storage[i].data.get());
+            net.replace_weights(std::move(storage));
+        }
+    }
+    stop = true;
+    for (auto& t : readers) t.join();
+    CHECK(torn == 0);
+    CHECK(same(net(x, {.threads = 1}), with_first));
+}
+
 TEST_CASE("a batch whose activations cannot be allocated is refused with an exception" *
-          doctest::skip(under_address_sanitizer)) {
+          doctest::skip(allocation_failure_aborts)) {
     // 1x1 in, 4096x4096 in between, 1x1 out: 64 MiB of activations per sample, almost nothing
     // for the input and output tensors.
     constexpr auto wide = [] {

@@ -11,13 +11,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -714,50 +712,4 @@ TEST_CASE("broadcasting merges equal NumPy's broadcasting rule, written out") {
                     want(n, h, ww, 12 + c) = static_cast<float>((k + v) / 2);
                 }
     for (int threads : {1, 3}) require_close(net(in, {.threads = threads}).data(), want);
-}
-
-TEST_CASE("folding: weights replaced while other threads predict are seen whole, folded copies with them") {
-    using net_type = network<std::remove_const_t<decltype(folded_inside())>>;
-    net_type net{folded_inside(), 1};
-    const net_type other{folded_inside(), 2};
-    randomize(net, 61);
-    const auto x = random_tensor<shape<8, 7, 4>>(2, 62);
-    const auto with_first = net(x, {.threads = 1});
-    auto copy_of = [](const net_type& source) {
-        auto storage = net_type::allocate_weights();
-        for (std::size_t i = 0; i != net_type::weights.size(); ++i) {
-            const auto values = source.values(i);
-            std::copy(values.begin(), values.end(), storage[i].data.get());
-        }
-        return storage;
-    };
-    const auto first = copy_of(net);
-    const auto with_second = other(x, {.threads = 1});
-    auto same = [](const auto& a, const auto& b) { return std::equal(a.begin(), a.end(), b.begin()); };
-    REQUIRE_FALSE(same(with_first, with_second));
-
-    std::atomic<bool> stop{false};
-    std::atomic<int> torn{0};
-    std::vector<std::thread> readers;
-    for (int t = 0; t != 3; ++t)
-        readers.emplace_back([&] {
-            net_type::context context;
-            while (!stop) {
-                const auto y = net.predict(x, context, {.threads = 1});
-                if (!same(y, with_first) && !same(y, with_second)) ++torn;
-            }
-        });
-    for (int swap = 0; swap != 20; ++swap) {
-        if (swap % 2 == 0) {
-            net.replace_weights(copy_of(other));
-        } else {
-            auto storage = net_type::allocate_weights();
-            for (std::size_t i = 0; i != first.size(); ++i) std::copy_n(first[i].data.get(), first[i].size, storage[i].data.get());
-            net.replace_weights(std::move(storage));
-        }
-    }
-    stop = true;
-    for (auto& t : readers) t.join();
-    CHECK(torn == 0);
-    CHECK(same(net(x, {.threads = 1}), with_first));
 }
