@@ -1,6 +1,7 @@
 // Conv2DTranspose against the scatter-add definition (reference.hpp) over 40 configurations
 // drawn at compile time, TF's placement of the odd `same` pixel, FCN-8's upsamplers, and the path
-// for strides equal to the kernel, on 1 and 3 threads.
+// for strides equal to the kernel, on 1 and 3 threads, with kernels kept packed (form 1) and as
+// set; each read back as set afterwards.
 // SPDX-License-Identifier: BSL-1.0
 #include <cstdint>
 
@@ -37,6 +38,17 @@ void transpose_cases(std::integer_sequence<std::uint64_t, Seeds...>) {
     (transpose_case<Seeds * 104729 + 3>(), ...);
 }
 
+// The form a network keeps a Conv2DTranspose's kernel in: packed for tile_gemm (form 1) where its
+// products fill a panel and the kernel is at most 16 MiB (FCN-8's first upsampler, the U-Net's),
+// else as set: PP-OCRv4's one-filter head (4 products a pixel), a kernel of 1024 × 4096 × 2 × 2.
+template <class L>
+constexpr int form_of(dims in, dims out) {
+    return detail::prepared_kernel_of(std::type_identity<L>{}, in, out).form;
+}
+static_assert(form_of<Conv2DTranspose<12, kernel_size<4>, strides<2>, no_bias>>(dims{7, 7, 4096}, dims{16, 16, 12}) == 1);
+static_assert(form_of<Conv2DTranspose<512, kernel_size<2>, strides<2>>>(dims{28, 28, 1024}, dims{56, 56, 512}) == 1);
+static_assert(form_of<Conv2DTranspose<1, kernel_size<2>, strides<2>, sigmoid>>(dims{160, 160, 24}, dims{320, 320, 1}) == 0);
+static_assert(form_of<Conv2DTranspose<1024, kernel_size<2>, strides<2>>>(dims{8, 8, 4096}, dims{16, 16, 1024}) == 0);
 }  // namespace
 
 TEST_CASE("Conv2DTranspose matches the scatter-add definition over 40 drawn configurations") {

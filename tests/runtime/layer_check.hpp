@@ -56,7 +56,8 @@ void require_close(const tensor<Shape>& got, const array4& want) {
 }
 
 /// Builds Input → Layer, randomises weights (biases too), runs on 1 and 3 threads, and compares
-/// with `ref(x, kernel, bias)`.
+/// with `ref(x, kernel, bias)`; then reads the weights back: as set, bit for bit, whatever form
+/// the network keeps them in.
 template <class Layer, class InShape, int Batch, class Ref>
 void check_layer(Ref ref, std::uint32_t seed) {
     auto in = Input<InShape, name<"x">>{}();
@@ -76,6 +77,11 @@ void check_layer(Ref ref, std::uint32_t seed) {
     for (int threads : {1, 3}) {
         CAPTURE(threads);
         require_close(net(x, {.threads = threads}), want);
+    }
+    for (std::size_t i = 0; i != decltype(net)::weights.size(); ++i) {
+        const auto v = std::as_const(net).values(i);
+        const auto& set = decltype(net)::weights[i].name == "kernel" ? kernel : bias;
+        CHECK(std::equal(v.begin(), v.end(), set.begin(), set.end()));
     }
 }
 

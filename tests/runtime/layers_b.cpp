@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "layer_check.hpp"
 #include "reference.hpp"
 
 namespace {
@@ -26,21 +27,8 @@ using namespace ctnn;
 using reference::array4;
 using reference::flat;
 
-template <class Shape>
-array4 to_array(const tensor<Shape>& t) {
-    array4 a(t.batch(), Shape::value.height, Shape::value.width, Shape::value.channels);
-    std::copy(t.begin(), t.end(), a.v.begin());
-    return a;
-}
-
-template <class Shape>
-tensor<Shape> random_tensor(int batch, std::uint32_t seed) {
-    tensor<Shape> t(batch);
-    std::vector<float> v(t.size());
-    reference::fill_random(v, seed);
-    std::copy(v.begin(), v.end(), t.begin());
-    return t;
-}
+using layer_check::random_tensor;
+using layer_check::to_array;
 
 /// |got − want| ≤ 1e-4·(1 + |want|) everywhere.
 void require_close(const float* got, const array4& want) {

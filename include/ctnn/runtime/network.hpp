@@ -12,14 +12,15 @@
 // layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped; so
 // does a ZeroPadding2D before a layer that reads its input as if padded (node_io::input_padding).
 //
-// A Conv2D's kernel is prepared once, when the weights change, in the form its kernel reads
-// (kernels/conv2d.hpp's prepared_kernel): packed for the GEMM micro-kernel, or, for a 3×3
-// convolution that the static shapes make cheaper by Winograd, transformed (kernels/winograd.hpp).
-// A packed kernel *replaces* the Keras-layout one in memory (FCN-8's weights are half a
-// gigabyte): reading it back (`values`, and so saving) unpacks it, exactly, since packing only
-// moves values. A Winograd kernel is kept beside the Keras-layout one: its transform cannot be
-// inverted exactly in floating point, and weights saved and loaded again must give the same
-// outputs bit for bit; the cost model bounds the memory this takes (kernels/winograd.hpp).
+// A kernel is prepared once, when the weights change, in the form its layer's kernel reads
+// (kernels/conv2d.hpp's prepared_kernel, which the layer's kernel header chooses and makes):
+// a Conv2D's or Conv2DTranspose's packed for the GEMM micro-kernel, or, for a 3×3 Conv2D that the
+// static shapes make cheaper by Winograd, transformed (kernels/winograd.hpp). A packed kernel
+// *replaces* the Keras-layout one in memory (FCN-8's weights are half a gigabyte): reading it
+// back (`values`, and so saving) unpacks it, exactly, since packing only moves values. A
+// Winograd kernel is kept beside the Keras-layout one: its transform cannot be inverted exactly
+// in floating point, and weights saved and loaded again must give the same outputs bit for bit;
+// the cost model bounds the memory this takes (kernels/winograd.hpp).
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -324,7 +325,7 @@ public:
         for (std::size_t i = 0; i != weights.size(); ++i)
             for (std::size_t k = 0; k < static_cast<std::size_t>(weights[i].size()); k += chunk) tasks.emplace_back(i, k);
         const std::shared_ptr<weight_storage> storage = current_weights();
-        // A kernel kept only as its Winograd transform gets its array back, to be overwritten.
+        // A kernel kept only in its prepared form gets its array back, to be overwritten.
         for (std::size_t i = 0; i != weights.size(); ++i)
             if ((*storage)[i].data == nullptr) (*storage)[i] = detail::aligned_floats(static_cast<std::size_t>(weights[i].size()));
         detail::parallel_for(tasks.size(), run_options{}.threads, [&](std::size_t t, int) {
@@ -358,11 +359,11 @@ public:
 
     /// The values of weight array `i` of `weights` (Keras layout, row-major). Writing through
     /// them while another thread predicts is a data race: replace weights with replace_weights
-    /// or io::load_weights instead. Folded and Winograd-transformed copies (see above) are made
-    /// again at the next prediction after this call, so write before predicting, not through a
-    /// span kept from before an earlier prediction. A kernel kept only in its Winograd
-    /// transform is restored here (to within rounding), and a span of it stays valid until the
-    /// next prediction after a write.
+    /// or io::load_weights instead. Folded, packed and Winograd-transformed copies (see above)
+    /// are made again at the next prediction after this call, so write before predicting, not
+    /// through a span kept from before an earlier prediction. A kernel kept only packed is
+    /// restored here, exactly, and a span of it stays valid until the next prediction after a
+    /// write.
     std::span<float> values(std::size_t i) {
         const auto& a = restored(i);
         mark_folded_stale();
@@ -623,34 +624,28 @@ private:
         bool stale = true;
     };
 
-    static std::int64_t prepared_floats(const detail::prepared_kernel& p) {
-        return p.form == 1 ? detail::conv2d_packed_floats(p.op) : detail::winograd_kernel_floats(p.form, p.op.in.channels, p.op.out.channels);
-    }
-    /// Prepares every kernel present (as set, or folded), and frees it if packed: in place where
-    /// it can (conv6's 411 MB), else one kernel at a time into new memory, so memory never holds
-    /// more than one kernel of at most 16 MiB twice (kernels/conv2d.hpp). A kernel already freed
-    /// keeps its prepared form, which is still current.
+    /// Prepares every kernel present (as set, or folded), and frees it if its prepared form gives
+    /// it back: in place where it can (conv6's 411 MB), else one kernel at a time into new memory,
+    /// so memory never holds more than one kernel of at most 16 MiB twice (kernels/conv2d.hpp).
+    /// A kernel already freed keeps its prepared form, which is still current.
     static void prepare(weight_storage& w, folded_set& folded, prepared_set& out) {
         for (std::size_t s = 0; s != prepared_count; ++s) {
             const auto& spec = prepared_specs[s];
             auto& source = fold_of[spec.node] == folding.none ? w[spec.kernel] : folded.arrays[2 * fold_of[spec.node]];
             if (source.data == nullptr) continue;
             auto& prepared = out.arrays[s];
-            if (spec.form.form == 1 && detail::conv2d_packs_in_place(spec.form.op)) {
-                detail::conv2d_pack_kernel_in_place(spec.form.op, source.data.get());
+            if (spec.form.prepare_in_place != nullptr) {
+                spec.form.prepare_in_place(spec.form, source.data.get());
                 prepared = std::move(source);
                 source = detail::aligned_floats{};
                 continue;
             }
-            const auto floats = static_cast<std::size_t>(prepared_floats(spec.form));
+            const auto floats = static_cast<std::size_t>(spec.form.floats);
             if (prepared.size != floats) prepared = detail::aligned_floats(floats);
-            if (spec.form.form == 1) detail::conv2d_pack_kernel(spec.form.op, source.data.get(), prepared.data.get());
-            else
-                detail::winograd_transform_kernel(spec.form.form, source.data.get(), spec.form.op.in.channels, spec.form.op.out.channels,
-                                                  prepared.data.get(), run_options{}.threads);
-            // The Keras-layout kernel of a Winograd layer stays (see the top of this file); a
+            spec.form.prepare(spec.form, source.data.get(), prepared.data.get(), run_options{}.threads);
+            // A kernel its prepared form cannot give back stays (see the top of this file); a
             // folded copy is made again when needed.
-            if (spec.form.form == 1 || fold_of[spec.node] != folding.none) source = detail::aligned_floats{};
+            if (spec.form.restore != nullptr || fold_of[spec.node] != folding.none) source = detail::aligned_floats{};
         }
         out.stale = false;
     }
@@ -666,9 +661,10 @@ private:
         if constexpr (prepared_count != 0)
             if (a.data == nullptr && weights[i].size() != 0)
                 for (std::size_t s = 0; s != prepared_count; ++s)
-                    if (prepared_specs[s].kernel == i && prepared_specs[s].form.form == 1 && fold_of[prepared_specs[s].node] == folding.none) {
+                    if (const auto& spec = prepared_specs[s];
+                        spec.kernel == i && spec.form.restore != nullptr && fold_of[spec.node] == folding.none) {
                         detail::aligned_floats kernel(static_cast<std::size_t>(weights[i].size()));
-                        detail::conv2d_unpack_kernel(prepared_specs[s].form.op, prepared_->arrays[s].data.get(), kernel.data.get());
+                        spec.form.restore(spec.form, prepared_->arrays[s].data.get(), kernel.data.get());
                         a = std::move(kernel);
                     }
         return a;

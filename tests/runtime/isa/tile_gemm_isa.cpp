@@ -2,7 +2,7 @@
 // tests/runtime/CMakeLists.txt builds this file for the x86-64 baseline (SSE2: 4-float packets,
 // 6 rows in registers) and for AVX2 + FMA (8-float packets, 6 rows), where the native build uses
 // AVX-512 (16, 14). The same code takes other tile sizes and panel widths there, so each build is
-// checked against a naive product: packing and unpacking, partial panels and row tiles, several
+// checked against a naive product: packing and unpacking (B as itself and as its transpose), partial panels and row tiles, several
 // depth blocks, bias and ReLU6 in registers, and both ways of splitting work over threads.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/tile_gemm.hpp>
@@ -38,6 +38,17 @@ TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its
                     std::vector<float> back(b.size());
                     tg::unpack(packed.data.get(), k, n, back.data());
                     CHECK(back == b);
+                    // The same B given as its transpose (a Conv2DTranspose's kernel): the same
+                    // packed values, and its transpose back exactly.
+                    std::vector<float> bt(b.size());
+                    for (std::int64_t p = 0; p != k; ++p)
+                        for (std::int64_t j = 0; j != n; ++j) bt[size(j * k + p)] = b[size(p * n + j)];
+                    const ctnn::detail::aligned_floats packed_t(size(tg::size(k, n)));
+                    tg::pack_transposed(bt.data(), k, n, k, packed_t.data.get());
+                    CHECK(std::equal(packed.data.get(), packed.data.get() + tg::size(k, n), packed_t.data.get()));
+                    std::vector<float> back_t(bt.size());
+                    tg::unpack_transposed(packed_t.data.get(), k, n, back_t.data());
+                    CHECK(back_t == bt);
                     tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), ctnn::activation_kind::relu6,
                                           threads);
                     std::int64_t wrong = 0;

@@ -45,13 +45,26 @@ constexpr conv2d_path path_of(const conv2d_op& op) {
     return real_tap_fraction(op) < 0.8 ? conv2d_path::by_taps : conv2d_path::im2col;
 }
 
-/// The form a network keeps a kernel in, chosen once from static shapes: `form` 0 is Keras'
-/// layout, 1 packed for this file's products (conv2d_pack_kernel), 2 and 4 the Winograd
-/// transform of that tile size (kernels/winograd.hpp). Layers whose kernels are kept as set
-/// have form 0 (the overload for Conv2D is in kernels/depthwise_conv2d.hpp).
+/// The form a network keeps a layer's kernel in, chosen once from the node's static shapes by the
+/// layer's kernel header (prepared_kernel_of), with the functions that make it. `form` is what
+/// the kernel reads (node_io::kernel_form): 0 is Keras' layout, as set; other values are the
+/// layer's own (Conv2D: 1 packed for this file's products, 2 and 4 the Winograd transform of that
+/// tile size; Conv2DTranspose: 1 packed for its products). The network (runtime/network.hpp)
+/// calls these functions and knows no layer kinds.
 struct prepared_kernel {
     int form = 0;
+    /// The shapes the functions below read.
     conv2d_op op{};
+    /// Floats of the prepared form.
+    std::int64_t floats = 0;
+    /// Makes the prepared form of a Keras-layout kernel into `out` (`floats` of them).
+    void (*prepare)(const prepared_kernel&, const float* kernel, float* out, int threads) = nullptr;
+    /// Where the prepared form gives the kernel back exactly (packing only moves values), that:
+    /// the network then keeps the prepared form alone, and restores the kernel when it is read.
+    void (*restore)(const prepared_kernel&, const float* prepared, float* kernel) = nullptr;
+    /// Where the prepared form fits where the kernel lies, preparing it there: no moment holds the
+    /// kernel twice (conv6's is 411 MB).
+    void (*prepare_in_place)(const prepared_kernel&, float* kernel) = nullptr;
 };
 template <class L>
 constexpr prepared_kernel prepared_kernel_of(std::type_identity<L>, dims, dims) {
@@ -91,6 +104,14 @@ inline void conv2d_unpack_kernel(const conv2d_op& op, const float* packed, float
     if (path_of(op) == conv2d_path::by_taps)
         for (std::int64_t t = 0; t != taps; ++t) tile_gemm::unpack(packed + t * tile_gemm::size(cin, cout), cin, cout, kernel + t * cin * cout);
     else tile_gemm::unpack(packed, taps * cin, cout, kernel);
+}
+/// The packed form of a Conv2D's kernel for `op`, as a network keeps it.
+constexpr prepared_kernel conv2d_packed_form(const conv2d_op& op) {
+    prepared_kernel p{1, op, conv2d_packed_floats(op)};
+    p.prepare = [](const prepared_kernel& f, const float* kernel, float* out, int) { conv2d_pack_kernel(f.op, kernel, out); };
+    p.restore = [](const prepared_kernel& f, const float* packed, float* kernel) { conv2d_unpack_kernel(f.op, packed, kernel); };
+    if (conv2d_packs_in_place(op)) p.prepare_in_place = [](const prepared_kernel& f, float* kernel) { conv2d_pack_kernel_in_place(f.op, kernel); };
+    return p;
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` (rows are output pixels; each row is

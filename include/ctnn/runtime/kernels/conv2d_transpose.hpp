@@ -12,6 +12,7 @@
 #include <ctnn/options.hpp>
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
+#include <ctnn/runtime/kernels/conv2d.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
 #include <ctnn/runtime/kernels/tile_gemm.hpp>
 #include <ctnn/runtime/node_io.hpp>
@@ -38,33 +39,59 @@ constexpr bool disjoint_windows(const conv2d_transpose_op& op) {
            covers(op.in.width, op.stride.width, op.cut_left, op.out.width);
 }
 
+/// The kernel as a network keeps it for a node of these shapes: packed for tile_gemm as the
+/// Cin × (kh·kw·Cout) matrix its products multiply by, which gives the kernel back exactly, so
+/// that it replaces the kernel in memory. Kept in Keras' layout where the products are narrower
+/// than a panel (PP-OCRv4's one-filter head: Eigen's product), or the kernel is too large to
+/// hold twice for a moment (kernels/conv2d.hpp's conv2d_max_copied_floats).
+constexpr prepared_kernel conv2d_transpose_form(dims in, dims out, hw kernel) {
+    const std::int64_t n = std::int64_t{kernel.height} * kernel.width * out.channels;
+    if (n < tile_gemm::width || tile_gemm::size(in.channels, n) > conv2d_max_copied_floats) return {};
+    prepared_kernel p{1, conv2d_op{in, out, kernel, {1, 1}, {1, 1}, 0, 0, activation_kind::linear}, tile_gemm::size(in.channels, n)};
+    p.prepare = [](const prepared_kernel& f, const float* k, float* packed, int) {
+        tile_gemm::pack_transposed(k, f.op.in.channels, f.floats / f.op.in.channels, f.op.in.channels, packed);
+    };
+    p.restore = [](const prepared_kernel& f, const float* packed, float* k) {
+        const std::int64_t cols = std::int64_t{f.op.kernel.height} * f.op.kernel.width * f.op.out.channels;
+        tile_gemm::unpack_transposed(packed, f.op.in.channels, cols, k);
+    };
+    return p;
+}
+template <int F, class... O>
+constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2DTranspose<F, O...>>, dims in, dims out) {
+    return conv2d_transpose_form(in, out, Conv2DTranspose<F, O...>::kernel);
+}
+
 /// conv2d_transpose for disjoint_windows: every output value is one product's, so the products
 /// (split over threads by input pixels, on tile_gemm with the bias and activation applied as
 /// they finish) are copied straight to their blocks: no zeroing, no adding, no serial scatter.
-/// The kernel is packed once per call into worker 0's scratch, which also holds that worker's
-/// products (the kernel's size: 8 MB for the U-Net's largest).
+/// A kernel not kept packed (`packed` false) is packed per call into worker 0's scratch, which
+/// also holds that worker's products.
 inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
-                                      const float* bias, workspace& ws) {
+                                      const float* bias, workspace& ws, bool packed) {
     const int cin = op.in.channels, cout = op.out.channels, kh_n = op.kernel.height, kw_n = op.kernel.width;
     const std::int64_t n = std::int64_t{kh_n} * kw_n * cout;  // a pixel's products: every tap's channels
     const std::int64_t in_pixels = std::int64_t{op.in.height} * op.in.width, total = in_pixels * x.batch;
     const std::int64_t chunk = std::clamp<std::int64_t>(static_cast<std::int64_t>(workspace::budget) / n, 1, total);
     const std::int64_t chunks = (total + chunk - 1) / chunk;
     const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(total * n * cin, ws.threads()), chunks));
-    const std::int64_t packed_floats = (tile_gemm::size(cin, n) + 15) / 16 * 16, bias_floats = (tile_gemm::padded(n) + 15) / 16 * 16;
-    float* packed = ws.scratch(0, static_cast<std::size_t>(packed_floats + bias_floats + chunk * n));
-    if (n >= tile_gemm::width) tile_gemm::pack_transposed(kernel, cin, n, cin, packed);
+    const bool pack_here = !packed && n >= tile_gemm::width;
+    const std::int64_t packed_floats = pack_here ? (tile_gemm::size(cin, n) + 15) / 16 * 16 : 0;
+    const std::int64_t bias_floats = (tile_gemm::padded(n) + 15) / 16 * 16;
+    float* scratch = ws.scratch(0, static_cast<std::size_t>(packed_floats + bias_floats + chunk * n));
+    if (pack_here) tile_gemm::pack_transposed(kernel, cin, n, cin, scratch);
+    const float* packed_kernel = pack_here ? scratch : kernel;
     float* tap_bias = nullptr;
     if (bias != nullptr) {
-        tap_bias = packed + packed_floats;
+        tap_bias = scratch + packed_floats;
         for (std::int64_t t = 0; t != n; t += cout) std::copy_n(bias, cout, tap_bias + t);
     }
     const activation_kind product_activation = op.activation == activation_kind::softmax ? activation_kind::linear : op.activation;
     parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t c, int worker) {
         const std::int64_t p0 = static_cast<std::int64_t>(c) * chunk, rows = std::min(chunk, total - p0);
-        float* cols = worker == 0 ? packed + packed_floats + bias_floats : ws.scratch(worker, static_cast<std::size_t>(chunk * n));
-        if (n >= tile_gemm::width) {
-            tile_gemm::multiply(x.data + p0 * cin, cin, packed, n, 0, n, cols, n, rows, cin, tap_bias, product_activation);
+        float* cols = worker == 0 ? scratch + packed_floats + bias_floats : ws.scratch(worker, static_cast<std::size_t>(chunk * n));
+        if (packed || n >= tile_gemm::width) {
+            tile_gemm::multiply(x.data + p0 * cin, cin, packed_kernel, n, 0, n, cols, n, rows, cin, tap_bias, product_activation);
         } else {
             // Fewer products than a panel's columns (PP-OCRv4's one-filter head: 4), which the
             // micro-kernel would pad to a whole panel: Eigen's product, then one run of activation.
@@ -101,11 +128,12 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
 
 /// y = conv_transpose(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cout, Cin):
 /// a (kh·kw·Cout) × Cin matrix, whose transpose maps an input pixel's channels to its
-/// contributions at every tap.
+/// contributions at every tap; or, if `packed`, that transpose packed for tile_gemm
+/// (conv2d_transpose_form).
 [[gnu::noinline]] inline void conv2d_transpose(const conv2d_transpose_op& op, tensor_view x, tensor_view y, const float* kernel,
-                             const float* bias, workspace& ws) {
+                             const float* bias, workspace& ws, bool packed = false) {
     if (disjoint_windows(op)) {
-        conv2d_transpose_disjoint(op, x, y, kernel, bias, ws);
+        conv2d_transpose_disjoint(op, x, y, kernel, bias, ws, packed);
         return;
     }
     const int cin = op.in.channels, cout = op.out.channels;
@@ -114,7 +142,6 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
     const std::int64_t in_pixels = std::int64_t{op.in.height} * op.in.width;
     const std::int64_t out_pixels = std::int64_t{op.out.height} * op.out.width;
     const std::int64_t tile = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len);
-    const_matrix kernel_t_source(kernel, row_len, cin, Eigen::OuterStride<>(cin));
 
     std::memset(y.data, 0, sizeof(float) * static_cast<std::size_t>(out_pixels * y.batch * cout));
     for (int n = 0; n != x.batch; ++n) {
@@ -124,25 +151,32 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
             const std::int64_t rows = std::min(tile, in_pixels - p0);
             float* cols = ws.scratch(0, static_cast<std::size_t>(rows * row_len));
             // cols (rows × kh·kw·Cout) = x (rows × Cin) · kernelᵀ (Cin × kh·kw·Cout), on as many
-            // threads as the work is worth (threads_for), split by rows; or by columns when the
-            // rows are few (FCN-8's first upsampler: 49 rows by a 3 MB kernel each thread would
-            // read whole).
+            // threads as the work is worth (threads_for).
             const int threads = threads_for(rows * row_len * cin, ws.threads());
-            const bool by_columns = rows < 32 * threads;
-            const auto parts = static_cast<std::size_t>(threads);
-            parallel_for(parts, threads, [&](std::size_t i, int) {
-                auto [s0, s1] = split(static_cast<std::size_t>(by_columns ? row_len : rows), parts, i);
-                const auto a = static_cast<std::int64_t>(s0), b = static_cast<std::int64_t>(s1);
-                if (by_columns) {
-                    const_matrix X(xs + p0 * cin, rows, cin, Eigen::OuterStride<>(cin));
-                    matrix C(cols + a, rows, b - a, Eigen::OuterStride<>(row_len));
-                    C.noalias() = X * kernel_t_source.middleRows(a, b - a).transpose();
-                } else {
-                    const_matrix X(xs + (p0 + a) * cin, b - a, cin, Eigen::OuterStride<>(cin));
-                    matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
-                    C.noalias() = X * kernel_t_source.transpose();
-                }
-            });
+            if (packed) {
+                // By rows, or by panels of columns when the rows are few (FCN-8's first
+                // upsampler: 49 rows by a 3 MB kernel, of which each thread reads its share).
+                tile_gemm::parallel_multiply(xs + p0 * cin, cin, kernel, row_len, cols, row_len, rows, cin, nullptr,
+                                             activation_kind::linear, threads);
+            } else {
+                // Eigen's product, split the same way.
+                const bool by_columns = rows < 32 * threads;
+                const auto parts = static_cast<std::size_t>(threads);
+                const_matrix kernel_t(kernel, row_len, cin, Eigen::OuterStride<>(cin));
+                parallel_for(parts, threads, [&](std::size_t i, int) {
+                    auto [s0, s1] = split(static_cast<std::size_t>(by_columns ? row_len : rows), parts, i);
+                    const auto a = static_cast<std::int64_t>(s0), b = static_cast<std::int64_t>(s1);
+                    if (by_columns) {
+                        const_matrix X(xs + p0 * cin, rows, cin, Eigen::OuterStride<>(cin));
+                        matrix C(cols + a, rows, b - a, Eigen::OuterStride<>(row_len));
+                        C.noalias() = X * kernel_t.middleRows(a, b - a).transpose();
+                    } else {
+                        const_matrix X(xs + (p0 + a) * cin, b - a, cin, Eigen::OuterStride<>(cin));
+                        matrix C(cols + a * row_len, b - a, row_len, Eigen::OuterStride<>(row_len));
+                        C.noalias() = X * kernel_t.transpose();
+                    }
+                });
+            }
             // Scatter: keep what falls inside the output window (the placement the docs draw).
             for (std::int64_t r = 0; r != rows; ++r) {
                 const int ih = static_cast<int>((p0 + r) / op.in.width), iw = static_cast<int>((p0 + r) % op.in.width);
@@ -182,7 +216,7 @@ void forward(std::type_identity<Conv2DTranspose<F, O...>>, const node_io& io) {
                                  cut(in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                                  cut(in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                                  io.activation(L::activation)};
-    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws);
+    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws, io.kernel_form == 1);
 }
 
 }  // namespace ctnn::detail

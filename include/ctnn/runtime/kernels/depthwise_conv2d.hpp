@@ -333,6 +333,16 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
 
+/// The Winograd transform of a Conv2D's kernel for tiles of m × m outputs, as a network keeps it:
+/// beside the kernel, which it cannot give back exactly (runtime/network.hpp).
+constexpr prepared_kernel winograd_form(int m, const conv2d_op& op) {
+    prepared_kernel p{m, op, winograd_kernel_floats(m, op.in.channels, op.out.channels)};
+    p.prepare = [](const prepared_kernel& f, const float* kernel, float* transformed, int threads) {
+        winograd_transform_kernel(f.form, kernel, f.op.in.channels, f.op.out.channels, transformed, threads);
+    };
+    return p;
+}
+
 /// The form a network keeps a Conv2D's kernel in, for a node of these shapes: Winograd-transformed
 /// where the cost model chooses Winograd and the transform is small enough to keep, Keras'
 /// layout where it is not (each call transforms it), else packed for the direct products;
@@ -343,10 +353,10 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
     if (L::group_count != 1) return {};
     const int tile = winograd_tile_of<L>(in, out);
     const conv2d_op op = window_op_of<L>(in, out, L::activation);
-    if (tile != 0) return {winograd_kept(in.channels, out.channels) ? tile : 0, op};
-    if (conv2d_few_inputs_path(op)) return {0, op};  // read in Keras' layout
+    if (tile != 0) return winograd_kept(in.channels, out.channels) ? winograd_form(tile, op) : prepared_kernel{};
+    if (conv2d_few_inputs_path(op)) return {};  // read in Keras' layout
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
-    return {packable ? 1 : 0, op};
+    return packable ? conv2d_packed_form(op) : prepared_kernel{};
 }
 
 }  // namespace ctnn::detail

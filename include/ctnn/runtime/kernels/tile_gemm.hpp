@@ -84,6 +84,14 @@ inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* o
             std::copy_n(panel + p * width, std::min<std::int64_t>(width, n - j), out + (k0 + p) * n + j);
     });
 }
+/// B's transpose back from B's packed form (row-major n×k, leading dimension k): undoes
+/// pack_transposed.
+inline void unpack_transposed(const float* packed, std::int64_t k, std::int64_t n, float* out) {
+    for_each_panel(k, n, packed, [&](const float* panel, std::int64_t k0, std::int64_t depth, std::int64_t j) {
+        for (std::int64_t c = 0; c != std::min<std::int64_t>(width, n - j); ++c)
+            for (std::int64_t p = 0; p != depth; ++p) out[(j + c) * k + k0 + p] = panel[p * width + c];
+    });
+}
 /// Packs B where it lies (n a multiple of `width`, so the packed form is B's size): a depth block
 /// at a time through a buffer of one block.
 inline void pack_in_place(float* b, std::int64_t k, std::int64_t n) {
