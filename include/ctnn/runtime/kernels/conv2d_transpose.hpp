@@ -39,6 +39,12 @@ constexpr bool disjoint_windows(const conv2d_transpose_op& op) {
            covers(op.in.width, op.stride.width, op.cut_left, op.out.width);
 }
 
+/// Columns of the products a Conv2DTranspose's kernel gives each input pixel: every tap's
+/// output channels (the packed form pads them to whole panels).
+constexpr std::int64_t conv2d_transpose_columns(const conv2d_op& op) {
+    return std::int64_t{op.kernel.height} * op.kernel.width * op.out.channels;
+}
+
 /// The kernel as a network keeps it for a node of these shapes: packed for tile_gemm as the
 /// Cin × (kh·kw·Cout) matrix its products multiply by, which gives the kernel back exactly, so
 /// that it replaces the kernel in memory. Kept in Keras' layout where the products are narrower
@@ -49,11 +55,10 @@ constexpr prepared_kernel conv2d_transpose_form(dims in, dims out, hw kernel) {
     if (n < tile_gemm::width || tile_gemm::size(in.channels, n) > conv2d_max_copied_floats) return {};
     prepared_kernel p{1, conv2d_op{in, out, kernel, {1, 1}, {1, 1}, 0, 0, activation_kind::linear}, tile_gemm::size(in.channels, n)};
     p.prepare = [](const prepared_kernel& f, const float* k, float* packed, int) {
-        tile_gemm::pack_transposed(k, f.op.in.channels, f.floats / f.op.in.channels, f.op.in.channels, packed);
+        tile_gemm::pack_transposed(k, f.op.in.channels, conv2d_transpose_columns(f.op), f.op.in.channels, packed);
     };
     p.restore = [](const prepared_kernel& f, const float* packed, float* k) {
-        const std::int64_t cols = std::int64_t{f.op.kernel.height} * f.op.kernel.width * f.op.out.channels;
-        tile_gemm::unpack_transposed(packed, f.op.in.channels, cols, k);
+        tile_gemm::unpack_transposed(packed, f.op.in.channels, conv2d_transpose_columns(f.op), k);
     };
     return p;
 }
