@@ -17,6 +17,8 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "folded_models.hpp"
+
 namespace {
 using namespace ctnn;
 
@@ -59,19 +61,11 @@ bool same_bits(const net_type::output_tensor& a, const net_type::output_tensor& 
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-// Both BatchNormalizations fold into the convolution before them: the network keeps folded
-// copies of those weights, which must change together with the weights they come from.
-constexpr auto folded_model() {
-    auto x = Input<shape<8, 7, 4>, name<"x">>{}();
-    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
-    auto b = BatchNormalization<scale<false>, name<"bn">>{}(c);
-    auto r = Activation<relu, name<"relu">>{}(b);
-    auto d = DepthwiseConv2D<kernel_size<3>, depth_multiplier<2>, no_bias, name<"dw">>{}(r);
-    auto e = BatchNormalization<center<false>, name<"bn2">>{}(d);
-    return Model{x, Activation<ctnn::tanh, name<"out">>{}(e)};
-}
-using folded_net = network<std::remove_const_t<decltype(folded_model())>>;
-static_assert(folding<decltype(folded_model())>.count == 2);
+// Both BatchNormalizations fold into the layer before them: the network keeps folded copies of
+// those weights, which must change together with the weights they come from.
+using test_models::folded_inside;
+using folded_net = network<std::remove_const_t<decltype(folded_inside())>>;
+static_assert(folding<decltype(folded_inside())>.count == 2);
 
 // Every weight drawn from `seed`: the initialisers leave the BatchNormalizations' statistics at
 // 0 and 1, which would fold to nothing worth checking. Variances stay positive.
@@ -148,8 +142,8 @@ TEST_CASE("weights replaced while other threads predict are seen whole, never ha
 
 TEST_CASE("folding: weights replaced while other threads predict are seen whole, folded copies with them") {
     using net_type = folded_net;
-    net_type net{folded_model(), 1};
-    net_type other{folded_model(), 2};
+    net_type net{folded_inside(), 1};
+    net_type other{folded_inside(), 2};
     randomize(net, 61);
     randomize(other, 62);
     net_type::input_tensor x(2);

@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "folded_models.hpp"
 #include "layer_check.hpp"
 #include "reference.hpp"
 
@@ -113,16 +114,7 @@ constexpr auto not_folded() {
     auto b = BatchNormalization<epsilon<"1.001e-5">, name<"bn">>{}(c);
     return Model{x, Concatenate<name<"both">>{}(b, c)};
 }
-/// Folded in the middle of a chain, into a convolution with a bias and into a depthwise one.
-constexpr auto folded_inside() {
-    auto x = Input<shape<8, 7, 4>, name<"x">>{}();
-    auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
-    auto b = BatchNormalization<scale<false>, name<"bn">>{}(c);
-    auto r = Activation<relu, name<"relu">>{}(b);
-    auto d = DepthwiseConv2D<kernel_size<3>, depth_multiplier<2>, no_bias, name<"dw">>{}(r);
-    auto e = BatchNormalization<center<false>, name<"bn2">>{}(d);
-    return Model{x, Activation<ctnn::tanh, name<"out">>{}(e)};
-}
+using test_models::folded_inside;
 /// A convolution with a non-linear activation does not absorb the BatchNormalization after it.
 constexpr auto activated_conv() {
     auto x = Input<shape<5, 5, 2>, name<"x">>{}();
