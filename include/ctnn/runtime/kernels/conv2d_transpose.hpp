@@ -51,9 +51,10 @@ constexpr std::int64_t conv2d_transpose_columns(const conv2d_op& op) {
 /// than a panel (PP-OCRv4's one-filter head: Eigen's product), or the kernel is too large to
 /// hold twice for a moment (kernels/conv2d.hpp's conv2d_max_copied_floats).
 constexpr prepared_kernel conv2d_transpose_form(dims in, dims out, hw kernel) {
-    const std::int64_t n = std::int64_t{kernel.height} * kernel.width * out.channels;
+    const conv2d_op op{in, out, kernel, {1, 1}, {1, 1}, 0, 0, activation_kind::linear};
+    const std::int64_t n = conv2d_transpose_columns(op);
     if (n < tile_gemm::width || tile_gemm::size(in.channels, n) > conv2d_max_copied_floats) return {};
-    prepared_kernel p{1, conv2d_op{in, out, kernel, {1, 1}, {1, 1}, 0, 0, activation_kind::linear}, tile_gemm::size(in.channels, n)};
+    prepared_kernel p{1, op, tile_gemm::size(in.channels, n)};
     p.prepare = [](const prepared_kernel& f, const float* k, float* packed, int) {
         tile_gemm::pack_transposed(k, f.op.in.channels, conv2d_transpose_columns(f.op), f.op.in.channels, packed);
     };
@@ -95,7 +96,7 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
     parallel_for(static_cast<std::size_t>(chunks), threads, [&](std::size_t c, int worker) {
         const std::int64_t p0 = static_cast<std::int64_t>(c) * chunk, rows = std::min(chunk, total - p0);
         float* cols = worker == 0 ? scratch + packed_floats + bias_floats : ws.scratch(worker, static_cast<std::size_t>(chunk * n));
-        if (packed || n >= tile_gemm::width) {
+        if (n >= tile_gemm::width) {  // always so when `packed` (conv2d_transpose_form)
             tile_gemm::multiply(x.data + p0 * cin, cin, packed_kernel, n, 0, n, cols, n, rows, cin, tap_bias, product_activation);
         } else {
             // Fewer products than a panel's columns (PP-OCRv4's one-filter head: 4), which the
