@@ -235,6 +235,17 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 160;
 }
 
+/// A value of the type that holds `Lanes` floats for conv2d_few_inputs: Eigen's widest packet,
+/// its half, or a float. (Chosen by a function: a packet type named as a template argument loses
+/// its alignment attribute, which GCC warns of.)
+template <int Lanes>
+auto few_inputs_packet() {
+    using traits = Eigen::internal::packet_traits<float>;
+    if constexpr (Lanes == 1) return 0.0f;
+    else if constexpr (Lanes == traits::size) return traits::type{};
+    else return traits::half{};
+}
+
 /// y = conv(x) + bias, activated, for few input channels (conv2d_few_inputs_path), the kernel in
 /// Keras' layout (kh, kw, Cin, Cout): each input value the window reads, broadcast, times its row
 /// of the kernel (Cout contiguous values). Where the window lies inside the input, a register
@@ -245,10 +256,12 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 /// border's pixels, one at a time, check bounds.
 [[gnu::noinline]] inline void conv2d_few_inputs(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
                                                 const float* bias, int threads) {
-    // GCC's and Clang's vector extension, kept inside this function (never passed or returned by
-    // value), so no ABI depends on the target.
-    using v16 = float __attribute__((vector_size(64)));
-    using v8 = float __attribute__((vector_size(32)));
+    // Eigen's packets, as tile_gemm's: the widest the target has, and its half. (GCC's vector
+    // extension, used here before, is split by Clang 14 into halves on Intel CPUs it tunes for
+    // 256-bit vectors, and the sums no longer fit the registers: ResNet's stem took 3.8 ms
+    // against GCC's 1.6 on an Intel Xeon.)
+    namespace ei = Eigen::internal;
+    constexpr int registers = EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS;
     const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
     const int kh_n = op.kernel.height, kw_n = op.kernel.width, sh = op.stride.height, sw = op.stride.width;
     const int dh = op.dilation.height, dw = op.dilation.width, pt = op.pad_top, pl = op.pad_left;
@@ -262,15 +275,13 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
         float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cout;
         const int ih0 = oh * sh - pt;
         const bool rows_inside = ih0 >= 0 && ih0 + span_h <= in_h;
-        // Output channels [c0, c0 + NV·lanes) of the row, V holding `lanes` of them.
-        auto block = [&]<class V, int NV>(std::type_identity<V>, std::integral_constant<int, NV>, std::int64_t c0) {
-            constexpr int lanes = static_cast<int>(sizeof(V) / sizeof(float));
+        // Output channels [c0, c0 + NV·lanes) of the row, V (a packet, or a float) holding
+        // `lanes` of them.
+        auto block = [&]<int lanes, int NV>(std::integral_constant<int, lanes>, std::integral_constant<int, NV>, std::int64_t c0) {
+            using V = decltype(few_inputs_packet<lanes>());
             V b[NV];
 #pragma GCC unroll 16
-            for (int v = 0; v != NV; ++v) {
-                b[v] = V{};
-                if (bias != nullptr) std::memcpy(&b[v], bias + c0 + v * lanes, sizeof(V));
-            }
+            for (int v = 0; v != NV; ++v) b[v] = bias != nullptr ? ei::ploadu<V>(bias + c0 + v * lanes) : ei::pset1<V>(0.0f);
             // Activated as soon as stored, while in L1: with a pass over the row afterwards,
             // VGG's block1_conv1 (a 12.8 MB output) took 1.65 ms against 1.05 (1 thread). In the
             // model, activating P pixels at once took 2.2 ms and ReLU in registers 1.5, though
@@ -278,7 +289,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
 #pragma GCC unroll 16
-                for (int v = 0; v != NV; ++v) std::memcpy(dst + v * lanes, &acc[v], sizeof(V));
+                for (int v = 0; v != NV; ++v) ei::pstoreu(dst + v * lanes, acc[v]);
                 bias_activate(dst, 0, 0, 1, 0, NV * lanes, nullptr, op.activation);
             };
             auto checked = [&](int ow) {
@@ -293,11 +304,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
                         const float* s = xs + (std::int64_t{ih} * in_w + iw) * cin;
                         const float* k = kernel + (std::int64_t{kh} * kw_n + kw) * cin * cout + c0;
                         for (int ci = 0; ci != cin; ++ci)
-                            for (int v = 0; v != NV; ++v) {
-                                V wk;
-                                std::memcpy(&wk, k + ci * cout + v * lanes, sizeof(V));
-                                acc[v] += s[ci] * wk;
-                            }
+                            for (int v = 0; v != NV; ++v) acc[v] = ei::pmadd(ei::pset1<V>(s[ci]), ei::ploadu<V>(k + ci * cout + v * lanes), acc[v]);
                     }
                 }
                 store(acc, ow);
@@ -321,12 +328,12 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
                         for (int ci = 0; ci != cin; ++ci) {
                             V wk[NV];
 #pragma GCC unroll 16
-                            for (int v = 0; v != NV; ++v) std::memcpy(&wk[v], k + ci * cout + v * lanes, sizeof(V));
+                            for (int v = 0; v != NV; ++v) wk[v] = ei::ploadu<V>(k + ci * cout + v * lanes);
 #pragma GCC unroll 16
                             for (int p = 0; p != P; ++p) {
-                                const float value = s[ci + p * step];
+                                const V value = ei::pset1<V>(s[ci + p * step]);
 #pragma GCC unroll 16
-                                for (int v = 0; v != NV; ++v) acc[p][v] += value * wk[v];
+                                for (int v = 0; v != NV; ++v) acc[p][v] = ei::pmadd(value, wk[v], acc[p][v]);
                             }
                         }
                     }
@@ -338,19 +345,27 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
                 return;
             }
             for (int ow = 0; ow != first_inside; ++ow) checked(ow);
-            constexpr int pixels = NV >= 4 ? 6 : 12;
+            // As many pixels as leave registers for the NV kernel values and a broadcast (6 × 4
+            // packets, 12 × 2 and 12 × 1 with AVX-512's 32; 2 × 4, 6 × 2 and 12 × 1 with AVX2's 16).
+            constexpr int pixels = std::clamp((registers - NV - 1) / NV, 1, 12), fewer = std::min(4, pixels);
             int ow = first_inside;
             for (; ow + pixels <= inside_end; ow += pixels) inside_pixels(std::integral_constant<int, pixels>{}, ow);
-            for (; ow + 4 <= inside_end; ow += 4) inside_pixels(std::integral_constant<int, 4>{}, ow);
+            for (; ow + fewer <= inside_end; ow += fewer) inside_pixels(std::integral_constant<int, fewer>{}, ow);
             for (; ow != inside_end; ++ow) inside_pixels(std::integral_constant<int, 1>{}, ow);
             for (; ow != out_w; ++ow) checked(ow);
         };
+        // The widest packet's lanes, and its half's (none narrower with SSE: 4 and 4).
+        constexpr int wide_lanes = ei::packet_traits<float>::size;
+        constexpr int half_lanes = sizeof(ei::packet_traits<float>::half) / sizeof(float);
+        using ic = std::integral_constant<int, wide_lanes>;
         std::int64_t c = 0;
-        for (; c + 64 <= cout; c += 64) block(std::type_identity<v16>{}, std::integral_constant<int, 4>{}, c);
-        for (; c + 32 <= cout; c += 32) block(std::type_identity<v16>{}, std::integral_constant<int, 2>{}, c);
-        for (; c + 16 <= cout; c += 16) block(std::type_identity<v16>{}, std::integral_constant<int, 1>{}, c);
-        for (; c + 8 <= cout; c += 8) block(std::type_identity<v8>{}, std::integral_constant<int, 1>{}, c);
-        for (; c != cout; ++c) block(std::type_identity<float>{}, std::integral_constant<int, 1>{}, c);
+        for (; c + 4 * wide_lanes <= cout; c += 4 * wide_lanes) block(ic{}, std::integral_constant<int, 4>{}, c);
+        for (; c + 2 * wide_lanes <= cout; c += 2 * wide_lanes) block(ic{}, std::integral_constant<int, 2>{}, c);
+        for (; c + wide_lanes <= cout; c += wide_lanes) block(ic{}, std::integral_constant<int, 1>{}, c);
+        if constexpr (half_lanes < wide_lanes)
+            for (; c + half_lanes <= cout; c += half_lanes)
+                block(std::integral_constant<int, half_lanes>{}, std::integral_constant<int, 1>{}, c);
+        for (; c != cout; ++c) block(std::integral_constant<int, 1>{}, std::integral_constant<int, 1>{}, c);
     };
 
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;

@@ -83,18 +83,17 @@ namespace ctnn::detail {
 
 /// y = depthwise conv(x) + bias, activated, for a K×K window with multiplier 1 and no dilation
 /// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride). Per output row and per block of
-/// channels (16, then 8, then 1 at a time), the K·K weight vectors are loaded once; the
-/// accumulators stay in registers for all K·K taps, four output pixels at a time where the window
-/// lies inside the input (no bounds checks), one at a time with checks on the border. The bias
-/// starts the sums; the activation is applied to each finished row, while it is in cache.
+/// channels (a packet, 16 with AVX-512, then half of one, then 1 at a time), the K·K weight
+/// vectors are loaded once; the accumulators stay in registers for all K·K taps, four output
+/// pixels at a time where the window lies inside the input (no bounds checks), one at a time with
+/// checks on the border. The bias starts the sums; the activation is applied to each finished
+/// row, while it is in cache.
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
                                                       const float* bias, int threads) {
-    // GCC's and Clang's vector extension: one register of 16 (or 8) floats where the target has
-    // it, split by the compiler where it does not. Kept inside this function (never passed or
-    // returned by value), so no ABI depends on the target.
-    using v16 = float __attribute__((vector_size(64)));
-    using v8 = float __attribute__((vector_size(32)));
+    // Eigen's packets (kernels/conv2d.hpp's few_inputs_packet): GCC's vector extension, used
+    // here before, is split by Clang 14 into halves on Intel CPUs it tunes for 256-bit vectors.
+    namespace ei = Eigen::internal;
     const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
     const int sh = op.stride.height, sw = op.stride.width, pt = op.pad_top, pl = op.pad_left;
     const std::int64_t cs = cin;
@@ -107,11 +106,11 @@ template <int K>
         float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cs;
         const int ih0 = oh * sh - pt;
         const bool rows_inside = ih0 >= 0 && ih0 + K <= in_h;
-        auto block = [&]<class V>(std::type_identity<V>, int c0) {
+        auto block = [&]<int lanes>(std::integral_constant<int, lanes>, int c0) {
+            using V = decltype(few_inputs_packet<lanes>());
             V w[K * K];
-            for (int t = 0; t != K * K; ++t) std::memcpy(&w[t], kernel + t * cs + c0, sizeof(V));
-            V b{};
-            if (bias != nullptr) std::memcpy(&b, bias + c0, sizeof(V));
+            for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * cs + c0);
+            const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
             // One output pixel, taps outside the input skipped.
             auto checked = [&](int ow) {
                 V acc = b;
@@ -121,12 +120,10 @@ template <int K>
                     for (int kw = 0; kw != K; ++kw) {
                         const int iw = ow * sw - pl + kw;
                         if (iw < 0 || iw >= in_w) continue;
-                        V v;
-                        std::memcpy(&v, xs + (std::int64_t{ih} * in_w + iw) * cs + c0, sizeof(V));
-                        acc += v * w[kh * K + kw];
+                        acc = ei::pmadd(ei::ploadu<V>(xs + (std::int64_t{ih} * in_w + iw) * cs + c0), w[kh * K + kw], acc);
                     }
                 }
-                std::memcpy(yrow + std::int64_t{ow} * cs + c0, &acc, sizeof(V));
+                ei::pstoreu(yrow + std::int64_t{ow} * cs + c0, acc);
             };
             if (!rows_inside) {
                 for (int ow = 0; ow != out_w; ++ow) checked(ow);
@@ -143,36 +140,35 @@ template <int K>
                     for (int kw = 0; kw != K; ++kw) {
                         const V wk = w[kh * K + kw];
                         const float* s = base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs;
-                        V v0, v1, v2, v3;
-                        std::memcpy(&v0, s, sizeof(V));
-                        std::memcpy(&v1, s + step, sizeof(V));
-                        std::memcpy(&v2, s + 2 * step, sizeof(V));
-                        std::memcpy(&v3, s + 3 * step, sizeof(V));
-                        a0 += v0 * wk, a1 += v1 * wk, a2 += v2 * wk, a3 += v3 * wk;
+                        a0 = ei::pmadd(ei::ploadu<V>(s), wk, a0);
+                        a1 = ei::pmadd(ei::ploadu<V>(s + step), wk, a1);
+                        a2 = ei::pmadd(ei::ploadu<V>(s + 2 * step), wk, a2);
+                        a3 = ei::pmadd(ei::ploadu<V>(s + 3 * step), wk, a3);
                     }
                 float* d = yrow + std::int64_t{ow} * cs + c0;
-                std::memcpy(d, &a0, sizeof(V));
-                std::memcpy(d + cs, &a1, sizeof(V));
-                std::memcpy(d + 2 * cs, &a2, sizeof(V));
-                std::memcpy(d + 3 * cs, &a3, sizeof(V));
+                ei::pstoreu(d, a0);
+                ei::pstoreu(d + cs, a1);
+                ei::pstoreu(d + 2 * cs, a2);
+                ei::pstoreu(d + 3 * cs, a3);
             }
             for (; ow != inside_end; ++ow) {
                 V acc = b;
                 for (int kh = 0; kh != K; ++kh)
                     for (int kw = 0; kw != K; ++kw) {
-                        V v;
-                        std::memcpy(&v, base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs, sizeof(V));
-                        acc += v * w[kh * K + kw];
+                        acc = ei::pmadd(ei::ploadu<V>(base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs), w[kh * K + kw], acc);
                     }
-                float* d = yrow + std::int64_t{ow} * cs + c0;
-                std::memcpy(d, &acc, sizeof(V));
+                ei::pstoreu(yrow + std::int64_t{ow} * cs + c0, acc);
             }
             for (; ow != out_w; ++ow) checked(ow);
         };
+        // Blocks of the widest packet, then of its half (16 and 8 channels with AVX-512), then one.
+        constexpr int wide_lanes = ei::packet_traits<float>::size;
+        constexpr int half_lanes = sizeof(ei::packet_traits<float>::half) / sizeof(float);
         int c = 0;
-        for (; c + 16 <= cin; c += 16) block(std::type_identity<v16>{}, c);
-        for (; c + 8 <= cin; c += 8) block(std::type_identity<v8>{}, c);
-        for (; c != cin; ++c) block(std::type_identity<float>{}, c);
+        for (; c + wide_lanes <= cin; c += wide_lanes) block(std::integral_constant<int, wide_lanes>{}, c);
+        if constexpr (half_lanes < wide_lanes)
+            for (; c + half_lanes <= cin; c += half_lanes) block(std::integral_constant<int, half_lanes>{}, c);
+        for (; c != cin; ++c) block(std::integral_constant<int, 1>{}, c);
         // The activation once per row, while the row is in cache: per block it cost a call per
         // 16 values (0.7 ms of MobileNetV2's 6).
         bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
