@@ -235,11 +235,16 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 160;
 }
 
-/// A value of the type that holds `Lanes` floats for conv2d_few_inputs: Eigen's widest packet,
-/// its half, or a float. (Chosen by a function: a packet type named as a template argument loses
-/// its alignment attribute, which GCC warns of.)
+/// Floats in Eigen's widest packet for the target, and in its half: 16 and 8 with AVX-512, 8 and
+/// 4 with AVX, 4 and 4 with SSE (which has no narrower one).
+inline constexpr int wide_packet_lanes = Eigen::internal::packet_traits<float>::size;
+inline constexpr int half_packet_lanes = sizeof(Eigen::internal::packet_traits<float>::half) / sizeof(float);
+/// A value of the type that holds `Lanes` floats, for kernels written once for every width (the
+/// few-input and depthwise ones): Eigen's widest packet, its half, or a float. (Chosen by a
+/// function: a packet type named as a template argument loses its alignment attribute, which GCC
+/// warns of.)
 template <int Lanes>
-auto few_inputs_packet() {
+auto packet_of_lanes() {
     using traits = Eigen::internal::packet_traits<float>;
     if constexpr (Lanes == 1) return 0.0f;
     else if constexpr (Lanes == traits::size) return traits::type{};
@@ -278,7 +283,7 @@ auto few_inputs_packet() {
         // Output channels [c0, c0 + NV·lanes) of the row, V (a packet, or a float) holding
         // `lanes` of them.
         auto block = [&]<int lanes, int NV>(std::integral_constant<int, lanes>, std::integral_constant<int, NV>, std::int64_t c0) {
-            using V = decltype(few_inputs_packet<lanes>());
+            using V = decltype(packet_of_lanes<lanes>());
             V b[NV];
 #pragma GCC unroll 16
             for (int v = 0; v != NV; ++v) b[v] = bias != nullptr ? ei::ploadu<V>(bias + c0 + v * lanes) : ei::pset1<V>(0.0f);
@@ -354,9 +359,7 @@ auto few_inputs_packet() {
             for (; ow != inside_end; ++ow) inside_pixels(std::integral_constant<int, 1>{}, ow);
             for (; ow != out_w; ++ow) checked(ow);
         };
-        // The widest packet's lanes, and its half's (none narrower with SSE: 4 and 4).
-        constexpr int wide_lanes = ei::packet_traits<float>::size;
-        constexpr int half_lanes = sizeof(ei::packet_traits<float>::half) / sizeof(float);
+        constexpr int wide_lanes = wide_packet_lanes, half_lanes = half_packet_lanes;
         using ic = std::integral_constant<int, wide_lanes>;
         std::int64_t c = 0;
         for (; c + 4 * wide_lanes <= cout; c += 4 * wide_lanes) block(ic{}, std::integral_constant<int, 4>{}, c);

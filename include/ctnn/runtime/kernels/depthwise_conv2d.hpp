@@ -91,7 +91,7 @@ namespace ctnn::detail {
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
                                                       const float* bias, int threads) {
-    // Eigen's packets (kernels/conv2d.hpp's few_inputs_packet): GCC's vector extension, used
+    // Eigen's packets (kernels/conv2d.hpp's packet_of_lanes): GCC's vector extension, used
     // here before, is split by Clang 14 into halves on Intel CPUs it tunes for 256-bit vectors.
     namespace ei = Eigen::internal;
     const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
@@ -107,7 +107,7 @@ template <int K>
         const int ih0 = oh * sh - pt;
         const bool rows_inside = ih0 >= 0 && ih0 + K <= in_h;
         auto block = [&]<int lanes>(std::integral_constant<int, lanes>, int c0) {
-            using V = decltype(few_inputs_packet<lanes>());
+            using V = decltype(packet_of_lanes<lanes>());
             V w[K * K];
             for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * cs + c0);
             const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
@@ -162,8 +162,7 @@ template <int K>
             for (; ow != out_w; ++ow) checked(ow);
         };
         // Blocks of the widest packet, then of its half (16 and 8 channels with AVX-512), then one.
-        constexpr int wide_lanes = ei::packet_traits<float>::size;
-        constexpr int half_lanes = sizeof(ei::packet_traits<float>::half) / sizeof(float);
+        constexpr int wide_lanes = wide_packet_lanes, half_lanes = half_packet_lanes;
         int c = 0;
         for (; c + wide_lanes <= cin; c += wide_lanes) block(std::integral_constant<int, wide_lanes>{}, c);
         if constexpr (half_lanes < wide_lanes)
