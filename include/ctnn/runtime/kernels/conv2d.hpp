@@ -235,9 +235,8 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 160;
 }
 
-/// Floats in Eigen's widest packet for the target, and in its half: 16 and 8 with AVX-512, 8 and
-/// 4 with AVX, 4 and 4 with SSE (which has no narrower one).
-inline constexpr int wide_packet_lanes = Eigen::internal::packet_traits<float>::size;
+/// Floats in the half of Eigen's widest packet (whose own are tile_gemm::lanes): 8 with AVX-512,
+/// 4 with AVX, and 4 with SSE, which has no narrower one.
 inline constexpr int half_packet_lanes = sizeof(Eigen::internal::packet_traits<float>::half) / sizeof(float);
 /// A value of the type that holds `Lanes` floats, for kernels written once for every width (the
 /// few-input and depthwise ones): Eigen's widest packet, its half, or a float. (Chosen by a
@@ -359,15 +358,15 @@ auto packet_of_lanes() {
             for (; ow != inside_end; ++ow) inside_pixels(std::integral_constant<int, 1>{}, ow);
             for (; ow != out_w; ++ow) checked(ow);
         };
-        constexpr int wide_lanes = wide_packet_lanes, half_lanes = half_packet_lanes;
-        using ic = std::integral_constant<int, wide_lanes>;
+        constexpr int wide = tile_gemm::lanes;
+        using ic = std::integral_constant<int, wide>;
         std::int64_t c = 0;
-        for (; c + 4 * wide_lanes <= cout; c += 4 * wide_lanes) block(ic{}, std::integral_constant<int, 4>{}, c);
-        for (; c + 2 * wide_lanes <= cout; c += 2 * wide_lanes) block(ic{}, std::integral_constant<int, 2>{}, c);
-        for (; c + wide_lanes <= cout; c += wide_lanes) block(ic{}, std::integral_constant<int, 1>{}, c);
-        if constexpr (half_lanes < wide_lanes)
-            for (; c + half_lanes <= cout; c += half_lanes)
-                block(std::integral_constant<int, half_lanes>{}, std::integral_constant<int, 1>{}, c);
+        for (; c + 4 * wide <= cout; c += 4 * wide) block(ic{}, std::integral_constant<int, 4>{}, c);
+        for (; c + 2 * wide <= cout; c += 2 * wide) block(ic{}, std::integral_constant<int, 2>{}, c);
+        for (; c + wide <= cout; c += wide) block(ic{}, std::integral_constant<int, 1>{}, c);
+        if constexpr (half_packet_lanes < wide)
+            for (; c + half_packet_lanes <= cout; c += half_packet_lanes)
+                block(std::integral_constant<int, half_packet_lanes>{}, std::integral_constant<int, 1>{}, c);
         for (; c != cout; ++c) block(std::integral_constant<int, 1>{}, std::integral_constant<int, 1>{}, c);
     };
 
