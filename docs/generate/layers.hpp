@@ -379,7 +379,10 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
       << DOCS_EXAMPLE((UpSampling2D<size<2>, bilinear>), (shape<7, 7, 8>), "interpolated") << "\n";
 
     o << "## Add\n\nElement-wise sum of two or more inputs of one shape. Keras would broadcast axes of size 1; ctnn does "
-         "not, so that a misaligned skip connection is a compile error rather than a silent broadcast. No parameters.\n\n"
+         "not, so that a misaligned skip connection is a compile error rather than a silent broadcast. No parameters. A sum of two folds at compile time into the `Conv2D` of linear "
+         "activation that computes one of them, when nothing else reads that and the other input is computed before it "
+         "(ResNet's block end, Conv2D → BatchNormalization → Add → ReLU): the convolution adds the other input before its "
+         "activation and writes the sum, and an activation after the Add folds into it too.\n\n"
       << errors_of({"add_inputs_have_different_shapes", "wrong_number_of_inputs"}) << example_header
       << DOCS_EXAMPLE((Add<>), (shape<14, 14, 12>, shape<14, 14, 12>), "FCN-8's first skip connection")
       << DOCS_EXAMPLE((Add<>), (shape<7, 7, 4>, shape<7, 7, 4>, shape<7, 7, 4>), "") << "\n";

@@ -185,9 +185,11 @@ constexpr auto dense_block() {
     return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b2), b2)};
 }
 
-/// ResNet's block end, Add → ReLU: the ReLU folds into the Add; and an Add → softmax (over
-/// channels) at the output, whose softmax folds too; an Add also read by another layer keeps its
-/// ReLU apart. 40×40×24 values: enough for the Add's runs to split over threads.
+/// ResNet's block end, Conv2D → Add → ReLU: the Add and the ReLU fold into the convolution (a
+/// Winograd one, which adds the input in a pass after it); a 1×1 Conv2D → Add → softmax (over
+/// channels) at the output, whose sum and softmax fold into the convolution's epilogue; an Add of
+/// two tensors read elsewhere stays, and keeps its ReLU apart, being read by another layer too.
+/// 40×40×24 values: enough for the runs to split over threads.
 constexpr auto residual_ends() {
     auto x = Input<shape<40, 40, 24>, name<"x">>{}();
     auto c = Conv2D<24, kernel_size<3>, same, name<"conv">>{}(x);
@@ -196,6 +198,46 @@ constexpr auto residual_ends() {
     auto a3 = Add<name<"add3">>{}(r, x);
     auto kept = Activation<relu, name<"kept">>{}(a3);
     return Model{x, outputs(s, Add<name<"add4">>{}(kept, a3))};
+}
+
+/// A residual Add folded into the Conv2D before it through each of Conv2D's kernel paths, with the
+/// activation after the sum: few input channels (+ the image, ReLU), a 1×1 product with a partial
+/// panel of columns and a folded BatchNormalization (ResNet's projection block: its shortcut made
+/// first), im2col tiles of a strided 3×3 (+ a pooled map; tanh, applied after the epilogue), a
+/// Winograd 3×3 (+ its input; ReLU6), a grouped 3×3 whose Add is a model output (written into the
+/// caller's tensor), per-tap products of a 7×7 on a 6×5 map (softmax), and two 1×1 products added,
+/// which fold into the later one: the earlier one's output must exist when it runs.
+constexpr auto residual_paths() {
+    auto s = Input<shape<9, 10, 3>, name<"s">>{}();
+    auto x = Input<shape<14, 13, 40>, name<"x">>{}();
+    auto t = Input<shape<6, 5, 24>, name<"t">>{}();
+    auto few = ReLU<name<"few_relu">>{}(Add<name<"few_add">>{}(s, Conv2D<3, kernel_size<3>, same, name<"few">>{}(s)));
+    auto shortcut = BatchNormalization<name<"sc_bn">>{}(Conv2D<72, kernel_size<1>, name<"sc">>{}(x));
+    auto main = BatchNormalization<name<"pw_bn">>{}(Conv2D<72, kernel_size<1>, no_bias, name<"pw">>{}(x));
+    auto block = Activation<relu, name<"block_relu">>{}(Add<name<"block_add">>{}(shortcut, main));
+    auto pooled = AveragePooling2D<pool_size<2>, strides<2>, same, name<"pool">>{}(x);
+    auto strided = Conv2D<40, kernel_size<3>, strides<2>, same, name<"im">>{}(x);
+    auto im = Activation<ctnn::tanh, name<"im_tanh">>{}(Add<name<"im_add">>{}(pooled, strided));
+    auto wg = ReLU<max_value<6>, name<"wg_relu6">>{}(Add<name<"wg_add">>{}(x, Conv2D<40, kernel_size<3>, same, name<"wg">>{}(x)));
+    auto gr = Add<name<"gr_add">>{}(x, Conv2D<40, kernel_size<3>, same, groups<4>, name<"gr">>{}(x));
+    auto tp = Conv2D<40, kernel_size<1>, name<"tp">>{}(t);
+    auto taps = Activation<softmax, name<"taps_softmax">>{}(Add<name<"taps_add">>{}(Conv2D<40, kernel_size<7>, same, name<"taps">>{}(t), tp));
+    auto first = Conv2D<24, kernel_size<1>, name<"first">>{}(t);
+    auto order = Add<name<"order_add">>{}(first, Conv2D<24, kernel_size<1>, name<"second">>{}(t));
+    return Model{inputs(s, x, t), outputs(few, block, im, wg, gr, taps, order)};
+}
+/// Sums that stay: after a convolution with an activation of its own, of an output also read
+/// elsewhere, of three inputs, after a shared convolution, and of the caller's two inputs.
+[[maybe_unused]] constexpr auto residual_not_folded() {
+    auto x = Input<shape<6, 5, 8>, name<"x">>{}();
+    auto y = Input<shape<6, 5, 8>, name<"y">>{}();
+    auto activated = Add<name<"activated_add">>{}(x, Conv2D<8, kernel_size<3>, same, relu, name<"activated">>{}(x));
+    auto c = Conv2D<8, kernel_size<1>, name<"read_twice">>{}(x);
+    auto twice = Add<name<"twice_add">>{}(x, c);
+    auto three = Add<name<"three_add">>{}(x, y, Conv2D<8, kernel_size<1>, name<"three">>{}(y));
+    constexpr Conv2D<8, kernel_size<1>, name<"shared">> shared;
+    auto sh = Add<name<"shared_add">>{}(shared(x), shared(y));
+    return Model{inputs(x, y), outputs(activated, c, twice, three, sh, Add<name<"inputs_add">>{}(x, y))};
 }
 
 /// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
@@ -276,10 +318,33 @@ static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.
 static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
 static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
 using RE = decltype(residual_ends());
-static_assert(folding<RE>.activation_count == 2);
-static_assert(folding<RE>.folded_into[RE::index_of_name("relu")] == RE::index_of_name("add"));
-static_assert(folding<RE>.activation[RE::index_of_name("add2")] == activation_kind::softmax);
+static_assert(folding<RE>.activation_count == 2 && folding<RE>.residual_count == 2);
+static_assert(folding<RE>.folded_into[RE::index_of_name("add")] == RE::index_of_name("conv"));
+static_assert(folding<RE>.residual[RE::index_of_name("conv")] == RE::index_of_name("x"));
+static_assert(folding<RE>.folded_into[RE::index_of_name("relu")] == RE::index_of_name("conv"));
+static_assert(folding<RE>.residual[RE::index_of_name("pw")] == RE::index_of_name("relu"));
+static_assert(folding<RE>.activation[RE::index_of_name("pw")] == activation_kind::softmax);
+static_assert(folding<RE>.folded_into[RE::index_of_name("add3")] == folding<RE>.none);
 static_assert(folding<RE>.folded_into[RE::index_of_name("kept")] == folding<RE>.none);
+using RP = decltype(residual_paths());
+static_assert(folding<RP>.residual_count == 7 && folding<RP>.count == 2);
+static_assert(folding<RP>.folded_into[RP::index_of_name("block_add")] == RP::index_of_name("pw"));
+static_assert(folding<RP>.residual[RP::index_of_name("pw")] == RP::index_of_name("sc_bn"));
+static_assert(folding<RP>.writes[RP::index_of_name("pw")] == RP::index_of_name("block_relu"));
+static_assert(folding<RP>.activation[RP::index_of_name("pw")] == activation_kind::relu);
+static_assert(folding<RP>.activation[RP::index_of_name("im")] == activation_kind::tanh);
+static_assert(folding<RP>.writes[RP::index_of_name("gr")] == RP::index_of_name("gr_add"));
+static_assert(folding<RP>.folded_into[RP::index_of_name("order_add")] == RP::index_of_name("second"));
+static_assert(folding<RP>.residual[RP::index_of_name("second")] == RP::index_of_name("first"));
+// The paths the test means to take: few inputs, a Winograd 3×3, per-tap products, im2col tiles.
+static_assert(detail::conv2d_few_inputs_path(detail::window_op_of<Conv2D<3, kernel_size<3>, same>>({9, 10, 3}, {9, 10, 3}, activation_kind::linear)));
+static_assert(detail::winograd_tile_of<Conv2D<40, kernel_size<3>, same>>({14, 13, 40}, {14, 13, 40}) != 0);
+static_assert(detail::path_of(detail::window_op_of<Conv2D<40, kernel_size<7>, same>>({6, 5, 24}, {6, 5, 40}, activation_kind::linear)) ==
+              detail::conv2d_path::by_taps);
+static_assert(detail::path_of(detail::window_op_of<Conv2D<40, kernel_size<3>, strides<2>, same>>({14, 13, 40}, {7, 7, 40},
+                                                                                               activation_kind::linear)) ==
+              detail::conv2d_path::im2col);
+static_assert(folding<decltype(residual_not_folded())>.residual_count == 0);
 using DB = decltype(dense_block());
 static_assert(folding<DB>.count == 0 && folding<DB>.activation_count == 1);
 static_assert(folding<DB>.folded_into[DB::index_of_name("relu")] == DB::index_of_name("bn"));
@@ -489,6 +554,49 @@ TEST_CASE("folding activations: the folded network equals the naive layers, and 
         for (std::size_t i = 0; i != a.size(); ++i) bad += !(std::abs(a.data()[i] - b.data()[i]) <= 1e-5f * (1.0f + std::abs(b.data()[i])));
         CHECK(bad == 0);
     }
+}
+
+TEST_CASE("folding residual sums: each Conv2D path adds the shortcut before the activation, as the Add did") {
+    network net{residual_paths()};
+    auto w = randomize(net, 72);
+    const auto s = random_tensor<shape<9, 10, 3>>(3, 73);
+    const auto x = random_tensor<shape<14, 13, 40>>(3, 74);
+    const auto t = random_tensor<shape<6, 5, 24>>(3, 75);
+    const array4 as = to_array(s), ax = to_array(x), at = to_array(t);
+    const auto plus = [](array4 a, const array4& b, int act) {
+        for (std::size_t i = 0; i != a.v.size(); ++i) a.v[i] = reference::activate(a.v[i] + b.v[i], act);
+        return a;
+    };
+    const auto conv = [&](const array4& in, const std::string& layer, int k, int filters, int stride, bool bias) {
+        return reference::conv2d(in, w[layer + "/kernel"], bias ? w[layer + "/bias"] : std::vector<float>{}, k, k, filters, stride, stride,
+                                 1, 1, true, 0);
+    };
+    const auto bn = [&](const array4& in, const std::string& layer) {
+        return batch_norm(in, w[layer + "/gamma"], w[layer + "/beta"], w[layer + "/moving_mean"], w[layer + "/moving_variance"], 1e-3);
+    };
+    const array4 few = plus(conv(as, "few", 3, 3, 1, true), as, 1);
+    const array4 block = plus(bn(conv(ax, "sc", 1, 72, 1, true), "sc_bn"), bn(conv(ax, "pw", 1, 72, 1, false), "pw_bn"), 1);
+    const array4 im = plus(conv(ax, "im", 3, 40, 2, true), reference::pool2d(ax, 2, 2, 2, 2, true, true), 3);
+    const array4 wg = plus(conv(ax, "wg", 3, 40, 1, true), ax, 4);
+    const array4 gr = plus(grouped_conv(ax, w["gr/kernel"], w["gr/bias"], 3, 3, 40, 4, 1, 1, 1, 1, true, 0), ax, 0);
+    const array4 taps = reference::softmax_channels(plus(conv(at, "taps", 7, 40, 1, true), conv(at, "tp", 1, 40, 1, true), 0));
+    const array4 order = plus(conv(at, "first", 1, 24, 1, true), conv(at, "second", 1, 24, 1, true), 0);
+    // The activations' ranges are reached: ReLU's zeros and ReLU6's cap.
+    CHECK(std::count(block.v.begin(), block.v.end(), 0.0f) > 0);
+    CHECK(std::count(wg.v.begin(), wg.v.end(), 6.0f) + std::count(wg.v.begin(), wg.v.end(), 0.0f) > 0);
+    for (const auto order_of_batch : {batch_order::by_layer, batch_order::by_sample})
+        for (int threads : {1, 2}) {
+            CAPTURE(threads);
+            const auto [y_few, y_block, y_im, y_wg, y_gr, y_taps, y_order] =
+                net.predict(std::tie(s, x, t), {.threads = threads, .order = order_of_batch});
+            require_close(y_few.data(), few);
+            require_close(y_block.data(), block);
+            require_close(y_im.data(), im);
+            require_close(y_wg.data(), wg);
+            require_close(y_gr.data(), gr);
+            require_close(y_taps.data(), taps);
+            require_close(y_order.data(), order);
+        }
 }
 
 TEST_CASE("folding zero paddings: the depthwise layers after them equal the naive pad and convolution, and paddings that must stay do") {

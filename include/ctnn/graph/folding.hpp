@@ -29,6 +29,19 @@
 // input (`reads`) with the margins added to its own padding (`input_padding`), and the padded map
 // is never written. (MobileNetV2 pads before each strided depthwise layer: at batch 8 the padding
 // took 2.3 ms of 37, and the padded maps, 39 MB, left the cache before they were read.)
+//
+// A layer that only sums its inputs declares `sums_inputs` (Add). A layer whose kernel can add a
+// tensor of its output's shape to what it computes, before its activation, declares
+// `absorbs_residual` (Conv2D, when its own activation is linear). A sum of two inputs folds into
+// the layer p that computes one of them, q (q itself, or the layer q folded into), under the same
+// rule for q, when p absorbs, has no activation yet, writes q's buffer, and comes after the layer
+// that computes the other input, r, in topological order (r's value must exist when p runs):
+// p then writes the sum's buffer with r added (`residual`), and an activation after the sum folds
+// into p as after any other node. ResNet's block end, Conv2D → BatchNormalization → Add → ReLU, is
+// then one convolution whose epilogue adds the shortcut and applies the ReLU while the tile is in
+// registers (ResNet50's 16 Adds took 4.3 ms of 59 on an Intel Xeon, each a pass over three maps at
+// memory pace). The memory plan needs nothing more: the sum's buffer is placed when p runs, while
+// r is still live (its last reader is the sum), so p never writes over the shortcut it reads.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -98,6 +111,23 @@ template <class... Es>
 constexpr std::array<padding_role, sizeof...(Es)> padding_roles_of(graph<Es...>) {
     return {padding_role_of<typename Es::layer_type>()...};
 }
+
+/// What a layer is to a residual fold: whether it only sums its inputs, whether it can add one.
+struct residual_role {
+    bool is_sum = false;
+    bool absorbs = false;
+};
+template <class L>
+constexpr residual_role residual_role_of() {
+    residual_role r{};
+    if constexpr (requires { L::sums_inputs; }) r.is_sum = L::sums_inputs;
+    if constexpr (requires { L::absorbs_residual; }) r.absorbs = L::absorbs_residual;
+    return r;
+}
+template <class... Es>
+constexpr std::array<residual_role, sizeof...(Es)> residual_roles_of(graph<Es...>) {
+    return {residual_role_of<typename Es::layer_type>()...};
+}
 }  // namespace detail
 
 /// The folds of model type `M`, as positions in `M::layers`.
@@ -118,10 +148,15 @@ struct folding_result {
     std::array<std::size_t, N> reads{};
     /// Per node, the zeros around its input that a folded zero padding leaves to it to add.
     std::array<margins, N> input_padding{};
-    /// Channel-affine folds (each has weights to scale), activation folds, zero-padding folds.
+    /// Per node that absorbs a sum: the node whose output it adds (read as `reads` says); else
+    /// `none`.
+    std::array<std::size_t, N> residual{};
+    /// Channel-affine folds (each has weights to scale), activation folds, zero-padding folds,
+    /// residual folds.
     std::size_t count = 0;
     std::size_t activation_count = 0;
     std::size_t padding_count = 0;
+    std::size_t residual_count = 0;
 };
 
 namespace detail {
@@ -131,9 +166,11 @@ constexpr folding_result<M::layer_count> make_folding() {
     constexpr auto roles = fold_roles_of(typename M::graph_type{});
     constexpr auto activations = activation_roles_of(typename M::graph_type{});
     constexpr auto paddings = padding_roles_of(typename M::graph_type{});
+    constexpr auto residuals = residual_roles_of(typename M::graph_type{});
     folding_result<n> f{};
     f.folded_into.fill(f.none);
     f.absorbs.fill(f.none);
+    f.residual.fill(f.none);
     f.activation.fill(activation_kind::linear);
     for (std::size_t i = 0; i != n; ++i) f.writes[i] = f.reads[i] = i;
     std::array<std::size_t, n> readers{};
@@ -143,11 +180,35 @@ constexpr folding_result<M::layer_count> make_folding() {
     // and a model output is read by the caller.
     std::array<std::size_t, n> applications{};
     for (std::size_t j = 0; j != n; ++j) ++applications[M::owner[j]];
-    // In topological order, so that a BatchNormalization has folded before the activation after it.
+    // Whether node j may fold into what computes q: nothing else reads q (not the caller, not a
+    // second application of a shared layer).
+    const auto sole_reader = [&](std::size_t j, std::size_t q) {
+        return readers[q] == 1 && !M::external[q] && applications[M::owner[q]] == 1 && applications[M::owner[j]] == 1;
+    };
+    // In topological order, so that a BatchNormalization has folded before the activation after it,
+    // and a sum before the activation after it.
     for (std::size_t j = 0; j != n; ++j) {
+        if (residuals[j].is_sum && M::layers[j].input_count == 2) {
+            // Into the later of the two layers that may take it.
+            std::size_t best = f.none, other = f.none;
+            for (std::size_t e = 0; e != 2; ++e) {
+                const std::size_t q = M::edges[M::layers[j].first_input + e], r = M::edges[M::layers[j].first_input + 1 - e];
+                const std::size_t p = f.folded_into[q] == f.none ? q : f.folded_into[q];
+                const std::size_t r_by = f.folded_into[r] == f.none ? r : f.folded_into[r];
+                if (!sole_reader(j, q) || !residuals[p].absorbs || f.activation[p] != activation_kind::linear || f.writes[p] != q ||
+                    r_by >= p || (best != f.none && p < best))
+                    continue;
+                best = p, other = r;
+            }
+            if (best != f.none) {
+                f.folded_into[j] = best, f.writes[best] = j, f.residual[best] = other;
+                ++f.residual_count;
+            }
+            continue;
+        }
         if (M::layers[j].input_count != 1) continue;
         const std::size_t q = M::edges[M::layers[j].first_input];
-        if (readers[q] != 1 || M::external[q] || applications[M::owner[q]] != 1 || applications[M::owner[j]] != 1) continue;
+        if (!sole_reader(j, q)) continue;
         if (paddings[q].is_padding && paddings[j].absorbs) {
             f.folded_into[q] = j, f.reads[q] = M::edges[M::layers[q].first_input], f.input_padding[j] = paddings[q].amounts;
             ++f.padding_count;

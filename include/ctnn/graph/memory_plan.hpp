@@ -8,7 +8,9 @@
 // A node folded into the layer before it (graph/folding.hpp) is skipped at run time: that layer
 // writes straight into the buffer of the last node folded into it, which is therefore placed
 // when that layer runs. A zero padding folded into the layer after it has no buffer: that layer
-// reads the padding's input, which therefore lives until then.
+// reads the padding's input, which therefore lives until then. An Add folded into the convolution
+// before it is such a node: the sum's buffer is placed when the convolution runs, while the Add's
+// other input, which the convolution reads, is still live, so the two never share memory.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 

@@ -56,6 +56,9 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     /// An activation layer after it (or after that BatchNormalization) becomes its activation,
     /// when its own is linear.
     static constexpr bool absorbs_activation = activation == activation_kind::linear;
+    /// An Add of its output (or its folded BatchNormalization's) and an earlier tensor folds in,
+    /// when its activation is linear: its kernel adds that tensor before the activation.
+    static constexpr bool absorbs_residual = activation == activation_kind::linear;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

@@ -36,6 +36,9 @@ struct Add : layer_base<Add<Options...>>, no_weights {
     /// An activation after the sum (ResNet's Add → ReLU) folds in (graph/folding.hpp): the kernel
     /// applies it to each run it has just summed, while in cache.
     static constexpr bool absorbs_activation = true;
+    /// A sum of two folds into the convolution that computes one of them, which adds the other
+    /// in its epilogue (graph/folding.hpp).
+    static constexpr bool sums_inputs = true;
     using input_ranks = any_rank;
 
     static constexpr bool check_hyperparameters() {

@@ -10,7 +10,8 @@
 // BatchNormalization node. The weights as set (and as saved) stay the unfolded ones. An
 // activation layer after such a layer (or after its folded BatchNormalization) folds too: the
 // layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped; so
-// does a ZeroPadding2D before a layer that reads its input as if padded (node_io::input_padding).
+// does a ZeroPadding2D before a layer that reads its input as if padded (node_io::input_padding),
+// and an Add after a convolution, whose kernel adds the other input (node_io::residual).
 //
 // A kernel is prepared once, when the weights change, in the form its layer's kernel reads
 // (kernels/conv2d.hpp's prepared_kernel, which the layer's kernel header chooses and makes):
@@ -762,7 +763,9 @@ private:
                                        fold_of[i] == folding.none ? nullptr : folded.arrays[2 * fold_of[i] + 1].data.get(),
                                        prepared_kernels[i].form, folding.activation[i], folding.input_padding[i],
                                        std::span<float>(a.floats.data.get() + plan.spare_offset[i] * a.batch,
-                                                        static_cast<std::size_t>(plan.spare_size[i] * a.batch))});
+                                                        static_cast<std::size_t>(plan.spare_size[i] * a.batch)),
+                                       folding.residual[i] == folding.none ? tensor_view{}
+                                                                           : buffer(folding.reads[folding.residual[i]], in, out, a)});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }

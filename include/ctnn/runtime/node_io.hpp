@@ -36,6 +36,9 @@ struct node_io {
     /// Activation memory no live tensor holds while this node runs (graph/memory_plan.hpp's
     /// `spare`), for kernels that can use more scratch than the workspace's bounded share.
     std::span<float> spare{};
+    /// Where an Add after this node was folded into it (graph/folding.hpp), its other input: the
+    /// kernel adds it, before the activation, and writes the sum (`data` null if none).
+    tensor_view residual{};
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {

@@ -3,7 +3,8 @@
 // 6 rows in registers) and for AVX2 + FMA (8-float packets, 6 rows), where the native build uses
 // AVX-512 (16, 14). The same code takes other tile sizes and panel widths there, so each build is
 // checked against a naive product: packing and unpacking (B as itself and as its transpose), partial panels and row tiles, several
-// depth blocks, bias and ReLU6 in registers, and both ways of splitting work over threads.
+// depth blocks, bias, a residual tensor and ReLU6 in registers, and both ways of splitting work
+// over threads.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/tile_gemm.hpp>
 
@@ -49,12 +50,18 @@ TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its
                     std::vector<float> back_t(bt.size());
                     tg::unpack_transposed(packed_t.data.get(), k, n, back_t.data());
                     CHECK(back_t == bt);
+                    // A residual tensor (a folded Add) on every other case, so both epilogues run.
+                    std::vector<float> residual;
+                    if ((m + k + n) % 2 == 0) {
+                        residual.resize(c.size());
+                        for (auto& v : residual) v = 2.0f * draw(rng);
+                    }
                     tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), ctnn::activation_kind::relu6,
-                                          threads);
+                                          threads, residual.empty() ? nullptr : residual.data());
                     std::int64_t wrong = 0;
                     for (std::int64_t i = 0; i != m; ++i)
                         for (std::int64_t j = 0; j != n; ++j) {
-                            double want = bias[size(j)];
+                            double want = bias[size(j)] + (residual.empty() ? 0.0 : residual[size(i * n + j)]);
                             for (std::int64_t p = 0; p != k; ++p) want += double{a[size(i * k + p)]} * double{b[size(p * n + j)]};
                             want = std::min(std::max(want, 0.0), 6.0);
                             wrong += !(std::abs(double{c[size(i * n + j)]} - want) <= 1e-4 * (1.0 + std::abs(want)));

@@ -83,25 +83,40 @@ inline void activate_run(float* v, std::int64_t n, activation_kind a) {
     }
 }
 
-/// Adds `bias` (may be null) to columns [c0, c1) of rows [r0, r1) and applies an element-wise
-/// activation (softmax is applied separately, over whole rows).
+/// Adds `bias` (may be null) to columns [c0, c1) of rows [r0, r1), then `residual` (may be null;
+/// laid out as `p`: a residual Add folded into the layer, graph/folding.hpp), and applies an
+/// element-wise activation (softmax is applied separately, over whole rows).
 inline void bias_activate(float* p, std::int64_t ld, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
-                          const float* bias, activation_kind a) {
+                          const float* bias, activation_kind a, const float* residual = nullptr) {
     const bool elementwise = a != activation_kind::linear && a != activation_kind::softmax;
-    if (bias == nullptr && !elementwise) return;
-    if (c1 - c0 == ld) {  // rows back to back (a product of few columns): the activation in one run
+    if (bias == nullptr && residual == nullptr && !elementwise) return;
+    const auto add = [&](std::int64_t r) {
+        float* row = p + r * ld;
         if (bias != nullptr)
-            for (std::int64_t r = r0; r != r1; ++r)
-                for (std::int64_t c = c0; c != c1; ++c) p[r * ld + c] += bias[c];
+            for (std::int64_t c = c0; c != c1; ++c) row[c] += bias[c];
+        if (residual != nullptr)
+            for (std::int64_t c = c0; c != c1; ++c) row[c] += residual[r * ld + c];
+    };
+    if (c1 - c0 == ld) {  // rows back to back (a product of few columns): the activation in one run
+        for (std::int64_t r = r0; r != r1; ++r) add(r);
         activate_run(p + r0 * ld + c0, (r1 - r0) * ld, a);
         return;
     }
     for (std::int64_t r = r0; r != r1; ++r) {
-        float* row = p + r * ld;
-        if (bias != nullptr)
-            for (std::int64_t c = c0; c != c1; ++c) row[c] += bias[c];
-        activate_run(row + c0, c1 - c0, a);
+        add(r);
+        activate_run(p + r * ld + c0, c1 - c0, a);
     }
+}
+
+/// y = activation(y + residual), `pixels` rows of `channels` values: a residual Add folded into a
+/// layer whose kernel path does not add it while the output is in registers, as one pass over
+/// the maps (what the Add node itself took).
+inline void add_residual(float* y, const float* residual, std::int64_t pixels, std::int64_t channels, activation_kind a, int threads) {
+    const activation_kind elementwise = a == activation_kind::softmax ? activation_kind::linear : a;
+    parallel_runs(pixels, 3 * channels, threads, [&](std::int64_t p0, std::int64_t p1) {
+        bias_activate(y, channels, p0, p1, 0, channels, nullptr, elementwise, residual);
+    });
+    if (a == activation_kind::softmax) softmax_rows(y, pixels, channels, threads);
 }
 
 /// `activation` over `pixels` rows of `channels` values, in place: softmax row by row, any other

@@ -140,21 +140,25 @@ inline void im2col(const conv2d_op& op, const float* x, std::int64_t row0, std::
 /// into a contiguous block: exactly the multiply-adds that do not hit padding. Work is split by
 /// output channels, so each thread reads its share of the kernel once.
 inline void conv2d_by_taps(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                           workspace& ws, bool packed) {
+                           workspace& ws, bool packed, const float* residual) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
     const int parts = cout >= 64 * ws.threads() ? ws.threads() : 1;
     for (int n = 0; n != x.batch; ++n) {
         const float* xs = x.sample(n);
         float* ys = y.sample(n);
+        const float* rs = residual == nullptr ? nullptr : residual + (ys - y.data);
         parallel_for(static_cast<std::size_t>(parts), ws.threads(), [&](std::size_t part, int worker) {
             // Whole panels of columns, where a packed kernel's columns start (tile_gemm.hpp).
             const auto [c0, c1] = tile_gemm::column_part(cout, static_cast<std::size_t>(parts), part);
             const std::int64_t cols = c1 - c0;
+            // The sums start from the bias and the residual tensor, if any: the taps add to them.
             for (std::int64_t p = 0; p != pixels; ++p) {
                 float* row = ys + p * cout + c0;
                 if (bias != nullptr) std::memcpy(row, bias + c0, sizeof(float) * static_cast<std::size_t>(cols));
                 else std::memset(row, 0, sizeof(float) * static_cast<std::size_t>(cols));
+                if (rs != nullptr)
+                    for (std::int64_t c = 0; c != cols; ++c) row[c] += rs[p * cout + c0 + c];
             }
             // Rows per chunk so that the gathered pixels and their products fit the scratch.
             const std::int64_t per_row = cin + cols;
@@ -376,28 +380,34 @@ auto packet_of_lanes() {
 }
 
 
-/// y = conv(x) + bias, activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout), which is
-/// exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`, packed by
-/// conv2d_pack_kernel for the same `op`.
+/// y = conv(x) + bias (+ residual), activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout),
+/// which is exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`,
+/// packed by conv2d_pack_kernel for the same `op`. `residual` (may be null) is a tensor laid out
+/// as y, added before the activation in each path's epilogue (a residual Add folded into the
+/// layer, graph/folding.hpp).
 [[gnu::noinline]] inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                   workspace& ws, bool packed = false) {
+                   workspace& ws, bool packed = false, const float* residual = nullptr) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
     const conv2d_path path = path_of(op);
+    // The residual values where `out`, a pointer into y, has its outputs.
+    const auto residual_at = [&](const float* out) { return residual == nullptr ? nullptr : residual + (out - y.data); };
     auto epilogue = [&](float* out) {
         return [&, out](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
-            bias_activate(out, cout, r0, r1, c0, c1, bias, op.activation);
+            bias_activate(out, cout, r0, r1, c0, c1, bias, op.activation, residual_at(out));
         };
     };
 
     if (path == conv2d_path::pointwise) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
-        if (packed) tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads());
+        if (packed)
+            tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads(),
+                                         residual);
         else
             parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
                           epilogue(y.data));
     } else if (path == conv2d_path::by_taps) {
-        conv2d_by_taps(op, x, y, kernel, bias, ws, packed);
+        conv2d_by_taps(op, x, y, kernel, bias, ws, packed, residual);
     } else {
         const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
         const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len - 1);
@@ -415,10 +425,11 @@ auto packet_of_lanes() {
                 im2col(op, x.sample(n), row0, rows, cols);
                 float* out = y.sample(n) + row0 * cout;
                 if (packed) {
-                    tile_gemm::multiply(cols, row_len, kernel, cout, 0, cout, out, cout, rows, row_len, bias, op.activation);
+                    tile_gemm::multiply(cols, row_len, kernel, cout, 0, cout, out, cout, rows, row_len, bias, op.activation, false,
+                                        residual_at(out));
                 } else {
                     gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
-                    bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation);
+                    bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation, residual_at(out));
                 }
             });
         } else {
@@ -430,7 +441,8 @@ auto packet_of_lanes() {
                     im2col(op, x.sample(n), row0, rows, cols);
                     float* out = y.sample(n) + row0 * cout;
                     if (packed) {
-                        tile_gemm::parallel_multiply(cols, row_len, kernel, cout, out, cout, rows, row_len, bias, op.activation, ws.threads());
+                        tile_gemm::parallel_multiply(cols, row_len, kernel, cout, out, cout, rows, row_len, bias, op.activation, ws.threads(),
+                                                     residual_at(out));
                     } else {
                         parallel_gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, ws.threads(),
                                       epilogue(out));

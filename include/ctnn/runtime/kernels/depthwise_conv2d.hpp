@@ -309,24 +309,36 @@ template <int F, class... O>
 void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     using L = Conv2D<F, O...>;
     const dims in = io.inputs[0].shape, out = io.output.shape;
-    const conv2d_op op = window_op_of<L>(in, out, io.activation(L::activation));
-    if (io.kernel_form > 1)
-        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
-                        io.bias(L::bias, 1), io.ws);
-    else if (L::group_count == 1 && io.kernel_form == 0 && conv2d_few_inputs_path(op))
-        conv2d_few_inputs(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
-    else if constexpr (L::group_count == 1) {
-        // A Winograd layer whose kernel is kept as set (too large to keep transformed, or shared).
-        if (const int tile = winograd_tile_of<L>(in, out); tile != 0 && io.kernel_form == 0)
-            winograd_conv2d_streamed(tile, in, out, op.pad_top, op.pad_left, op.activation, io.inputs[0], io.output, io.weights[0],
-                                     io.bias(L::bias, 1), io.spare, io.ws);
-        else conv2d(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
+    const tensor_view x = io.inputs[0], y = io.output;
+    const float* bias = io.bias(L::bias, 1);
+    conv2d_op op = window_op_of<L>(in, out, io.activation(L::activation));
+    if constexpr (L::group_count == 1) {
+        // The direct products (packed, or in Keras' layout where a kernel is shared or too large to
+        // copy), which add a folded residual in their epilogues.
+        const int tile = winograd_tile_of<L>(in, out);
+        if (io.kernel_form == 1 || (io.kernel_form == 0 && tile == 0 && !conv2d_few_inputs_path(op))) {
+            conv2d(op, x, y, io.weights[0], bias, io.ws, io.kernel_form == 1, io.residual.data);
+            return;
+        }
     }
+    // The other paths run without the activation when a residual Add folded in (graph/folding.hpp),
+    // and one pass then adds the residual and activates.
+    const activation_kind activation = op.activation;
+    if (io.residual.data != nullptr) op.activation = activation_kind::linear;
+    if (io.kernel_form > 1)
+        winograd_conv2d(io.kernel_form, in, out, op.pad_top, op.pad_left, op.activation, x, y, io.weights[0], bias, io.ws);
+    else if (L::group_count == 1 && conv2d_few_inputs_path(op))
+        conv2d_few_inputs(op, x, y, io.weights[0], bias, io.ws.threads());
+    else if (L::group_count == 1)  // a Winograd layer whose kernel is kept as set (too large to keep transformed, or shared)
+        winograd_conv2d_streamed(winograd_tile_of<L>(in, out), in, out, op.pad_top, op.pad_left, op.activation, x, y, io.weights[0], bias,
+                                 io.spare, io.ws);
     else if (L::group_count == in.channels && out.channels == in.channels)  // depthwise, as ONNX writes it
-        depthwise_conv2d(op, 1, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+        depthwise_conv2d(op, 1, x, y, io.weights[0], bias, io.ws.threads());
     else if (in.channels / L::group_count >= 8)
-        grouped_conv2d_gemm(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws);
-    else grouped_conv2d(op, L::group_count, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+        grouped_conv2d_gemm(op, L::group_count, x, y, io.weights[0], bias, io.ws);
+    else grouped_conv2d(op, L::group_count, x, y, io.weights[0], bias, io.ws.threads());
+    if (io.residual.data != nullptr)
+        add_residual(y.data, io.residual.data, y.sample_size() * y.batch / out.channels, out.channels, activation, io.ws.threads());
 }
 
 /// The Winograd transform of a Conv2D's kernel for tiles of m × m outputs, as a network keeps it:

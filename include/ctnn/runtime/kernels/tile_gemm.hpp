@@ -1,8 +1,9 @@
 // ctnn's own matrix-product micro-kernel: C (pixels × output channels, row-major) = A · B + bias,
 // activated, with B (a kernel: input × output channels) packed once into panels of two packets
 // of columns. A is read where it lies (a 1×1 convolution's input, im2col rows): its values are
-// broadcast one at a time, so unlike Eigen's GEMM it is never packed, and the epilogue (bias,
-// ReLU/ReLU6) runs on the accumulators before they are stored, not in a second pass over C.
+// broadcast one at a time, so unlike Eigen's GEMM it is never packed, and the epilogue (bias, a
+// residual sum, ReLU/ReLU6) runs on the accumulators before they are stored, not in a second pass
+// over C.
 // Written once with Eigen's packet primitives, so it is the same code on AVX-512, AVX2 and SSE:
 // only the packet width and the number of rows held in registers change.
 // SPDX-License-Identifier: BSL-1.0
@@ -104,10 +105,14 @@ inline void pack_in_place(float* b, std::int64_t k, std::int64_t n) {
 }
 
 /// What is applied to C's values after the last depth block, in registers: the bias (`width`
-/// readable floats per panel), then ReLU or ReLU6. Other activations are left to the caller.
+/// readable floats per panel), then a residual tensor laid out as C (`width` readable floats per
+/// row, rows `ld` apart: a residual Add folded into the layer, graph/folding.hpp), then ReLU or
+/// ReLU6. Other activations are left to the caller.
 struct epilogue {
     const float* bias = nullptr;
     activation_kind activation = activation_kind::linear;
+    const float* residual = nullptr;
+    std::int64_t ld = 0;
 };
 constexpr bool in_registers(activation_kind a) {
     return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6;
@@ -147,6 +152,13 @@ template <int R, bool Prefetch = false>
 #pragma GCC unroll 32
             for (int r = 0; r < R; ++r) acc0[r] = padd(acc0[r], b0), acc1[r] = padd(acc1[r], b1);
         }
+        // After the bias, as the Add node it replaces summed the finished output and the shortcut.
+        if (e.residual != nullptr) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; ++r)
+                acc0[r] = padd(acc0[r], ploadu<packet>(e.residual + r * e.ld)),
+                acc1[r] = padd(acc1[r], ploadu<packet>(e.residual + r * e.ld + lanes));
+        }
         if (e.activation == activation_kind::relu || e.activation == activation_kind::relu6) {
             const packet zero = pset1<packet>(0.0f);
 #pragma GCC unroll 32
@@ -171,16 +183,19 @@ inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a,
 }
 
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
-/// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1), activated; or, if `accumulate`,
-/// C plus that (a product summed over slices of depth made one at a time: the streamed Winograd
-/// kernel's). B is k × n_total packed by `pack`, c0 a multiple of `width`; the bias (may be null)
-/// has n_total values.
+/// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1) + residual, activated; or, if
+/// `accumulate`, C plus that (a product summed over slices of depth made one at a time: the
+/// streamed Winograd kernel's). B is k × n_total packed by `pack`, c0 a multiple of `width`; the
+/// bias (may be null) has n_total values; the residual (may be null) is laid out as C and points
+/// at its column c0 too.
 inline void multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n_total, std::int64_t c0, std::int64_t c1,
                      float* c, std::int64_t ldc, std::int64_t m, std::int64_t k, const float* bias, activation_kind activation,
-                     bool accumulate = false) {
+                     bool accumulate = false, const float* residual = nullptr) {
     if (m == 0 || c1 <= c0) return;
     if (k == 0) {
         for (std::int64_t r = 0; r != m && !accumulate; ++r) std::fill(c + r * ldc, c + r * ldc + (c1 - c0), 0.0f);
+        for (std::int64_t r = 0; r != m && residual != nullptr; ++r)
+            for (std::int64_t j = 0; j != c1 - c0; ++j) c[r * ldc + j] += residual[r * ldc + j];
         bias_activate(c - c0, ldc, 0, m, c0, c1, bias, activation == activation_kind::softmax ? activation_kind::linear : activation);
         return;
     }
@@ -188,6 +203,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
     const activation_kind fused = in_registers(activation) ? activation : activation_kind::linear;
     alignas(64) float edge[rows * width];  // a partial panel's C, computed whole
     alignas(64) float edge_bias[width];
+    alignas(64) float edge_residual[rows * width];
     for (std::int64_t k0 = 0; k0 < k; k0 += depth_block) {
         const std::int64_t depth = std::min(depth_block, k - k0);
         const bool load = accumulate || k0 != 0, last = k0 + depth >= k;
@@ -196,7 +212,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
             for (std::int64_t j = c0; j < c1; j += width) {
                 const float* panel = packed_b + k0 * np + j * depth;
                 const std::int64_t cols = std::min<std::int64_t>(width, c1 - j);
-                epilogue e{nullptr, last ? fused : activation_kind::linear};
+                epilogue e{nullptr, last ? fused : activation_kind::linear, last ? residual : nullptr, ldc};
                 if (last && bias != nullptr) {
                     if (cols == width) e.bias = bias + j;
                     else {
@@ -219,12 +235,25 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     for (std::int64_t r = i + rows; r < std::min(r1, i + 2 * rows); ++r)
                         for (std::int64_t f = 0; f < std::min<std::int64_t>(depth, 64); f += 16) __builtin_prefetch(a + r * lda + k0 + f);
                     float* ci = c + i * ldc + (j - c0);
+                    if (e.residual != nullptr) {
+                        e.residual = residual + i * ldc + (j - c0), e.ld = ldc;
+                        // And the next tile's residual rows: read only in the epilogue, each row a
+                        // line or two 1 KB or more apart, they stalled the stores (ResNet50's
+                        // 28×28×512 block ends took 0.3 ms more with the sum than without).
+                        for (std::int64_t r = i + rows; r < std::min(r1, i + 2 * rows); ++r)
+                            for (std::int64_t f = 0; f < cols; f += 16) __builtin_prefetch(residual + r * ldc + (j - c0) + f);
+                    }
                     if (cols == width) {
                         tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, ci, ldc, load, last, e, next);
                         continue;
                     }
                     if (load)
                         for (int r = 0; r != count; ++r) std::copy_n(ci + r * ldc, cols, edge + r * width);
+                    if (e.residual != nullptr) {
+                        for (int r = 0; r != count; ++r)
+                            std::fill(std::copy_n(e.residual + r * ldc, cols, edge_residual + r * width), edge_residual + (r + 1) * width, 0.0f);
+                        e.residual = edge_residual, e.ld = width;
+                    }
                     tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e, next);
                     for (int r = 0; r != count; ++r) std::copy_n(edge + r * width, cols, ci + r * ldc);
                 }
@@ -238,14 +267,15 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
 /// enough, else by panels of columns, so that each thread reads only its share of B (FCN-8's
 /// conv7, ResNet's last blocks: 49 rows).
 inline void parallel_multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n, float* c, std::int64_t ldc,
-                              std::int64_t m, std::int64_t k, const float* bias, activation_kind activation, int threads) {
+                              std::int64_t m, std::int64_t k, const float* bias, activation_kind activation, int threads,
+                              const float* residual = nullptr) {
     threads = threads_for(m * n * k, threads);
     const auto t = static_cast<std::size_t>(threads);
     const std::int64_t panels = padded(n) / width;
     if (threads > 1 && m < 4 * rows * std::int64_t{threads} && panels >= threads) {
         parallel_for(t, threads, [&](std::size_t i, int) {
             const auto [c0, c1] = column_part(n, t, i);
-            multiply(a, lda, packed_b, n, c0, c1, c + c0, ldc, m, k, bias, activation);
+            multiply(a, lda, packed_b, n, c0, c1, c + c0, ldc, m, k, bias, activation, false, residual == nullptr ? nullptr : residual + c0);
         });
         return;
     }
@@ -254,7 +284,8 @@ inline void parallel_multiply(const float* a, std::int64_t lda, const float* pac
     parallel_for(parts, static_cast<int>(parts), [&](std::size_t i, int) {
         const auto [t0, t1] = split(tiles, parts, i);
         const std::int64_t r0 = static_cast<std::int64_t>(t0) * rows, r1 = std::min(m, static_cast<std::int64_t>(t1) * rows);
-        multiply(a + r0 * lda, lda, packed_b, n, 0, n, c + r0 * ldc, ldc, r1 - r0, k, bias, activation);
+        multiply(a + r0 * lda, lda, packed_b, n, 0, n, c + r0 * ldc, ldc, r1 - r0, k, bias, activation, false,
+                 residual == nullptr ? nullptr : residual + r0 * ldc);
     });
 }
 
