@@ -1,6 +1,7 @@
 // keras.applications.MobileNetV2 (alpha 1.0, 224), proven: Keras' published totals and shapes,
 // including the asymmetric padding before each strided depthwise convolution.
 // SPDX-License-Identifier: BSL-1.0
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/models/mobilenet_v2.hpp>
 
 namespace {
@@ -26,6 +27,9 @@ static_assert(expect_shape<at<"block_16_project_BN">, shape<7, 7, 320>{}>);
 static_assert(expect_shape<at<"out_relu">, shape<7, 7, 1280>{}>);
 static_assert(expect_shape<M::output_shape, shape<1000>{}>);
 static_assert(node_named_t<M, "block_1_depthwise">::params == 3 * 3 * 96);
+// The 10 blocks that keep their input's shape add it to their projection: each Add folds into
+// the projecting 1×1 convolution (graph/folding.hpp).
+static_assert(folding<M>.residual_count == 10);
 }  // namespace
 
 int main() {}

@@ -1,5 +1,6 @@
 // keras.applications.ResNet152, proven: Keras' published totals, over 500 layers.
 // SPDX-License-Identifier: BSL-1.0
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/models/resnet.hpp>
 
 namespace {
@@ -14,6 +15,8 @@ static_assert(M::trainable_params == 60'268'520);
 static_assert(M::non_trainable_params == 151'424);
 static_assert(expect_shape<node_named_t<M, "conv4_block36_out">::output_shape, shape<14, 14, 1024>{}>);
 static_assert(expect_shape<M::output_shape, shape<1000>{}>);
+// Every block's Add, and the ReLU after it, fold into the block's last 1×1 convolution.
+static_assert(folding<M>.residual_count == 50);
 }  // namespace
 
 int main() {}

@@ -1,6 +1,7 @@
 // keras.applications.ResNet50, proven: Keras' published summary totals, the trainable /
 // non-trainable split (BatchNormalization's moving statistics) and the 112→56→28→14→7 stages.
 // SPDX-License-Identifier: BSL-1.0
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/models/resnet.hpp>
 
 namespace {
@@ -28,6 +29,9 @@ static_assert(expect_shape<M::output_shape, shape<1000>{}>);
 static_assert(expect_shape<at<"conv3_block1_1_conv">, shape<28, 28, 128>{}>);
 static_assert(node_named_t<M, "conv3_block1_0_conv">::params == 256 * 512 + 512);
 static_assert(node_named_t<M, "conv3_block1_0_bn">::params == 4 * 512);
+// Every block's Add, and the ReLU after it, fold into the block's last 1×1 convolution, whose
+// epilogue adds the shortcut (graph/folding.hpp).
+static_assert(folding<M>.residual_count == 16);
 }  // namespace
 
 int main() {}

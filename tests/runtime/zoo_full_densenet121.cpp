@@ -1,9 +1,0 @@
-// The full-size keras.applications.DenseNet121 (224×224, 1000 classes) run once: see zoo_full.hpp.
-// SPDX-License-Identifier: BSL-1.0
-#include <ctnn/models/densenet.hpp>
-
-#include "zoo_full.hpp"
-
-TEST_CASE("DenseNet121 at 224x224 gives a probability vector, the same on 1 and 2 threads") {
-    zoo_full::check_classifier(ctnn::models::DenseNet121());
-}

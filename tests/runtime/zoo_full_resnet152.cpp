@@ -1,9 +1,0 @@
-// The full-size keras.applications.ResNet152 (224×224, 1000 classes) run once: see zoo_full.hpp.
-// SPDX-License-Identifier: BSL-1.0
-#include <ctnn/models/resnet.hpp>
-
-#include "zoo_full.hpp"
-
-TEST_CASE("ResNet152 at 224x224 gives a probability vector, the same on 1 and 2 threads") {
-    zoo_full::check_classifier(ctnn::models::ResNet152());
-}
