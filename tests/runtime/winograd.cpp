@@ -417,18 +417,23 @@ TEST_CASE("Winograd with the kernel transformed by each call matches the direct 
 }
 
 namespace {
-// 130 → 132 channels: a kernel too large to keep transformed, so the network keeps it as set and
+// 180 → 182 channels: a kernel too large to keep transformed, so the network keeps it as set and
 // the layer transforms it as it runs, in the arena's spare memory.
 constexpr auto streamed_model() {
-    auto x = Input<shape<17, 16, 130>, name<"x">>{}();
-    auto a = Conv2D<132, kernel_size<3>, same, relu, name<"wide">>{}(x);
+    auto x = Input<shape<17, 16, 180>, name<"x">>{}();
+    auto a = Conv2D<182, kernel_size<3>, same, relu, name<"wide">>{}(x);
     return Model{x, Conv2D<4, kernel_size<1>, name<"head">>{}(a)};
 }
 using streamed_net = network<decltype(streamed_model())>;
-static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 17, 16, 130, 132) == 4 && !detail::winograd_kept(130, 132));
-static_assert(detail::prepared_kernel_of(std::type_identity<Conv2D<132, kernel_size<3>, same, relu, name<"wide">>>{}, dims{17, 16, 130},
-                                         dims{17, 16, 132})
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 17, 16, 180, 182) == 4 && !detail::winograd_kept(4, 180, 182));
+static_assert(detail::prepared_kernel_of(std::type_identity<Conv2D<182, kernel_size<3>, same, relu, name<"wide">>>{}, dims{17, 16, 180},
+                                         dims{17, 16, 182})
                   .form == 0);
+
+// The bound is on the transform's size: ResNet50's 14×14×256 layers keep theirs (F(2×2), 4 MiB
+// each), its 7×7×512 ones (16 MiB) run direct convolution.
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 14, 14, 256, 256) == 2 && detail::winograd_kept(2, 256, 256));
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 7, 512, 512) == 0);
 
 // FCN-8 at 224×224: each of blocks 3-4's layers finds a pass over all its tiles in the arena
 // (the blocks of block 3, 1.8 MB a thread, go to the threads' scratch), so memory holds its
@@ -441,7 +446,7 @@ constexpr bool streams_in_spare(std::string_view layer) {
     const int m = detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, out.height, out.width, in.channels, out.channels);
     if (m == 0) return false;
     const std::int64_t tiles = std::int64_t{(out.height + m - 1) / m} * ((out.width + m - 1) / m);
-    return !detail::winograd_kept(in.channels, out.channels) &&
+    return !detail::winograd_kept(m, in.channels, out.channels) &&
            detail::winograd::streamed_pass_floats(m, in.channels, out.channels, tiles) <= memory_plan<full_fcn8>.spare_size[i];
 }
 static_assert(streams_in_spare("block3_conv1") && streams_in_spare("block3_conv3") && streams_in_spare("block4_conv2") &&
@@ -462,9 +467,9 @@ TEST_CASE("a network runs a kernel too large to keep transformed by Winograd as 
         std::vector<float> xv(x.size());
         reference::fill_random(xv, 70);
         std::copy(xv.begin(), xv.end(), x.begin());
-        array4 xa(batch, 17, 16, 130);
+        array4 xa(batch, 17, 16, 180);
         xa.v = xv;
-        const array4 a = reference::conv2d(xa, set[0], set[1], 3, 3, 132, 1, 1, 1, 1, true, 1);
+        const array4 a = reference::conv2d(xa, set[0], set[1], 3, 3, 182, 1, 1, 1, 1, true, 1);
         const array4 want = reference::conv2d(a, set[2], set[3], 1, 1, 4, 1, 1, 1, 1, true, 0);
         for (int threads : {1, 2}) {
             CAPTURE(batch);

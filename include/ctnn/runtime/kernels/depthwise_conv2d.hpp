@@ -361,7 +361,7 @@ constexpr prepared_kernel prepared_kernel_of(std::type_identity<Conv2D<F, O...>>
     if (L::group_count != 1) return {};
     const int tile = winograd_tile_of<L>(in, out);
     const conv2d_op op = window_op_of<L>(in, out, L::activation);
-    if (tile != 0) return winograd_kept(in.channels, out.channels) ? winograd_form(tile, op) : prepared_kernel{};
+    if (tile != 0) return winograd_kept(tile, in.channels, out.channels) ? winograd_form(tile, op) : prepared_kernel{};
     if (conv2d_few_inputs_path(op)) return {};  // read in Keras' layout
     const bool packable = conv2d_packs_in_place(op) || conv2d_packed_floats(op) <= conv2d_max_copied_floats;
     return packable ? conv2d_packed_form(op) : prepared_kernel{};
