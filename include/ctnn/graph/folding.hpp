@@ -185,6 +185,8 @@ constexpr folding_result<M::layer_count> make_folding() {
     const auto sole_reader = [&](std::size_t j, std::size_t q) {
         return readers[q] == 1 && !M::external[q] && applications[M::owner[q]] == 1 && applications[M::owner[j]] == 1;
     };
+    // The node whose kernel computes q's output: q, or the layer q folded into.
+    const auto computed_by = [&](std::size_t q) { return f.folded_into[q] == f.none ? q : f.folded_into[q]; };
     // In topological order, so that a BatchNormalization has folded before the activation after it,
     // and a sum before the activation after it.
     for (std::size_t j = 0; j != n; ++j) {
@@ -193,10 +195,9 @@ constexpr folding_result<M::layer_count> make_folding() {
             std::size_t best = f.none, other = f.none;
             for (std::size_t e = 0; e != 2; ++e) {
                 const std::size_t q = M::edges[M::layers[j].first_input + e], r = M::edges[M::layers[j].first_input + 1 - e];
-                const std::size_t p = f.folded_into[q] == f.none ? q : f.folded_into[q];
-                const std::size_t r_by = f.folded_into[r] == f.none ? r : f.folded_into[r];
+                const std::size_t p = computed_by(q);
                 if (!sole_reader(j, q) || !residuals[p].absorbs || f.activation[p] != activation_kind::linear || f.writes[p] != q ||
-                    r_by >= p || (best != f.none && p < best))
+                    computed_by(r) >= p || (best != f.none && p < best))
                     continue;
                 best = p, other = r;
             }
@@ -216,7 +217,7 @@ constexpr folding_result<M::layer_count> make_folding() {
             f.folded_into[j] = q, f.absorbs[q] = j, f.writes[q] = j;
             ++f.count;
         } else if (activations[j].is_activation) {
-            const std::size_t p = f.folded_into[q] == f.none ? q : f.folded_into[q];
+            const std::size_t p = computed_by(q);
             if (!activations[p].absorbs || f.activation[p] != activation_kind::linear || f.writes[p] != q) continue;
             f.folded_into[j] = p, f.activation[p] = activations[j].activation, f.writes[p] = j;
             ++f.activation_count;

@@ -212,7 +212,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
             for (std::int64_t j = c0; j < c1; j += width) {
                 const float* panel = packed_b + k0 * np + j * depth;
                 const std::int64_t cols = std::min<std::int64_t>(width, c1 - j);
-                epilogue e{nullptr, last ? fused : activation_kind::linear, last ? residual : nullptr, ldc};
+                epilogue e{nullptr, last ? fused : activation_kind::linear};
                 if (last && bias != nullptr) {
                     if (cols == width) e.bias = bias + j;
                     else {
@@ -235,8 +235,10 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     for (std::int64_t r = i + rows; r < std::min(r1, i + 2 * rows); ++r)
                         for (std::int64_t f = 0; f < std::min<std::int64_t>(depth, 64); f += 16) __builtin_prefetch(a + r * lda + k0 + f);
                     float* ci = c + i * ldc + (j - c0);
-                    if (e.residual != nullptr) {
-                        e.residual = residual + i * ldc + (j - c0), e.ld = ldc;
+                    // This tile's rows of the residual, added after the last depth block.
+                    const float* ri = last && residual != nullptr ? residual + i * ldc + (j - c0) : nullptr;
+                    e.residual = ri, e.ld = ldc;
+                    if (ri != nullptr) {
                         // And the next tile's residual rows: read only in the epilogue, each row a
                         // line or two 1 KB or more apart, they stalled the stores (ResNet50's
                         // 28×28×512 block ends took 0.3 ms more with the sum than without).
@@ -249,9 +251,9 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     }
                     if (load)
                         for (int r = 0; r != count; ++r) std::copy_n(ci + r * ldc, cols, edge + r * width);
-                    if (e.residual != nullptr) {
+                    if (ri != nullptr) {
                         for (int r = 0; r != count; ++r)
-                            std::fill(std::copy_n(e.residual + r * ldc, cols, edge_residual + r * width), edge_residual + (r + 1) * width, 0.0f);
+                            std::fill(std::copy_n(ri + r * ldc, cols, edge_residual + r * width), edge_residual + (r + 1) * width, 0.0f);
                         e.residual = edge_residual, e.ld = width;
                     }
                     tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e, next);
