@@ -1,8 +1,14 @@
-// Conv2D against the direct definition (reference.hpp) over 40 configurations drawn at compile
-// time, and along each of its paths (1×1, im2col tiles, per-tap products, few rows), on 1 and 3
-// threads.
+// Conv2D against the direct definition (reference.hpp). Its kernels over 160 configurations drawn
+// at run time, each on every path its shapes allow (the kernel in Keras' layout, packed, packed
+// where it lies, few input channels; with and without a residual to add), on 1 to 3 threads; and
+// the layer's glue from its type to those kernels through networks: 8 drawn configurations and
+// one for each path. Drawing at run time keeps this file cheap to compile: each network type is
+// about a second of the compiler's time, a configuration drawn at run time nothing.
 // SPDX-License-Identifier: BSL-1.0
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "layer_check.hpp"
 
@@ -14,9 +20,7 @@ void conv_case() {
     static constexpr conv_config c = draw_conv(Seed, false);
     using L = Conv2D<c.cout, kernel_size<c.kh, c.kw>, strides<c.sh, c.sw>, dilation_rate<c.dh, c.dw>,
                      std::conditional_t<c.same == 1, same, valid>, typename activation_of<c.act>::type, name<"conv">>;
-    INFO("Conv2D on " << c.batch << "×" << c.h << "×" << c.w << "×" << c.cin << ": filters " << c.cout << ", kernel " << c.kh
-                      << "×" << c.kw << ", strides " << c.sh << "×" << c.sw << ", dilation " << c.dh << "×" << c.dw
-                      << (c.same ? ", same" : ", valid"));
+    INFO(describe(c));
     check_layer<L, shape<c.h, c.w, c.cin>, c.batch>(
         [](const array4& x, const auto& k, const auto& b) {
             return reference::conv2d(x, k, b, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, c.act);
@@ -28,10 +32,95 @@ template <std::uint64_t... Seeds>
 void conv_cases(std::integer_sequence<std::uint64_t, Seeds...>) {
     (conv_case<Seeds * 7919 + 1>(), ...);
 }
+
+/// `want` with the residual `r` added before the activation `act` (reference::activate's numbers).
+std::vector<float> plus_residual(const array4& linear, const std::vector<float>& r, int act) {
+    std::vector<float> v(linear.v.size());
+    for (std::size_t i = 0; i != v.size(); ++i) v[i] = reference::activate(linear.v[i] + r[i], act);
+    return v;
+}
 }  // namespace
 
-TEST_CASE("Conv2D matches the direct definition over 40 drawn configurations") {
-    conv_cases(std::make_integer_sequence<std::uint64_t, 40>{});
+TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configurations, on every path each allows") {
+    int packed_in_place = 0, few_inputs = 0, by_taps = 0, pointwise = 0;
+    for (std::uint64_t i = 0; i != 160; ++i) {
+        conv_config c = draw_conv(i * 6007 + 5, false);
+        // Every third: deeper products and several panels of output channels.
+        if (i % 3 == 2) c.cin = 8 + static_cast<int>(i % 29), c.cout = 17 + static_cast<int>(i * 7 % 48);
+        // Every eighth: 1×1, stride 1, so that the pointwise path is drawn too (with `valid`, often
+        // enough that the map keeps its size).
+        if (i % 8 == 5) c.kh = c.kw = c.sh = c.sw = c.dh = c.dw = 1;
+        INFO(describe(c));
+        const int threads = 1 + static_cast<int>(i % 3);
+        CAPTURE(threads);
+        const auto seed = static_cast<std::uint32_t>(i);
+        array4 x(c.batch, c.h, c.w, c.cin);
+        std::vector<float> kernel(static_cast<std::size_t>(c.kh * c.kw * c.cin * c.cout)), bias;
+        reference::fill_random(x.v, seed + 1);
+        reference::fill_random(kernel, seed + 2, 0.5f);
+        if (i % 5 != 4) bias.resize(static_cast<std::size_t>(c.cout)), reference::fill_random(bias, seed + 3, 0.5f);
+        const array4 want = reference::conv2d(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, c.act);
+        const array4 linear = reference::conv2d(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, 0);
+        std::vector<float> residual(want.v.size());
+        reference::fill_random(residual, seed + 4);
+        const std::vector<float> want_with_residual = plus_residual(linear, residual, c.act);
+
+        const detail::conv2d_op op{{c.h, c.w, c.cin},
+                                   {want.h, want.w, c.cout},
+                                   {c.kh, c.kw},
+                                   {c.sh, c.sw},
+                                   {c.dh, c.dw},
+                                   c.same ? reference::same_pad_before(c.h, c.kh, c.sh, c.dh) : 0,
+                                   c.same ? reference::same_pad_before(c.w, c.kw, c.sw, c.dw) : 0,
+                                   kind_of(c.act)};
+        by_taps += detail::path_of(op) == detail::conv2d_path::by_taps;
+        pointwise += detail::path_of(op) == detail::conv2d_path::pointwise;
+        detail::workspace ws(threads);
+        const float* b = bias.empty() ? nullptr : bias.data();
+        const auto run = [&](const std::string& path, const float* k, bool packed, const float* r) {
+            CAPTURE(path);
+            CAPTURE(r != nullptr);
+            std::vector<float> got(want.v.size(), -3.0f);
+            detail::conv2d(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, k, b, ws, packed, r);
+            CHECK(first_mismatch(got.data(), r != nullptr ? want_with_residual : want.v) == got.size());
+        };
+        run("Keras' layout", kernel.data(), false, nullptr);
+        run("Keras' layout", kernel.data(), false, residual.data());
+
+        // Packed as a network keeps it: the products read it aligned; it gives the kernel back exactly.
+        const detail::prepared_kernel form = detail::conv2d_packed_form(op);
+        const detail::aligned_floats packed(static_cast<std::size_t>(form.floats));
+        form.prepare(form, kernel.data(), packed.data.get(), threads);
+        run("packed", packed.data.get(), true, nullptr);
+        run("packed", packed.data.get(), true, residual.data());
+        std::vector<float> back(kernel.size());
+        form.restore(form, packed.data.get(), back.data());
+        CHECK(back == kernel);
+        if (form.prepare_in_place != nullptr) {
+            ++packed_in_place;
+            REQUIRE(form.floats == static_cast<std::int64_t>(kernel.size()));
+            const detail::aligned_floats here(kernel.size());
+            std::copy(kernel.begin(), kernel.end(), here.data.get());
+            form.prepare_in_place(form, here.data.get());
+            CHECK(std::equal(here.data.get(), here.data.get() + kernel.size(), packed.data.get()));
+        }
+
+        if (detail::conv2d_few_inputs_path(op)) {
+            ++few_inputs;
+            std::vector<float> got(want.v.size(), -3.0f);
+            detail::conv2d_few_inputs(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, kernel.data(), b, threads);
+            CHECK(first_mismatch(got.data(), want.v) == got.size());
+        }
+    }
+    // The draw reaches each path (its counts change only with the draw).
+    CHECK(packed_in_place > 0);
+    CHECK(few_inputs > 0);
+    CHECK(by_taps > 0);
+    CHECK(pointwise > 0);
+}
+
+TEST_CASE("Conv2D layers reach those kernels from their types: 8 drawn configurations") {
+    conv_cases(std::make_integer_sequence<std::uint64_t, 8>{});
 }
 
 TEST_CASE("Conv2D takes each of its paths correctly") {
@@ -48,4 +137,3 @@ TEST_CASE("Conv2D takes each of its paths correctly") {
     check_layer<Conv2D<200, kernel_size<2>, valid, name<"c">>, shape<4, 5, 30>, 1>(
         [](const array4& x, const auto& k, const auto& b) { return reference::conv2d(x, k, b, 2, 2, 200, 1, 1, 1, 1, false, 0); }, 4);
 }
-

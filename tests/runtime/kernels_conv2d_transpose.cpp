@@ -1,9 +1,13 @@
-// Conv2DTranspose against the scatter-add definition (reference.hpp) over 40 configurations
-// drawn at compile time, TF's placement of the odd `same` pixel, FCN-8's upsamplers, and the path
-// for strides equal to the kernel, on 1 and 3 threads, with kernels kept packed (form 1) and as
-// set; each read back as set afterwards.
+// Conv2DTranspose against the scatter-add definition (reference.hpp): its kernel over 160
+// configurations drawn at run time, with the kernel as set and packed (form 1), on 1 to 3 threads;
+// the layer's glue through networks of 8 drawn configurations (their kernels read back as set
+// afterwards); TF's placement of the odd `same` pixel, FCN-8's upsamplers, and the path for
+// strides equal to the kernel.
 // SPDX-License-Identifier: BSL-1.0
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "layer_check.hpp"
 
@@ -21,10 +25,7 @@ void transpose_case() {
                         output_padding<(c.op_h < 0 ? 0 : c.op_h), (c.op_w < 0 ? 0 : c.op_w)>, act, name<"up">>,
         Conv2DTranspose<c.cout, kernel_size<c.kh, c.kw>, strides<c.sh, c.sw>, dilation_rate<c.dh, c.dw>, padding_option, act,
                         name<"up">>>;
-    INFO("Conv2DTranspose on " << c.batch << "×" << c.h << "×" << c.w << "×" << c.cin << ": filters " << c.cout
-                               << ", kernel " << c.kh << "×" << c.kw << ", strides " << c.sh << "×" << c.sw << ", dilation "
-                               << c.dh << "×" << c.dw << (c.same ? ", same" : ", valid") << ", output_padding " << c.op_h
-                               << "×" << c.op_w);
+    INFO(describe(c, true));
     check_layer<L, shape<c.h, c.w, c.cin>, c.batch>(
         [](const array4& x, const auto& k, const auto& b) {
             return reference::conv2d_transpose(x, k, b, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, c.op_h,
@@ -51,8 +52,65 @@ static_assert(form_of<Conv2DTranspose<1, kernel_size<2>, strides<2>, sigmoid>>(d
 static_assert(form_of<Conv2DTranspose<1024, kernel_size<2>, strides<2>>>(dims{8, 8, 4096}, dims{16, 16, 1024}) == 0);
 }  // namespace
 
-TEST_CASE("Conv2DTranspose matches the scatter-add definition over 40 drawn configurations") {
-    transpose_cases(std::make_integer_sequence<std::uint64_t, 40>{});
+TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 drawn configurations, packed and not") {
+    int disjoint = 0, packed_count = 0;
+    for (std::uint64_t i = 0; i != 160; ++i) {
+        conv_config c = draw_conv(i * 7573 + 11, true);
+        // Every third: deeper products and more output channels (products of several panels).
+        if (i % 3 == 1) c.cin = 6 + static_cast<int>(i % 27), c.cout = 9 + static_cast<int>(i * 5 % 40);
+        // Every fifth: strides equal to the kernel, undilated, no output_padding (the path of disjoint
+        // windows).
+        if (i % 5 == 2) c.sh = c.kh, c.sw = c.kw, c.dh = c.dw = 1, c.op_h = c.op_w = -1;
+        INFO(describe(c, true));
+        const int threads = 1 + static_cast<int>(i % 3);
+        CAPTURE(threads);
+        const auto seed = static_cast<std::uint32_t>(i);
+        array4 x(c.batch, c.h, c.w, c.cin);
+        std::vector<float> kernel(static_cast<std::size_t>(c.kh * c.kw * c.cin * c.cout)), bias;
+        reference::fill_random(x.v, seed + 1);
+        reference::fill_random(kernel, seed + 2, 0.5f);
+        if (i % 4 != 3) bias.resize(static_cast<std::size_t>(c.cout)), reference::fill_random(bias, seed + 3, 0.5f);
+        const array4 want = reference::conv2d_transpose(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1,
+                                                        c.op_h, c.op_w, c.act);
+        const detail::conv2d_transpose_op op{{c.h, c.w, c.cin},
+                                             {want.h, want.w, c.cout},
+                                             {c.kh, c.kw},
+                                             {c.sh, c.sw},
+                                             {c.dh, c.dw},
+                                             reference::deconv_cut_before(c.h, c.kh, c.sh, c.dh, c.same == 1, c.op_h),
+                                             reference::deconv_cut_before(c.w, c.kw, c.sw, c.dw, c.same == 1, c.op_w),
+                                             kind_of(c.act)};
+        disjoint += detail::disjoint_windows(op);
+        detail::workspace ws(threads);
+        const auto run = [&](const std::string& path, const float* k, bool packed) {
+            CAPTURE(path);
+            std::vector<float> got(want.v.size(), -3.0f);
+            detail::conv2d_transpose(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, k,
+                                     bias.empty() ? nullptr : bias.data(), ws, packed);
+            CHECK(first_mismatch(got.data(), want.v) == got.size());
+        };
+        run("as set", kernel.data(), false);
+        // Packed as a network keeps it, where it would (products at least a panel wide); it gives
+        // the kernel back exactly.
+        const detail::prepared_kernel form = detail::conv2d_transpose_form(op.in, op.out, op.kernel);
+        if (form.form == 1) {
+            ++packed_count;
+            const detail::aligned_floats packed(static_cast<std::size_t>(form.floats));
+            form.prepare(form, kernel.data(), packed.data.get(), threads);
+            run("packed", packed.data.get(), true);
+            std::vector<float> back(kernel.size());
+            form.restore(form, packed.data.get(), back.data());
+            CHECK(back == kernel);
+        }
+    }
+    // The draw reaches each path (its counts change only with the draw).
+    CHECK(disjoint > 0);
+    CHECK(packed_count > 0);
+    CHECK(packed_count < 160);
+}
+
+TEST_CASE("Conv2DTranspose layers reach that kernel from their types: 8 drawn configurations") {
+    transpose_cases(std::make_integer_sequence<std::uint64_t, 8>{});
 }
 
 TEST_CASE("Conv2DTranspose places TF's odd `same` pixel after, and FCN-8's upsamplers are right") {

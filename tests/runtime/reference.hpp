@@ -54,6 +54,13 @@ inline int deconv_length(int n, int k, int s, int d, bool same, int op) {
     return (n - 1) * s + ke - 2 * pad + op;
 }
 
+/// Rows of the full scatter result of a transposed convolution, (n − 1)·s + k′ long, before its
+/// output window: with `same`, the smaller half of what the output leaves out; none with `valid`.
+inline int deconv_cut_before(int n, int k, int s, int d, bool same, int op) {
+    const int full = (n - 1) * s + (k - 1) * d + 1;
+    return same ? std::max(full - deconv_length(n, k, s, d, same, op), 0) / 2 : 0;
+}
+
 inline float activate(float v, int kind) {  // 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 relu6
     switch (kind) {
         case 1: return std::max(v, 0.0f);
@@ -95,7 +102,7 @@ inline array4 conv2d_transpose(const array4& x, const std::vector<float>& kernel
     const int keh = (kh - 1) * dh + 1, kew = (kw - 1) * dw + 1;
     const int fh = (x.h - 1) * sh + keh, fw = (x.w - 1) * sw + kew;
     const int lh = deconv_length(x.h, kh, sh, dh, same, oph), lw = deconv_length(x.w, kw, sw, dw, same, opw);
-    const int pt = same ? std::max(fh - lh, 0) / 2 : 0, pl = same ? std::max(fw - lw, 0) / 2 : 0;
+    const int pt = deconv_cut_before(x.h, kh, sh, dh, same, oph), pl = deconv_cut_before(x.w, kw, sw, dw, same, opw);
     array4 full(x.n, std::max(fh, pt + lh), std::max(fw, pl + lw), cout);
     for (int n = 0; n < x.n; ++n)
         for (int ih = 0; ih < x.h; ++ih)

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "layer_check.hpp"
 #include "reference.hpp"
 #include "torch_fixture.hpp"
 
@@ -31,21 +32,8 @@ namespace {
 using namespace ctnn;
 using reference::array4;
 
-/// Index of the first value with |got − want| > 1e-4·(1 + |want|), or the size if none.
-std::size_t first_mismatch(const float* got, const std::vector<float>& want) {
-    for (std::size_t i = 0; i != want.size(); ++i)
-        if (!(std::abs(got[i] - want[i]) <= 1e-4f * (1.0f + std::abs(want[i])))) return i;
-    return want.size();
-}
-
-activation_kind kind_of(int act) {
-    switch (act) {
-        case 1: return activation_kind::relu;
-        case 2: return activation_kind::sigmoid;
-        case 3: return activation_kind::tanh;
-        default: return activation_kind::linear;
-    }
-}
+using layer_check::first_mismatch;
+using layer_check::kind_of;
 
 // The layer's shapes in the tests below reach the kernel through the network's choice.
 using reduced_fcn8 = decltype(models::fcn8<5, 64, 64, 4, 32>());
