@@ -661,7 +661,7 @@ class Torchvision(Case):
     imported at 64x64x3, built against this checkout and run by ctnn, against onnxruntime 1.20.1's
     output on the same seeded weights and input (tests/import/fixtures/torchvision, made by
     scripts/make-torchvision-fixtures, which needs python3-torchvision; this test needs no torch).
-    Building the three runners is most of its cost: 8-9 s each with GCC 12 on this machine."""
+    Building the three runners is most of its cost: about 23 s each with GCC 12 on the Intel Xeon."""
 
     # Relative to the output's largest magnitude: both sides compute in float32 in different
     # orders through ~50 layers. Measured (GCC 12): 8.5e-6 (resnet50), 3.7e-5 (mobilenet_v2) and
