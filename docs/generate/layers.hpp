@@ -520,7 +520,11 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "bias (adding one if the layer has none) whenever weights are set or loaded, and skips the BatchNormalization "
          "at run time; the layer writes the BatchNormalization's buffer. The weights as set are kept, and are what "
          "`save_weights` writes. An activation layer after the BatchNormalization (an `Activation`, or a `ReLU` that is "
-         "relu or relu6) folds too, under the same rule: the layer applies it, and writes its buffer.\n\n"
+         "relu or relu6) folds too, under the same rule: the layer applies it, and writes its buffer. A "
+         "BatchNormalization that reads anything else (DenseNet's, after each Concatenate) folds, with its activation, "
+         "into the 1×1 `Conv2D` of stride 1 that alone reads it: the convolution reads the BatchNormalization's input "
+         "and applies the scale, shift and activation to each value as it reads it, so that the normalized map is "
+         "never written.\n\n"
       << errors_of({"epsilon_must_be_positive"}) << example_header
       << DOCS_EXAMPLE((BatchNormalization<epsilon<"1.001e-5">>), (shape<112, 112, 64>), "ResNet50's conv1_bn")
       << DOCS_EXAMPLE((BatchNormalization<scale<false>>), (shape<7, 7, 32>), "no gamma") << "\n";

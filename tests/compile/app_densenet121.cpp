@@ -1,6 +1,7 @@
 // keras.applications.DenseNet121, proven: Keras' published totals, and each dense block growing
 // its channels by 32 per conv block.
 // SPDX-License-Identifier: BSL-1.0
+#include <ctnn/graph/folding.hpp>
 #include <ctnn/models/densenet.hpp>
 
 namespace {
@@ -24,6 +25,13 @@ static_assert(expect_shape<at<"conv4_block24_concat">, shape<14, 14, 256 + 24 * 
 static_assert(expect_shape<at<"pool4_pool">, shape<7, 7, 512>{}>);
 static_assert(expect_shape<at<"conv5_block16_concat">, shape<7, 7, 512 + 16 * 32>{}>);
 static_assert(expect_shape<M::output_shape, shape<1000>{}>);
+// 120 of the 121 BatchNormalizations fold: conv1_bn and each conv block's `_1_bn` into the
+// convolution before them; each conv block's `_0_bn` and each transition's `_bn`, after a
+// Concatenate or a pooling, into the 1×1 convolution after them. The last, `bn`, stays.
+static_assert(folding<M>.count == 59 && folding<M>.input_affine_count == 61);
+static_assert(folding<M>.input_affine[M::index_of_name("conv3_block5_1_conv")] == M::index_of_name("conv3_block5_0_bn"));
+static_assert(folding<M>.input_affine[M::index_of_name("pool3_conv")] == M::index_of_name("pool3_bn"));
+static_assert(folding<M>.folded_into[M::index_of_name("bn")] == folding<M>.none);
 }  // namespace
 
 int main() {}

@@ -1,6 +1,7 @@
 // Conv2D against the direct definition (reference.hpp). Its kernels over 160 configurations drawn
 // at run time, each on every path its shapes allow (the kernel in Keras' layout, packed, packed
-// where it lies, few input channels; with and without a residual to add), on 1 to 3 threads; and
+// where it lies, few input channels; with and without a residual to add; 1×1 ones with their
+// input mapped as they read it), on 1 to 3 threads; and
 // the layer's glue from its type to those kernels through networks: 8 drawn configurations and
 // one for each path. Drawing at run time keeps this file cheap to compile: each network type is
 // about a second of the compiler's time, a configuration drawn at run time nothing.
@@ -77,12 +78,31 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
         pointwise += detail::path_of(op) == detail::conv2d_path::pointwise;
         detail::workspace ws(threads);
         const float* b = bias.empty() ? nullptr : bias.data();
+        // A 1×1 convolution maps its input as it reads it where a BatchNormalization folded into it
+        // from before (scale and shift per input channel, then an activation).
+        std::vector<float> scale(static_cast<std::size_t>(c.cin)), shift(scale.size());
+        reference::fill_random(scale, seed + 5);
+        reference::fill_random(shift, seed + 6);
+        const int map_act = static_cast<int>(i % 3);  // linear, relu, sigmoid
+        array4 mapped_x = x;
+        for (std::size_t k = 0; k != x.v.size(); ++k) {
+            const std::size_t ch = k % scale.size();
+            mapped_x.v[k] = reference::activate(x.v[k] * scale[ch] + shift[ch], map_act);
+        }
+        const std::vector<float> want_mapped =
+            reference::conv2d(mapped_x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, c.act).v;
+        const detail::channel_map map{scale.data(), shift.data(), kind_of(map_act)};
         const auto run = [&](const std::string& path, const float* k, bool packed, const float* r) {
             CAPTURE(path);
             CAPTURE(r != nullptr);
             std::vector<float> got(want.v.size(), -3.0f);
             detail::conv2d(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, k, b, ws, packed, r);
             CHECK(first_mismatch(got.data(), r != nullptr ? want_with_residual : want.v) == got.size());
+            if (detail::path_of(op) == detail::conv2d_path::pointwise) {
+                std::fill(got.begin(), got.end(), -3.0f);
+                detail::conv2d(op, {x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, k, b, ws, packed, nullptr, map);
+                CHECK(first_mismatch(got.data(), want_mapped) == got.size());
+            }
         };
         run("Keras' layout", kernel.data(), false, nullptr);
         run("Keras' layout", kernel.data(), false, residual.data());

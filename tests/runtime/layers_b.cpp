@@ -173,9 +173,10 @@ constexpr auto relu6_not_folded() {
     return Model{x, outputs(ReLU<max_value<6>, name<"relu6">>{}(b), b)};
 }
 
-/// DenseNet's BatchNormalization → ReLU after a Concatenate: nothing to fold the normalization
-/// into, so the ReLU folds into it (its kernel applies both); and a ReLU6 on a normalization whose
-/// output is also a model output, which does not fold.
+/// DenseNet's BatchNormalization → ReLU after a Concatenate: nothing before to fold the
+/// normalization into, so the ReLU folds into it, and both into the 1×1 convolution after them,
+/// which maps its input as it reads it; and a ReLU6 on a normalization whose output is also a
+/// model output, which does not fold.
 constexpr auto dense_block() {
     auto x = Input<shape<5, 4, 3>, name<"x">>{}();
     auto c = Conv2D<5, kernel_size<3>, same, name<"conv">>{}(x);
@@ -226,6 +227,32 @@ constexpr auto residual_paths() {
     auto order = Add<name<"order_add">>{}(first, Conv2D<24, kernel_size<1>, name<"second">>{}(t));
     return Model{inputs(s, x, t), outputs(few, block, im, wg, gr, taps, order)};
 }
+/// BatchNormalizations that stay nodes of their own fold into the 1×1 Conv2D that reads them:
+/// DenseNet's pre-activation on 28×28 maps of a batch of 3 (Concatenate → BN → ReLU → 1×1 whose
+/// own BN and ReLU fold at its output, 40 filters: a partial panel, tiles over threads, then a
+/// 3×3); its transition (BN → ReLU → 1×1 → AveragePooling2D) on a 7×7 map (few rows), whose
+/// normalization was the last reader of its input: the convolution, reading that input now, must
+/// not be given its buffer for its output; and a BN on the model's input, without an activation, before a 1×1
+/// convolution of 3 channels (else the few-input kernel's) that a residual Add folds into too.
+/// They stay where the reader is a 3×3 convolution, a strided 1×1 one, or one of two readers.
+constexpr auto input_maps() {
+    auto x = Input<shape<28, 28, 24>, name<"x">>{}();
+    auto i = Input<shape<7, 7, 3>, name<"i">>{}();
+    auto cat = Concatenate<name<"cat">>{}(x, Conv2D<8, kernel_size<3>, same, name<"grow">>{}(x));
+    auto pre = ReLU<name<"pre_relu">>{}(BatchNormalization<name<"pre_bn">>{}(cat));
+    auto bottleneck = Conv2D<40, kernel_size<1>, no_bias, name<"bottleneck">>{}(pre);
+    auto grown = Conv2D<8, kernel_size<3>, same, name<"grown">>{}(ReLU<name<"mid_relu">>{}(BatchNormalization<name<"mid_bn">>{}(bottleneck)));
+    auto pooled = MaxPooling2D<pool_size<4>, name<"pool">>{}(x);
+    auto normalized = Activation<relu, name<"trans_relu">>{}(BatchNormalization<name<"trans_bn">>{}(pooled));
+    auto trans = AveragePooling2D<pool_size<2>, name<"trans_pool">>{}(Conv2D<12, kernel_size<1>, name<"trans">>{}(normalized));
+    auto few = Add<name<"few_add">>{}(i, Conv2D<3, kernel_size<1>, name<"few">>{}(BatchNormalization<name<"few_bn">>{}(i)));
+    auto k3 = Conv2D<4, kernel_size<3>, same, name<"k3">>{}(ReLU<name<"k3_relu">>{}(BatchNormalization<name<"k3_bn">>{}(cat)));
+    auto strided = Conv2D<4, kernel_size<1>, strides<2>, name<"strided">>{}(BatchNormalization<name<"strided_bn">>{}(cat));
+    auto twice_bn = BatchNormalization<name<"twice_bn">>{}(cat);
+    auto twice = Add<name<"twice_add">>{}(Conv2D<4, kernel_size<1>, name<"twice">>{}(twice_bn), Conv2D<4, kernel_size<1>, name<"twice2">>{}(twice_bn));
+    return Model{inputs(x, i), outputs(grown, trans, few, k3, strided, twice)};
+}
+
 /// Sums that stay: after a convolution with an activation of its own, of an output also read
 /// elsewhere, of three inputs, after a shared convolution, and of the caller's two inputs.
 [[maybe_unused]] constexpr auto residual_not_folded() {
@@ -350,6 +377,30 @@ static_assert(folding<DB>.count == 0 && folding<DB>.activation_count == 1);
 static_assert(folding<DB>.folded_into[DB::index_of_name("relu")] == DB::index_of_name("bn"));
 static_assert(folding<DB>.activation[DB::index_of_name("bn")] == activation_kind::relu);
 static_assert(folding<DB>.writes[DB::index_of_name("bn")] == DB::index_of_name("relu"));
+static_assert(folding<DB>.input_affine_count == 1 && folding<DB>.input_affine[DB::index_of_name("pw")] == DB::index_of_name("bn"));
+using IM = decltype(input_maps());
+static_assert(folding<IM>.input_affine_count == 3 && folding<IM>.count == 1 && folding<IM>.residual_count == 2);
+static_assert(folding<IM>.input_affine[IM::index_of_name("bottleneck")] == IM::index_of_name("pre_bn"));
+static_assert(folding<IM>.folded_into[IM::index_of_name("pre_bn")] == IM::index_of_name("bottleneck"));
+static_assert(folding<IM>.activation[IM::index_of_name("pre_bn")] == activation_kind::relu);
+static_assert(folding<IM>.reads[IM::index_of_name("pre_relu")] == IM::index_of_name("cat"));
+static_assert(folding<IM>.absorbs[IM::index_of_name("bottleneck")] == IM::index_of_name("mid_bn"));
+static_assert(folding<IM>.activation[IM::index_of_name("bottleneck")] == activation_kind::relu);
+static_assert(folding<IM>.input_affine[IM::index_of_name("trans")] == IM::index_of_name("trans_bn"));
+static_assert(folding<IM>.reads[IM::index_of_name("trans_relu")] == IM::index_of_name("pool"));
+static_assert(memory_plan<IM>.last_use[IM::index_of_name("pool")] == IM::index_of_name("trans"));
+static_assert([] {
+    constexpr auto& plan = memory_plan<IM>;
+    constexpr std::size_t a = IM::index_of_name("pool"), b = IM::index_of_name("trans");
+    return plan.offset[a] + IM::layers[a].output_shape.size() <= plan.offset[b] ||
+           plan.offset[b] + IM::layers[b].output_shape.size() <= plan.offset[a];
+}());
+static_assert(folding<IM>.input_affine[IM::index_of_name("few")] == IM::index_of_name("few_bn"));
+static_assert(folding<IM>.residual[IM::index_of_name("few")] == IM::index_of_name("i"));
+static_assert(detail::conv2d_few_inputs_path(detail::window_op_of<Conv2D<3, kernel_size<1>>>({7, 7, 3}, {7, 7, 3}, activation_kind::linear)));
+static_assert(folding<IM>.folded_into[IM::index_of_name("k3_bn")] == folding<IM>.none);
+static_assert(folding<IM>.folded_into[IM::index_of_name("strided_bn")] == folding<IM>.none);
+static_assert(folding<IM>.folded_into[IM::index_of_name("twice_bn")] == folding<IM>.none);
 // The BatchNormalization's weights are Keras': two trainable arrays and two non-trainable ones.
 static_assert(decltype(folded_at_output())::non_trainable_params == 10);
 static_assert(decltype(folded_at_output())::trainable_params == 3 * 3 * 3 * 5 + 10);
@@ -596,6 +647,53 @@ TEST_CASE("folding residual sums: each Conv2D path adds the shortcut before the 
             require_close(y_gr.data(), gr);
             require_close(y_taps.data(), taps);
             require_close(y_order.data(), order);
+        }
+}
+
+TEST_CASE("folding BatchNormalizations into the 1x1 convolutions after them: each maps its input as the layers did") {
+    network net{input_maps()};
+    auto w = randomize(net, 81);
+    const auto x = random_tensor<shape<28, 28, 24>>(3, 82);
+    const auto i = random_tensor<shape<7, 7, 3>>(3, 83);
+    const array4 ax = to_array(x), ai = to_array(i);
+    const auto bn = [&](const array4& in, const std::string& layer) {
+        return batch_norm(in, w[layer + "/gamma"], w[layer + "/beta"], w[layer + "/moving_mean"], w[layer + "/moving_variance"], 1e-3);
+    };
+    const auto conv = [&](const array4& in, const std::string& layer, int k, int filters, int stride, bool bias, int act) {
+        return reference::conv2d(in, w[layer + "/kernel"], bias ? w[layer + "/bias"] : std::vector<float>{}, k, k, filters, stride, stride,
+                                 1, 1, k != 1, act);
+    };
+    const auto relu = [](array4 a) {
+        for (auto& v : a.v) v = std::max(v, 0.0f);
+        return a;
+    };
+    const array4 grow = conv(ax, "grow", 3, 8, 1, true, 0);
+    array4 cat(3, 28, 28, 32);
+    for (int n = 0; n != 3; ++n)
+        for (int h = 0; h != 28; ++h)
+            for (int col = 0; col != 28; ++col)
+                for (int ch = 0; ch != 32; ++ch) cat(n, h, col, ch) = ch < 24 ? ax(n, h, col, ch) : grow(n, h, col, ch - 24);
+    const array4 grown = conv(relu(bn(conv(relu(bn(cat, "pre_bn")), "bottleneck", 1, 40, 1, false, 0), "mid_bn")), "grown", 3, 8, 1, true, 0);
+    const array4 pooled = reference::pool2d(ax, 4, 4, 4, 4, false, false);
+    const array4 trans = reference::pool2d(conv(relu(bn(pooled, "trans_bn")), "trans", 1, 12, 1, true, 0), 2, 2, 2, 2, false, true);
+    array4 few = conv(bn(ai, "few_bn"), "few", 1, 3, 1, true, 0);
+    for (std::size_t k = 0; k != few.v.size(); ++k) few.v[k] += ai.v[k];
+    const array4 k3 = conv(relu(bn(cat, "k3_bn")), "k3", 3, 4, 1, true, 0);
+    const array4 strided = conv(bn(cat, "strided_bn"), "strided", 1, 4, 2, true, 0);
+    array4 twice = conv(bn(cat, "twice_bn"), "twice", 1, 4, 1, true, 0);
+    const array4 twice2 = conv(bn(cat, "twice_bn"), "twice2", 1, 4, 1, true, 0);
+    for (std::size_t k = 0; k != twice.v.size(); ++k) twice.v[k] += twice2.v[k];
+    for (const auto order_of_batch : {batch_order::by_layer, batch_order::by_sample})
+        for (int threads : {1, 2}) {
+            CAPTURE(threads);
+            const auto [y_grown, y_trans, y_few, y_k3, y_strided, y_twice] =
+                net.predict(std::tie(x, i), {.threads = threads, .order = order_of_batch});
+            require_close(y_grown.data(), grown);
+            require_close(y_trans.data(), trans);
+            require_close(y_few.data(), few);
+            require_close(y_k3.data(), k3);
+            require_close(y_strided.data(), strided);
+            require_close(y_twice.data(), twice);
         }
 }
 

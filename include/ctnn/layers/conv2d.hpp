@@ -59,6 +59,11 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     /// An Add of its output (or its folded BatchNormalization's) and an earlier tensor folds in,
     /// when its activation is linear: its kernel adds that tensor before the activation.
     static constexpr bool absorbs_residual = activation == activation_kind::linear;
+    /// A BatchNormalization before it that stays a node of its own (after a Concatenate, say), and
+    /// the activation after that, fold in when it is 1×1, of stride 1 and one group: it reads each
+    /// input value once, into one product, and maps it as it reads it.
+    static constexpr bool absorbs_input_affine =
+        kernel.height == 1 && kernel.width == 1 && stride.height == 1 && stride.width == 1 && group_count == 1;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

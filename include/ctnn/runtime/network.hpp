@@ -152,12 +152,22 @@ constexpr std::array<std::size_t, sizeof...(Es)> output_kernels_of(graph<Es...>)
 
 /// One fold of a channel-affine node into the layer before it, as positions: in `layers`
 /// (absorber, folded) and in the network's list of weights (the absorber's output kernel and its
-/// bias or `none`, the folded node's first array and count).
+/// bias or `none`, the folded node's first array and count). A fold into the layer after it
+/// (graph/folding.hpp's input_affine) uses only `absorber`, `folded`, `first`, `count` and what
+/// follows.
 struct fold_spec {
     std::size_t absorber = 0, folded = 0, kernel = 0, bias = 0, first = 0, count = 0;
     int channels = 0;
     scale_shift_fn scale_shift = nullptr;
 };
+/// Per node of `Nodes`, the position in `specs` of the fold it absorbs, or `none`.
+template <std::size_t Nodes, std::size_t N>
+constexpr std::array<std::size_t, Nodes> fold_positions(const std::array<fold_spec, N>& specs, std::size_t none) {
+    std::array<std::size_t, Nodes> out{};
+    out.fill(none);
+    for (std::size_t f = 0; f != N; ++f) out[specs[f].absorber] = f;
+    return out;
+}
 
 /// Counter-based random numbers (splitmix64): value i of a stream depends only on the seed, the
 /// layer's name and i, so initialisation is the same in any order and on any thread count.
@@ -549,18 +559,39 @@ private:
         return out;
     }();
     /// Position in `folds` of the fold each node absorbs, or none.
-    static constexpr std::array<std::size_t, model_type::layer_count> fold_of = [] {
-        std::array<std::size_t, model_type::layer_count> out{};
-        out.fill(folding.none);
-        for (std::size_t f = 0; f != fold_count; ++f) out[folds[f].absorber] = f;
+    static constexpr auto fold_of = detail::fold_positions<model_type::layer_count>(folds, folding.none);
+    /// Channel-affine nodes folded into the layer after them, which maps its input by them.
+    static constexpr std::size_t input_fold_count = folding.input_affine_count;
+    static constexpr std::array<detail::fold_spec, input_fold_count> input_folds = [] {
+        constexpr auto scale_shifts = detail::scale_shifts_of(typename model_type::graph_type{});
+        std::array<detail::fold_spec, input_fold_count> out{};
+        std::size_t f = 0;
+        for (std::size_t j = 0; j != model_type::layer_count; ++j) {
+            const std::size_t p = folding.input_affine[j];
+            if (p == folding.none) continue;
+            auto& spec = out[f++];
+            spec.absorber = j, spec.folded = p, spec.first = first_weight[p], spec.count = weight_counts[p];
+            spec.channels = model_type::layers[p].output_shape.channels;
+            spec.scale_shift = scale_shifts[p];
+        }
         return out;
     }();
+    /// Position in `input_folds` of the fold each node maps its input by, or none.
+    static constexpr auto input_fold_of = detail::fold_positions<model_type::layer_count>(input_folds, folding.none);
+    static constexpr bool has_folds = fold_count + input_fold_count != 0;
 
-    /// Per fold: the absorber's scaled output kernel, then its shifted bias.
+    /// Per fold: the absorber's scaled output kernel, then its shifted bias; then per fold into
+    /// the layer after: the scale, then the shift.
     struct folded_set {
-        std::array<detail::aligned_floats, 2 * fold_count> arrays;
+        std::array<detail::aligned_floats, 2 * (fold_count + input_fold_count)> arrays;
         bool stale = true;
     };
+    static detail::channel_map input_map_of(std::size_t node, const folded_set& folded) {
+        const std::size_t f = input_fold_of[node];
+        if (f == folding.none) return {};
+        return {folded.arrays[2 * (fold_count + f)].data.get(), folded.arrays[2 * (fold_count + f) + 1].data.get(),
+                folding.activation[input_folds[f].folded]};
+    }
 
     static void fold(const weight_storage& w, folded_set& out) {
         for (std::size_t f = 0; f != fold_count; ++f) {
@@ -579,16 +610,26 @@ private:
             for (std::size_t c = 0; c != channels; ++c)
                 bias.data[c] = (spec.bias == folding.none ? 0.0f : w[spec.bias].data[c]) * scale[c] + shift[c];
         }
+        for (std::size_t f = 0; f != input_fold_count; ++f) {
+            const auto& spec = input_folds[f];
+            const auto channels = static_cast<std::size_t>(spec.channels);
+            std::array<const float*, 8> arrays{};
+            for (std::size_t k = 0; k != spec.count; ++k) arrays[k] = w[spec.first + k].data.get();
+            auto& scale = out.arrays[2 * (fold_count + f)];
+            auto& shift = out.arrays[2 * (fold_count + f) + 1];
+            if (scale.size != channels) scale = detail::aligned_floats(channels), shift = detail::aligned_floats(channels);
+            spec.scale_shift(std::span<const float* const>(arrays.data(), spec.count), spec.channels, scale.data.get(), shift.data.get());
+        }
         out.stale = false;
     }
     static std::shared_ptr<folded_set> make_folded(const weight_storage& w) {
         auto out = std::make_shared<folded_set>();
-        if constexpr (fold_count != 0) fold(w, *out);
+        if constexpr (has_folds) fold(w, *out);
         return out;
     }
     void mark_folded_stale() {
         const std::lock_guard lock(*values_mutex_);
-        folded_->stale = fold_count != 0;
+        folded_->stale = has_folds;
         prepared_->stale = prepared_count != 0;
     }
 
@@ -765,7 +806,8 @@ private:
                                        std::span<float>(a.floats.data.get() + plan.spare_offset[i] * a.batch,
                                                         static_cast<std::size_t>(plan.spare_size[i] * a.batch)),
                                        folding.residual[i] == folding.none ? tensor_view{}
-                                                                           : buffer(folding.reads[folding.residual[i]], in, out, a)});
+                                                                           : buffer(folding.reads[folding.residual[i]], in, out, a),
+                                       input_map_of(i, folded)});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
@@ -786,7 +828,7 @@ private:
     /// weights were written.
     std::tuple<std::shared_ptr<weight_storage>, std::shared_ptr<folded_set>, std::shared_ptr<prepared_set>> current_state() const {
         const std::lock_guard lock(*values_mutex_);
-        if constexpr (fold_count != 0)
+        if constexpr (has_folds)
             if (folded_->stale) fold(*values_, *folded_);
         if constexpr (prepared_count != 0)
             if (prepared_->stale) prepare(*values_, *folded_, *prepared_);

@@ -8,6 +8,7 @@
 #include <span>
 
 #include <ctnn/options.hpp>
+#include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
 
@@ -39,6 +40,10 @@ struct node_io {
     /// Where an Add after this node was folded into it (graph/folding.hpp), its other input: the
     /// kernel adds it, before the activation, and writes the sum (`data` null if none).
     tensor_view residual{};
+    /// Where a BatchNormalization before this node folded into it (graph/folding.hpp's
+    /// input_affine), its scale and shift and the activation folded into it: the kernel applies
+    /// them to `inputs[0]`, the BatchNormalization's input, as it reads it (`scale` null if none).
+    channel_map input_map{};
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {

@@ -126,4 +126,23 @@ inline void activate_pixels(float* p, std::int64_t pixels, std::int64_t channels
     else bias_activate(p, channels, 0, pixels, 0, channels, nullptr, a);
 }
 
+/// A per-channel affine map, then an activation: what a BatchNormalization node computes, and
+/// what a kernel applies to its input as it reads it where one folded into its layer
+/// (graph/folding.hpp's input_affine; none where `scale` is null).
+struct channel_map {
+    const float* scale = nullptr;
+    const float* shift = nullptr;
+    activation_kind activation = activation_kind::linear;
+};
+/// dst = activation(src·scale[c] + shift[c]) over `pixels` rows of `channels` values (src and
+/// dst may be the same).
+inline void map_pixels(const float* src, std::int64_t pixels, int channels, const channel_map& map, float* dst) {
+    for (std::int64_t p = 0; p != pixels; ++p) {
+        const float* from = src + p * channels;
+        float* to = dst + p * channels;
+        for (int c = 0; c != channels; ++c) to[c] = from[c] * map.scale[c] + map.shift[c];
+    }
+    activate_pixels(dst, pixels, channels, map.activation);
+}
+
 }  // namespace ctnn::detail

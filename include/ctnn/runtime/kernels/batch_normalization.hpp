@@ -37,7 +37,6 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
     }
 }
 
-/// y = x·scale[c] + shift[c] along the channel axis.
 /// y = scale[c]·x + shift[c], then `activation` (one folded into the node), a run of pixels at a
 /// time while they are in cache.
 [[gnu::noinline]] inline void channel_affine(tensor_view x, tensor_view y, const float* scale, const float* shift,
@@ -45,12 +44,7 @@ void scale_shift(std::type_identity<BatchNormalization<O...>>, std::span<const f
     const int channels = y.shape.channels;
     const std::int64_t pixels = std::int64_t{y.shape.height} * y.shape.width * y.batch;
     parallel_runs(pixels, 2 * std::int64_t{channels}, threads, [&](std::int64_t p0, std::int64_t p1) {
-        for (std::int64_t p = p0; p != p1; ++p) {
-            const float* src = x.data + p * channels;
-            float* dst = y.data + p * channels;
-            for (int c = 0; c != channels; ++c) dst[c] = src[c] * scale[c] + shift[c];
-        }
-        activate_pixels(y.data + p0 * channels, p1 - p0, channels, activation);
+        map_pixels(x.data + p0 * channels, p1 - p0, channels, {scale, shift, activation}, y.data + p0 * channels);
     });
 }
 

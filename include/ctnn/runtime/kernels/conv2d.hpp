@@ -384,12 +384,16 @@ auto packet_of_lanes() {
 /// which is exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`,
 /// packed by conv2d_pack_kernel for the same `op`. `residual` (may be null) is a tensor laid out
 /// as y, added before the activation in each path's epilogue (a residual Add folded into the
-/// layer, graph/folding.hpp).
+/// layer, graph/folding.hpp). `input` (1×1 convolutions only) maps x's values as they are read: a
+/// BatchNormalization and activation folded into the layer from before it.
 [[gnu::noinline]] inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                   workspace& ws, bool packed = false, const float* residual = nullptr) {
+                   workspace& ws, bool packed = false, const float* residual = nullptr, const channel_map& input = {}) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
     const conv2d_path path = path_of(op);
+    // A mapped input goes the way of im2col, its rows mapped into the tile instead of gathered:
+    // a 1×1 convolution's rows are its pixels (folding.hpp folds maps into no other Conv2D).
+    const bool mapped = input.scale != nullptr;
     // The residual values where `out`, a pointer into y, has its outputs.
     const auto residual_at = [&](const float* out) { return residual == nullptr ? nullptr : residual + (out - y.data); };
     auto epilogue = [&](float* out) {
@@ -398,7 +402,7 @@ auto packet_of_lanes() {
         };
     };
 
-    if (path == conv2d_path::pointwise) {
+    if (path == conv2d_path::pointwise && !mapped) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
         if (packed)
             tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads(),
@@ -412,17 +416,27 @@ auto packet_of_lanes() {
         const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
         const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len - 1);
         const auto tile_floats = [&](std::int64_t rows) { return (rows * row_len + 15) / 16 * 16; };
+        const auto fill = [&](int n, std::int64_t row0, std::int64_t rows, float* cols) {
+            if (mapped) map_pixels(x.sample(n) + row0 * cin, rows, cin, input, cols);
+            else im2col(op, x.sample(n), row0, rows, cols);
+        };
         const std::int64_t total = pixels * x.batch;
         if (total >= 32 * std::int64_t{ws.threads()}) {
-            // Many rows: each thread takes whole tiles (im2col, GEMM, epilogue).
-            const std::int64_t tile = std::clamp<std::int64_t>((total + ws.threads() - 1) / ws.threads(), 1, budget_rows);
+            // Many rows: each thread takes whole tiles (im2col, GEMM, epilogue), of near-equal
+            // sizes within the budget and as many as a multiple of the threads, so that no thread
+            // waits on another's last tile (3,136 rows in tiles of at most 1,023 were 3 whole ones
+            // and a stub: on 2 threads, one did two whole tiles while the other did one).
+            const std::int64_t threads = ws.threads();
+            std::int64_t per_sample = std::max((pixels + budget_rows - 1) / budget_rows, (threads + x.batch - 1) / x.batch);
+            while (per_sample * x.batch % threads != 0) ++per_sample;
+            const std::int64_t tile = (pixels + per_sample - 1) / per_sample;
             const std::int64_t tiles_per_sample = (pixels + tile - 1) / tile;
             parallel_for(static_cast<std::size_t>(tiles_per_sample * x.batch), ws.threads(), [&](std::size_t t, int worker) {
                 const int n = static_cast<int>(static_cast<std::int64_t>(t) / tiles_per_sample);
                 const std::int64_t row0 = (static_cast<std::int64_t>(t) % tiles_per_sample) * tile;
                 const std::int64_t rows = std::min(tile, pixels - row0);
                 float* cols = ws.scratch(worker, static_cast<std::size_t>(tile_floats(rows)));
-                im2col(op, x.sample(n), row0, rows, cols);
+                fill(n, row0, rows, cols);
                 float* out = y.sample(n) + row0 * cout;
                 if (packed) {
                     tile_gemm::multiply(cols, row_len, kernel, cout, 0, cout, out, cout, rows, row_len, bias, op.activation, false,
@@ -438,7 +452,7 @@ auto packet_of_lanes() {
                 for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
                     const std::int64_t rows = std::min(budget_rows, pixels - row0);
                     float* cols = ws.scratch(0, static_cast<std::size_t>(tile_floats(rows)));
-                    im2col(op, x.sample(n), row0, rows, cols);
+                    fill(n, row0, rows, cols);
                     float* out = y.sample(n) + row0 * cout;
                     if (packed) {
                         tile_gemm::parallel_multiply(cols, row_len, kernel, cout, out, cout, rows, row_len, bias, op.activation, ws.threads(),

@@ -314,10 +314,11 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     conv2d_op op = window_op_of<L>(in, out, io.activation(L::activation));
     if constexpr (L::group_count == 1) {
         // The direct products (packed, or in Keras' layout where a kernel is shared or too large to
-        // copy), which add a folded residual in their epilogues.
+        // copy), which add a folded residual in their epilogues; and which alone map their input
+        // (a 1×1 convolution with a BatchNormalization folded in from before it).
         const int tile = winograd_tile_of<L>(in, out);
-        if (io.kernel_form == 1 || (io.kernel_form == 0 && tile == 0 && !conv2d_few_inputs_path(op))) {
-            conv2d(op, x, y, io.weights[0], bias, io.ws, io.kernel_form == 1, io.residual.data);
+        if (io.kernel_form == 1 || (io.kernel_form == 0 && tile == 0 && !conv2d_few_inputs_path(op)) || io.input_map.scale != nullptr) {
+            conv2d(op, x, y, io.weights[0], bias, io.ws, io.kernel_form == 1, io.residual.data, io.input_map);
             return;
         }
     }
