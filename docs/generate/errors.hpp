@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -21,6 +22,8 @@ namespace docs::errors {
 struct compiler {
     std::string label;    // "GCC 12"
     std::string command;  // "g++-12"
+    /// Where this compiler's output for each case was saved (<case>.txt), if anywhere.
+    std::filesystem::path outputs;
 };
 
 /// One must-not-compile case, as its file tells it.
@@ -61,14 +64,19 @@ inline fail_case read_case(const std::filesystem::path& file) {
 /// and after edits that only move lines.
 inline std::vector<std::string> first_errors(const compiler& cc, const std::string& flags, const std::filesystem::path& file,
                                              const std::string& source_dir) {
-    const std::string command = "LC_ALL=C " + cc.command +
-                                " -std=c++20 -fsyntax-only -fdiagnostics-color=never -DCTNN_SHOULD_FAIL " + flags + " '" +
-                                file.string() + "' 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    if (!pipe) throw std::runtime_error("cannot run " + cc.command);
     std::string output;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) output.append(buffer, n);
+    if (const auto saved = cc.outputs / (file.stem().string() + ".txt"); !cc.outputs.empty() && std::filesystem::exists(saved)) {
+        std::ifstream in(saved);
+        output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } else {
+        const std::string command = "LC_ALL=C " + cc.command +
+                                    " -std=c++20 -fsyntax-only -fdiagnostics-color=never -DCTNN_SHOULD_FAIL " + flags + " '" +
+                                    file.string() + "' 2>&1";
+        std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+        if (!pipe) throw std::runtime_error("cannot run " + cc.command);
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) output.append(buffer, n);
+    }
     std::vector<std::string> found;
     std::istringstream lines(output);
     bool have_first = false, have_sentence = false;

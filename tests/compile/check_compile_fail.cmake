@@ -2,7 +2,10 @@
 # `error:` line matches the regex the file states as `expected-error {{regex}}`. A file that also
 # states `expected-error-count {{N}}` must give exactly N `error:` lines: one mistake, one
 # diagnostic, however the program goes on.
-# Usage: cmake -DCOMPILER=... -DSOURCE=... -DINCLUDES="dir;dir" -P check_compile_fail.cmake
+# The compiler's output is saved in OUTPUT (if given), where the docs check reads it rather than
+# compiling the case again with this compiler (docs/CMakeLists.txt): so the flags are the docs'.
+# Usage: cmake -DCOMPILER=... -DSOURCE=... -DINCLUDE=dir -DSYSTEM_INCLUDES="dir;dir" [-DOUTPUT=file]
+#              -P check_compile_fail.cmake
 # SPDX-License-Identifier: BSL-1.0
 
 file(READ "${SOURCE}" text)
@@ -12,13 +15,16 @@ if(NOT found)
 endif()
 set(expected "${CMAKE_MATCH_1}")
 
-set(flags -std=c++20 -fsyntax-only -fdiagnostics-color=never -DCTNN_SHOULD_FAIL)
-foreach(dir IN LISTS INCLUDES)
+set(flags -std=c++20 -fsyntax-only -fdiagnostics-color=never -DCTNN_SHOULD_FAIL -I${INCLUDE})
+foreach(dir IN LISTS SYSTEM_INCLUDES)
   list(APPEND flags -isystem "${dir}")
 endforeach()
 # LC_ALL=C: GCC prints ASCII quotes, so that expectations are plain text.
 execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C ${COMPILER} ${flags} "${SOURCE}"
                 RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(OUTPUT)
+  file(WRITE "${OUTPUT}" "${err}${out}")
+endif()
 
 if(status EQUAL 0)
   message(FATAL_ERROR "FAIL: ${SOURCE} compiled with CTNN_SHOULD_FAIL, but must not")
