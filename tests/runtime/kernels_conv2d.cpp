@@ -34,7 +34,8 @@ void conv_cases(std::integer_sequence<std::uint64_t, Seeds...>) {
     (conv_case<Seeds * 7919 + 1>(), ...);
 }
 
-/// `want` with the residual `r` added before the activation `act` (reference::activate's numbers).
+/// The reference's linear output with the residual `r` added, then the activation `act`
+/// (reference::activate's numbers).
 std::vector<float> plus_residual(const array4& linear, const std::vector<float>& r, int act) {
     std::vector<float> v(linear.v.size());
     for (std::size_t i = 0; i != v.size(); ++i) v[i] = reference::activate(linear.v[i] + r[i], act);
@@ -48,8 +49,7 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
         conv_config c = draw_conv(i * 6007 + 5, false);
         // Every third: deeper products and several panels of output channels.
         if (i % 3 == 2) c.cin = 8 + static_cast<int>(i % 29), c.cout = 17 + static_cast<int>(i * 7 % 48);
-        // Every eighth: 1×1, stride 1, so that the pointwise path is drawn too (with `valid`, often
-        // enough that the map keeps its size).
+        // Every eighth: 1×1 of stride 1, the pointwise path (the map keeps its size, `same` or not).
         if (i % 8 == 5) c.kh = c.kw = c.sh = c.sw = c.dh = c.dw = 1;
         INFO(describe(c));
         const int threads = 1 + static_cast<int>(i % 3);
