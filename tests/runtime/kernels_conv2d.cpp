@@ -55,11 +55,11 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
         const int threads = 1 + static_cast<int>(i % 3);
         CAPTURE(threads);
         const auto seed = static_cast<std::uint32_t>(i);
-        array4 x(c.batch, c.h, c.w, c.cin);
-        std::vector<float> kernel(static_cast<std::size_t>(c.kh * c.kw * c.cin * c.cout)), bias;
-        reference::fill_random(x.v, seed + 1);
-        reference::fill_random(kernel, seed + 2, 0.5f);
-        if (i % 5 != 4) bias.resize(static_cast<std::size_t>(c.cout)), reference::fill_random(bias, seed + 3, 0.5f);
+        // Named, not bound: Clang 14 cannot capture a structured binding in the lambda below.
+        operands drawn = random_operands(c, seed, i % 5 != 4);
+        array4& x = drawn.x;  // a tensor_view's data is not const
+        const std::vector<float>& kernel = drawn.kernel;
+        const std::vector<float>& bias = drawn.bias;
         const array4 want = reference::conv2d(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, c.act);
         const array4 linear = reference::conv2d(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, 0);
         std::vector<float> residual(want.v.size());

@@ -65,11 +65,11 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
         const int threads = 1 + static_cast<int>(i % 3);
         CAPTURE(threads);
         const auto seed = static_cast<std::uint32_t>(i);
-        array4 x(c.batch, c.h, c.w, c.cin);
-        std::vector<float> kernel(static_cast<std::size_t>(c.kh * c.kw * c.cin * c.cout)), bias;
-        reference::fill_random(x.v, seed + 1);
-        reference::fill_random(kernel, seed + 2, 0.5f);
-        if (i % 4 != 3) bias.resize(static_cast<std::size_t>(c.cout)), reference::fill_random(bias, seed + 3, 0.5f);
+        // Named, not bound: Clang 14 cannot capture a structured binding in the lambda below.
+        operands drawn = random_operands(c, seed, i % 4 != 3);
+        array4& x = drawn.x;  // a tensor_view's data is not const
+        const std::vector<float>& kernel = drawn.kernel;
+        const std::vector<float>& bias = drawn.bias;
         const array4 want = reference::conv2d_transpose(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1,
                                                         c.op_h, c.op_w, c.act);
         const detail::conv2d_transpose_op op{{c.h, c.w, c.cin},

@@ -131,6 +131,20 @@ constexpr conv_config draw_conv(std::uint64_t seed, bool transpose) {
     return c;
 }
 
+/// A drawn configuration's random input, kernel (kh·kw·Cin·Cout values: Conv2D's layout, or
+/// Conv2DTranspose's (kh, kw, Cout, Cin)) and, if `with_bias`, bias.
+struct operands {
+    array4 x;
+    std::vector<float> kernel, bias;
+};
+inline operands random_operands(const conv_config& c, std::uint32_t seed, bool with_bias) {
+    operands o{array4(c.batch, c.h, c.w, c.cin), std::vector<float>(static_cast<std::size_t>(c.kh * c.kw * c.cin * c.cout)), {}};
+    reference::fill_random(o.x.v, seed + 1);
+    reference::fill_random(o.kernel, seed + 2, 0.5f);
+    if (with_bias) o.bias.resize(static_cast<std::size_t>(c.cout)), reference::fill_random(o.bias, seed + 3, 0.5f);
+    return o;
+}
+
 /// "Conv2D on 2×5×7×3: filters 9, kernel 3×3, strides 1×2, dilation 1×1, same[, output_padding 1×0]"
 inline std::string describe(const conv_config& c, bool transpose = false) {
     std::ostringstream o;
