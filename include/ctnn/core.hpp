@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <ctnn/graph/batch_schedule.hpp>
 #include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
 #include <ctnn/graph/summary.hpp>

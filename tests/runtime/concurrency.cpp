@@ -204,16 +204,47 @@ TEST_CASE("a batch whose activations cannot be allocated is refused with an exce
                          std::length_error);
 }
 
-TEST_CASE("a batch gives the same values layer by layer and sample by sample, on any number of threads") {
-    // The network's own choice: by sample on several threads, with a sample for each; on one
-    // thread, by layer while the batch's largest map (16×16×8 floats a sample) stays in cache.
-    static_assert(net_type::by_sample(5, 2) && net_type::by_sample(2, 2) && !net_type::by_sample(2, 3));
-    static_assert(!net_type::by_sample(5, 1) && net_type::by_sample(4097, 1) && !net_type::by_sample(1, 2));
-    const net_type net{model, 3};
-    net_type::input_tensor x(5);
+// Large maps with small kernels, then small maps with large kernels, then large maps again, and a
+// skip from the first part to the last: the network's own order (graph/batch_schedule.hpp) runs
+// the middle by layer and the rest by sample, handing the skip and the middle's input over.
+constexpr auto three_part_model() {
+    auto x = Input<shape<64, 64, 4>, name<"in">>{}();
+    auto a = Conv2D<16, kernel_size<3>, same, relu, name<"a">>{}(x);
+    auto b = Conv2D<16, kernel_size<3>, same, relu, name<"b">>{}(a);
+    auto c = Conv2D<16, kernel_size<3>, same, name<"c">>{}(b);
+    auto p = MaxPooling2D<pool_size<32>, name<"pool">>{}(c);
+    auto d = Conv2D<192, kernel_size<3>, same, relu, name<"d">>{}(p);
+    auto e = Conv2D<192, kernel_size<3>, same, relu, name<"e">>{}(d);
+    auto f = Conv2D<192, kernel_size<3>, same, relu, name<"f">>{}(e);
+    auto g = Conv2D<192, kernel_size<3>, same, relu, name<"g">>{}(f);
+    auto h = Conv2D<16, kernel_size<1>, name<"h">>{}(g);
+    auto u = UpSampling2D<size<32>, name<"up">>{}(h);
+    auto s = Add<name<"skip">>{}(u, c);
+    auto t = Conv2D<16, kernel_size<3>, same, relu, name<"t">>{}(s);
+    return Model{x, Conv2D<8, kernel_size<3>, same, name<"out">>{}(t)};
+}
+constexpr auto three_part = three_part_model();
+using three_part_type = std::remove_const_t<decltype(three_part)>;
+constexpr auto& three_part_schedule = batch_schedule_mixed<three_part_type>;
+static_assert(three_part_schedule.count == 3 && three_part_schedule.by_sample[0] && !three_part_schedule.by_sample[1] &&
+              three_part_schedule.by_sample[2]);
+static_assert(three_part_type::layers[three_part_schedule.start[1]].name == "d" &&
+              three_part_type::layers[three_part_schedule.start[2]].name == "up");
+// The skip and the pooled map are handed over; the middle's maps lie in the batch's arena, the
+// others' in the samples'.
+static_assert(three_part_schedule.storage[3] == batch_storage::handoff && three_part_schedule.storage[4] == batch_storage::handoff);
+static_assert(three_part_schedule.storage[5] == batch_storage::batch && three_part_schedule.storage[9] == batch_storage::batch);
+static_assert(three_part_schedule.storage[1] == batch_storage::sample && three_part_schedule.storage[11] == batch_storage::sample);
+// The small model's maps outweigh its kernels everywhere: all of it by sample.
+static_assert(batch_schedule_mixed<std::remove_const_t<decltype(model)>>.count == 1 &&
+              batch_schedule_mixed<std::remove_const_t<decltype(model)>>.by_sample[0]);
+
+template <class Net>
+void check_batch_orders(const Net& net) {
+    typename Net::input_tensor x(5);
     for (std::size_t i = 0; i != x.size(); ++i) x.data()[i] = static_cast<float>(static_cast<int>(i * 7919 % 263) - 131) / 131.0f;
     const auto expected = net.predict(x, {.threads = 1, .order = batch_order::by_layer});
-    const auto differences = [&](const net_type::output_tensor& y) {
+    const auto differences = [&](const typename Net::output_tensor& y) {
         std::size_t n = y.size() == expected.size() ? 0 : 1;
         for (std::size_t i = 0; i != std::min(y.size(), expected.size()); ++i)
             n += !(std::abs(y.data()[i] - expected.data()[i]) <= 1e-5f * (1.0f + std::abs(expected.data()[i])));
@@ -224,17 +255,25 @@ TEST_CASE("a batch gives the same values layer by layer and sample by sample, on
         for (const auto order : {batch_order::automatic, batch_order::by_layer, batch_order::by_sample})
             for (const bool timed : {false, true}) {
                 // 5 samples on 2 threads: 4 one per thread, the 5th on both; on 3: 3, then 2 on all.
-                net_type::context context;
+                typename Net::context context;
                 const auto y = net.predict(x, context, {.threads = threads, .layer_seconds = timed ? &seconds : nullptr, .order = order});
                 CAPTURE(threads);
                 CAPTURE(static_cast<int>(order));
                 CAPTURE(timed);
                 CHECK(differences(y) == 0);
                 // Timed, a layer's time is summed over the samples: every layer that computes took some.
-                if (timed) CHECK(seconds[model.layer_count - 1] > 0.0);
+                if (timed) CHECK(seconds[Net::model_type::layer_count - 1] > 0.0);
                 // The same context again, its arenas and scratch made for the call before.
                 CHECK(differences(net.predict(x, context, {.threads = 1 + threads % 2, .order = order})) == 0);
             }
+}
+
+TEST_CASE("a batch gives the same values layer by layer and sample by sample, on any number of threads") {
+    check_batch_orders(net_type{model, 3});
+}
+
+TEST_CASE("a batch run partly by sample and partly by layer gives the same values, its maps handed over between the parts") {
+    check_batch_orders(network{three_part, 4});
 }
 
 TEST_CASE("parallel_for keeps its threads: many sections, from several threads at once, nested, and after a throw") {

@@ -22,6 +22,9 @@
 // Winograd kernel is kept beside the Keras-layout one: its transform cannot be inverted exactly
 // in floating point, and weights saved and loaded again must give the same outputs bit for bit;
 // the cost model bounds the memory this takes (kernels/winograd.hpp).
+//
+// A batch of several samples runs by the schedule graph/batch_schedule.hpp makes from the model's
+// type: segments of layers, each over the whole batch or one sample at a time.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -44,6 +47,7 @@
 #include <vector>
 
 #include <ctnn/error.hpp>
+#include <ctnn/graph/batch_schedule.hpp>
 #include <ctnn/graph/folding.hpp>
 #include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
@@ -244,9 +248,10 @@ public:
     /// Which nodes fold into which (graph/folding.hpp).
     static constexpr auto folding = ctnn::folding<model_type>;
 
-    /// What one prediction works in: its activations (the memory plan's arena, for its batch
-    /// size, or for one sample per thread when it goes sample by sample) and the kernels'
-    /// per-thread scratch. `predict` makes one per call; a thread that predicts often can keep
+    /// What one prediction works in: its activations (the memory plan's arena for the whole batch,
+    /// for the parts of the model that go layer by layer; one for each thread's sample, for the
+    /// parts that go sample by sample; and the maps handed from one to the other: see
+    /// graph/batch_schedule.hpp) and the kernels' per-thread scratch. `predict` makes one per call; a thread that predicts often can keep
     /// its own and pass it, to allocate once. Never share one between threads at the same time.
     class context {
     public:
@@ -259,41 +264,17 @@ public:
             detail::aligned_floats floats;
             int batch = 0;
         };
-        /// [0] for a whole batch or one sample on all threads; [k] for thread k's samples when
-        /// each thread runs its own.
-        std::vector<arena> arenas_ = std::vector<arena>(1);
+        /// The maps of by-layer segments, for the whole batch (graph/batch_schedule.hpp).
+        arena batch_;
+        /// The maps of by-sample segments: [0] for one sample on all threads, [k] for thread k's
+        /// samples when each thread runs its own.
+        std::vector<arena> samples_ = std::vector<arena>(1);
+        /// The maps handed over from a by-sample segment to a later one, for the whole batch.
+        arena handoff_;
         /// Scratch of a pass on all threads, and of each thread's own passes.
         detail::workspace wide_{1};
         std::vector<detail::workspace> narrow_;
     };
-
-    /// Floats of the model's largest map, per sample (a layer's output, or an input).
-    static constexpr std::int64_t largest_map = [] {
-        std::int64_t n = 0;
-        for (const auto& l : model_type::layers) n = std::max(n, l.output_shape.size());
-        return n;
-    }();
-    /// Above this, a batch's largest map leaves the last-level cache (32 MiB here).
-    static constexpr std::int64_t cached_batch_bytes = std::int64_t{32} << 20;
-
-    /// Whether a batch of `batch` samples on `threads` threads goes sample by sample when the
-    /// caller leaves the choice to the network (batch_order::automatic).
-    ///
-    /// Layer by layer, a batch of 8 works in maps 8 times as large, which leave the caches between
-    /// one layer and the next (VGG16's 224×224×64 maps take 103 MB at batch 8); sample by sample
-    /// they stay. On several threads, each thread then runs samples of its own, and no thread
-    /// waits for another at every layer. What it costs is the weights, read once per sample
-    /// instead of once per batch. Measured at batch 8 (bench/suite --order), sample by sample was
-    /// faster on 2 threads on every model of the benchmark suite (by 5% on ResNet50 to 27% on the
-    /// U-Net), and on 1 thread on every model whose batch's maps leave the cache (MobileNetV2
-    /// 34 → 28 ms, FCN-8 0.90 → 0.83 s), but slower on ResNet50 (0.245 → 0.256 s), whose batch of
-    /// 8 keeps its largest map (3.2 MB per sample) in cache while its 102 MB of weights do not
-    /// fit. Several threads take samples of their own only when there are as many samples.
-    static constexpr bool by_sample(int batch, int threads) {
-        if (batch < 2) return false;
-        if (threads > 1) return batch >= threads;
-        return 4 * largest_map * batch > cached_batch_bytes;
-    }
 
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
@@ -504,8 +485,8 @@ private:
 
     /// The arena for a batch, or an exception saying how much was asked for: a batch too large
     /// for the machine's memory is a request to refuse, not a crash.
-    static detail::aligned_floats allocate_activations(int batch) {
-        const auto floats = static_cast<std::size_t>(plan.peak) * static_cast<std::size_t>(batch);
+    static detail::aligned_floats allocate_activations(int batch, std::int64_t per_sample) {
+        const auto floats = static_cast<std::size_t>(per_sample) * static_cast<std::size_t>(batch);
         try {
             return detail::aligned_floats(floats);
         } catch (const std::bad_alloc&) {
@@ -515,13 +496,34 @@ private:
         }
     }
 
-    static tensor_view buffer(std::size_t node, std::span<const tensor_view> in, std::span<const tensor_view> out,
-                              const typename context::arena& a) {
+    /// Where a pass finds the maps: the caller's tensors, the arenas of a schedule, and the sample
+    /// it runs (all of the batch if `sample` < 0).
+    struct maps {
+        std::span<const tensor_view> in, out;
+        const batch_schedule_result<model_type::layer_count>* schedule;
+        const typename context::arena* batch;
+        const typename context::arena* sample_arena;
+        const typename context::arena* handoff;
+        int sample = -1;
+    };
+    /// The whole batch of a map for `batch` samples at `data`, or the sample `m.sample`'s.
+    static tensor_view part(const maps& m, float* data, int batch, dims shape) {
+        const tensor_view all{data, batch, shape};
+        return m.sample < 0 ? all : tensor_view{all.sample(m.sample), 1, shape};
+    }
+    static tensor_view buffer(std::size_t node, const maps& m) {
         // A layer that absorbs folds writes the last folded node's buffer (memory_plan.hpp).
         node = folding.writes[node];
-        if (input_slot[node] != detail::npos) return in[input_slot[node]];
-        if (output_slot[node] != detail::npos) return out[output_slot[node]];
-        return {a.floats.data.get() + plan.offset[node] * a.batch, a.batch, model_type::layers[node].output_shape};
+        const dims shape = model_type::layers[node].output_shape;
+        if (input_slot[node] != detail::npos) return part(m, m.in[input_slot[node]].data, m.in[input_slot[node]].batch, shape);
+        if (output_slot[node] != detail::npos) return part(m, m.out[output_slot[node]].data, m.out[output_slot[node]].batch, shape);
+        switch (m.schedule->storage[node]) {
+        case batch_storage::sample: return {m.sample_arena->floats.data.get() + plan.offset[node], 1, shape};
+        case batch_storage::handoff:
+            return part(m, m.handoff->floats.data.get() + m.schedule->handoff_offset[node] * m.handoff->batch, m.handoff->batch, shape);
+        case batch_storage::batch: break;
+        }
+        return part(m, m.batch->floats.data.get() + plan.offset[node] * m.batch->batch, m.batch->batch, shape);
     }
 
     static constexpr auto kernels = detail::kernels_of(typename model_type::graph_type{});
@@ -719,8 +721,17 @@ private:
     /// The weight arrays one prediction reads: as set, or their folded or prepared forms.
     using weight_pointers = std::array<const float*, weights.size()>;
 
-    /// Runs the graph from the caller's input tensors into its output tensors (same batch): in one
-    /// pass over the layers, or one per sample (see `by_sample`).
+    /// The schedule a batch of `batch` samples runs by (graph/batch_schedule.hpp): one sample is
+    /// one pass over the layers.
+    static constexpr const batch_schedule_result<model_type::layer_count>& schedule_for(int batch, batch_order order) {
+        if (batch < 2 || order == batch_order::by_layer) return batch_schedule_by_layer<model_type>;
+        if (order == batch_order::by_sample) return batch_schedule_by_sample<model_type>;
+        return batch_schedule_mixed<model_type>;
+    }
+
+    /// Runs the graph from the caller's input tensors into its output tensors (same batch),
+    /// segment by segment of its schedule: a by-layer segment in one pass over its layers, a
+    /// by-sample segment in one pass per sample.
     void run(std::span<const tensor_view> in, std::span<const tensor_view> out, context& ctx, run_options options) const {
         if (options.threads < 1)
             throw std::invalid_argument("ctnn: threads must be at least 1, got " + std::to_string(options.threads));
@@ -731,20 +742,21 @@ private:
                                             " and " + std::to_string(x.batch) + ")");
         std::vector<double>* layer_seconds = options.layer_seconds;
         if (layer_seconds != nullptr) layer_seconds->assign(model_type::layer_count, 0.0);
-        const bool samples = batch > 1 && (options.order == batch_order::by_sample ||
-                                           (options.order == batch_order::automatic && by_sample(batch, options.threads)));
-        // Each thread takes its own samples while all have one; the rest go one at a time on all
-        // threads. With fewer samples than threads, or timing layers, all go one at a time.
-        const int lanes = samples && layer_seconds == nullptr && batch >= options.threads ? options.threads : 1;
+        const auto& schedule = schedule_for(batch, options.order);
+        // In a by-sample segment, each thread takes its own samples while all have one; the rest go
+        // one at a time on all threads. With fewer samples than threads, or timing layers, all go
+        // one at a time.
+        const int lanes = schedule.any_sample && layer_seconds == nullptr && batch >= options.threads ? options.threads : 1;
         const int shared = lanes > 1 ? batch - batch % lanes : 0;
         // Memory first: a batch too large fails here, before anything runs.
-        ready(ctx.arenas_[0], samples ? 1 : batch);
-        if (ctx.wide_.threads() != options.threads) ctx.wide_ = detail::workspace(options.threads);
-        if (shared != 0) {
-            ctx.arenas_.resize(std::max(ctx.arenas_.size(), static_cast<std::size_t>(lanes)));
-            for (int k = 0; k != lanes; ++k) ready(ctx.arenas_[static_cast<std::size_t>(k)], 1);
+        if (schedule.any_batch) ready(ctx.batch_, batch, plan.peak);
+        if (schedule.handoff_floats != 0) ready(ctx.handoff_, batch, schedule.handoff_floats);
+        if (schedule.any_sample) {
+            ctx.samples_.resize(std::max(ctx.samples_.size(), static_cast<std::size_t>(lanes)));
+            for (int k = 0; k != lanes; ++k) ready(ctx.samples_[static_cast<std::size_t>(k)], 1, plan.peak);
             while (ctx.narrow_.size() < static_cast<std::size_t>(lanes)) ctx.narrow_.emplace_back(1);
         }
+        if (ctx.wide_.threads() != options.threads) ctx.wide_ = detail::workspace(options.threads);
 
         // Named, not bound (Clang 14 cannot capture a structured binding in the lambda below).
         const auto state = current_state();
@@ -760,63 +772,65 @@ private:
         for (std::size_t f = 0; f != fold_count; ++f) weight_data[folds[f].kernel] = folded->arrays[2 * f].data.get();
         for (std::size_t s = 0; s != prepared_count; ++s) weight_data[prepared_specs[s].kernel] = prepared->arrays[s].data.get();
 
-        if (!samples) {
-            pass(in, out, ctx.arenas_[0], ctx.wide_, weight_data, *folded, layer_seconds);
-            return;
+        const maps whole{in, out, &schedule, &ctx.batch_, &ctx.samples_[0], &ctx.handoff_};
+        for (std::size_t s = 0; s != schedule.count; ++s) {
+            const std::size_t first = schedule.start[s], last = schedule.start[s + 1];
+            if (!schedule.by_sample[s]) {
+                pass(first, last, whole, ctx.wide_, weight_data, *folded, layer_seconds);
+                continue;
+            }
+            const auto one = [&](int sample, const typename context::arena& a, detail::workspace& ws) {
+                maps m = whole;
+                m.sample_arena = &a, m.sample = sample;
+                pass(first, last, m, ws, weight_data, *folded, layer_seconds);
+            };
+            if (shared != 0)
+                detail::parallel_for(static_cast<std::size_t>(lanes), lanes, [&](std::size_t k, int) {
+                    for (auto sample = static_cast<int>(k); sample < shared; sample += lanes) one(sample, ctx.samples_[k], ctx.narrow_[k]);
+                });
+            for (int sample = shared; sample != batch; ++sample) one(sample, ctx.samples_[0], ctx.wide_);
         }
-        const auto one = [&](int sample, typename context::arena& a, detail::workspace& ws) {
-            std::array<tensor_view, model_type::input_count> x{};
-            std::array<tensor_view, model_type::output_count> y{};
-            for (std::size_t k = 0; k != x.size(); ++k) x[k] = {in[k].sample(sample), 1, in[k].shape};
-            for (std::size_t k = 0; k != y.size(); ++k) y[k] = {out[k].sample(sample), 1, out[k].shape};
-            pass(x, y, a, ws, weight_data, *folded, layer_seconds);
-        };
-        if (shared != 0)
-            detail::parallel_for(static_cast<std::size_t>(lanes), lanes, [&](std::size_t k, int) {
-                for (auto sample = static_cast<int>(k); sample < shared; sample += lanes) one(sample, ctx.arenas_[k], ctx.narrow_[k]);
-            });
-        for (int sample = shared; sample != batch; ++sample) one(sample, ctx.arenas_[0], ctx.wide_);
+        // An output whose values are elsewhere (it is also an input, or listed twice) is a copy.
+        for (std::size_t k = 0; k != model_type::output_count; ++k) {
+            const tensor_view from = buffer(model_type::output_indices[k], whole);
+            if (from.data != out[k].data)
+                std::memcpy(out[k].data, from.data, sizeof(float) * static_cast<std::size_t>(from.sample_size() * from.batch));
+        }
     }
 
-    /// `a` holding activations for `batch` samples.
-    static void ready(typename context::arena& a, int batch) {
-        if (a.batch == batch) return;
-        a.floats = allocate_activations(batch);
+    /// `a` holding `floats` per sample for `batch` samples.
+    static void ready(typename context::arena& a, int batch, std::int64_t floats) {
+        if (a.batch == batch && a.floats.size == static_cast<std::size_t>(floats * batch)) return;
+        a.floats = allocate_activations(batch, floats);
         a.batch = batch;
     }
 
-    /// One pass over the layers, for the samples of `in` and `out`, in `a`; adds each layer's
-    /// time to `layer_seconds` if set.
-    void pass(std::span<const tensor_view> in, std::span<const tensor_view> out, const typename context::arena& a, detail::workspace& ws,
-              const weight_pointers& weight_data, const folded_set& folded, std::vector<double>* layer_seconds) const {
+    /// Nodes [first, last) over the maps `m` says (a sample, or the whole batch); adds each
+    /// layer's time to `layer_seconds` if set.
+    void pass(std::size_t first, std::size_t last, const maps& m, detail::workspace& ws, const weight_pointers& weight_data,
+              const folded_set& folded, std::vector<double>* layer_seconds) const {
         std::array<tensor_view, max_inputs> inputs{};
-        for (std::size_t i = 0; i != model_type::layer_count; ++i) {
+        // Scratch in the arena this node's maps are in: the spare run the plan found free.
+        const typename context::arena& scratch = m.sample < 0 ? *m.batch : *m.sample_arena;
+        for (std::size_t i = first; i != last; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
             if (kernels[i] == nullptr || folding.folded_into[i] != folding.none) continue;
             const auto& info = model_type::layers[i];
             // `e < max_inputs` always holds; stated so that GCC 12 sees the bound (else it warns
             // -Wstringop-overflow of writes past `inputs` that cannot happen).
             for (std::size_t e = 0; e != info.input_count && e < max_inputs; ++e)
-                inputs[e] = buffer(folding.reads[model_type::edges[info.first_input + e]], in, out, a);
+                inputs[e] = buffer(folding.reads[model_type::edges[info.first_input + e]], m);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, in, out, a),
+            kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, m),
                                        std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]), ws,
                                        fold_of[i] == folding.none ? nullptr : folded.arrays[2 * fold_of[i] + 1].data.get(),
                                        prepared_kernels[i].form, folding.activation[i], folding.input_padding[i],
-                                       std::span<float>(a.floats.data.get() + plan.spare_offset[i] * a.batch,
-                                                        static_cast<std::size_t>(plan.spare_size[i] * a.batch)),
-                                       folding.residual[i] == folding.none ? tensor_view{}
-                                                                           : buffer(folding.reads[folding.residual[i]], in, out, a),
+                                       std::span<float>(scratch.floats.data.get() + plan.spare_offset[i] * scratch.batch,
+                                                        static_cast<std::size_t>(plan.spare_size[i] * scratch.batch)),
+                                       folding.residual[i] == folding.none ? tensor_view{} : buffer(folding.reads[folding.residual[i]], m),
                                        input_map_of(i, folded)});
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        }
-        // An output whose values are elsewhere (it is also an input, or listed twice) is a copy.
-        for (std::size_t k = 0; k != model_type::output_count; ++k) {
-            const std::size_t node = model_type::output_indices[k];
-            const tensor_view from = buffer(node, in, out, a);
-            if (from.data != out[k].data)
-                std::memcpy(out[k].data, from.data, sizeof(float) * static_cast<std::size_t>(from.sample_size() * from.batch));
         }
     }
 

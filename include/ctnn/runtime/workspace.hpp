@@ -14,8 +14,9 @@ namespace ctnn {
 
 /// How a batch of several samples goes through the model (the results are the same).
 enum class batch_order {
-    /// The network's choice, from the model's maps, the batch and the threads
-    /// (runtime/network.hpp's `by_sample`).
+    /// Each part of the model in the order that suits it, chosen from the model's maps and
+    /// weights (graph/batch_schedule.hpp): by sample where its maps outweigh its weights, by layer
+    /// where its weights do (ResNet50: by sample up to its stage 4, by layer from there).
     automatic,
     /// Each layer over the whole batch before the next layer.
     by_layer,
