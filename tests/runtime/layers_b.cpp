@@ -309,6 +309,18 @@ constexpr auto padding_not_folded() {
     auto c = Conv2D<4, kernel_size<3>, name<"conv">>{}(ZeroPadding2D<padding<1>, name<"pad_conv">>{}(e));
     return Model{x, outputs(q, c, d2)};
 }
+/// Zero paddings before poolings, which count the zeros as cells of their windows: ResNet's stem
+/// (1 on each side, a 3×3 max pooling of stride 2), uneven margins before a `same` average
+/// pooling, and margins wider than the window of a `same` max pooling, some of whose windows then
+/// hold zeros only.
+constexpr auto padded_pools() {
+    auto x = Input<shape<9, 8, 6>, name<"x">>{}();
+    auto a = MaxPooling2D<pool_size<3>, strides<2>, name<"stem">>{}(ZeroPadding2D<padding<1>, name<"pad_stem">>{}(x));
+    auto b = AveragePooling2D<pool_size<2>, same, name<"avg">>{}(ZeroPadding2D<padding<2, 0, 1, 3>, name<"pad_avg">>{}(x));
+    auto c = MaxPooling2D<pool_size<2>, strides<1>, same, name<"wide">>{}(ZeroPadding2D<padding<3>, name<"pad_wide">>{}(x));
+    return Model{x, outputs(a, b, c)};
+}
+static_assert(folding<decltype(padded_pools())>.padding_count == 3);
 using PD = decltype(padded_depthwise());
 static_assert(folding<PD>.padding_count == 2);
 static_assert(folding<PD>.folded_into[PD::index_of_name("pad")] == PD::index_of_name("dw"));
@@ -694,6 +706,26 @@ TEST_CASE("folding BatchNormalizations into the 1x1 convolutions after them: eac
             require_close(y_k3.data(), k3);
             require_close(y_strided.data(), strided);
             require_close(y_twice.data(), twice);
+        }
+}
+
+TEST_CASE("folding zero paddings into poolings: the margins' zeros count as cells, as the padded map's did") {
+    network net{padded_pools()};
+    auto x = random_tensor<shape<9, 8, 6>>(2, 75);
+    // Below zero mostly, so that a window's zeros are its maximum.
+    for (auto& v : x) v -= 0.7f;
+    const array4 ax = to_array(x);
+    const array4 a = reference::pool2d(reference::zero_pad(ax, 1, 1, 1, 1), 3, 3, 2, 2, false, false);
+    const array4 b = reference::pool2d(reference::zero_pad(ax, 2, 0, 1, 3), 2, 2, 2, 2, true, true);
+    const array4 c = reference::pool2d(reference::zero_pad(ax, 3, 3, 3, 3), 2, 2, 1, 1, true, false);
+    CHECK(std::count(a.v.begin(), a.v.end(), 0.0f) > 0);
+    CHECK(std::count_if(a.v.begin(), a.v.end(), [](float v) { return v > 0.0f; }) > 0);
+    for (int threads : {1, 3})
+        for (const auto order : {batch_order::by_layer, batch_order::by_sample}) {
+            const auto [got_a, got_b, got_c] = net.predict(std::tie(x), {.threads = threads, .order = order});
+            require_close(got_a.data(), a);
+            require_close(got_b.data(), b);
+            require_close(got_c.data(), c);
         }
 }
 

@@ -24,7 +24,8 @@
 // A layer that only surrounds its input with zeros declares `zero_padding`, its margins
 // (ZeroPadding2D). A layer whose kernel can read its input as if so padded declares
 // `absorbs_zero_padding` (DepthwiseConv2D: it skips the taps that fall outside its input, and
-// zeros would add nothing). A zero-padding node folds, under the same rule, into the one node
+// zeros would add nothing; MaxPooling2D and AveragePooling2D: they count the margins' cells as
+// zeros). A zero-padding node folds, under the same rule, into the one node
 // that reads it, if that node absorbs and reads nothing else: that node then reads the padding's
 // input (`reads`) with the margins added to its own padding (`input_padding`), and the padded map
 // is never written. (MobileNetV2 pads before each strided depthwise layer: at batch 8 the padding

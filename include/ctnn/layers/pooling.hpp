@@ -8,6 +8,7 @@
 //   output     valid: ⌊(n − k)/s⌋ + 1   same: ⌈n/s⌉   (per axis, k = pool); channels unchanged
 //   params     0
 //   numerics   `same` pads as TF does; padded cells are ignored (max) or not counted (average).
+//              A ZeroPadding2D before it folds into it; its zeros count as cells.
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
@@ -33,6 +34,10 @@ struct pooling : layer_base<Derived>, no_weights {
     static constexpr hw stride = option_or<strides<1>, pool_size<kernel.height, kernel.width>, Options...>::value;
     static constexpr hw dilation{1, 1};
     static constexpr padding_mode padding = option_or<valid, valid, Options...>::value;
+    /// A ZeroPadding2D before it folds into it (graph/folding.hpp): its kernel reads the unpadded
+    /// map and counts the margins' zeros as cells of the window, so the padded map is never
+    /// written (ResNet's and DenseNet's stems pad their 112×112×64 map before a max pooling).
+    static constexpr bool absorbs_zero_padding = true;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =
