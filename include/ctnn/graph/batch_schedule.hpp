@@ -68,18 +68,19 @@ constexpr bool runs(std::size_t i) {
     return M::layers[i].input_count != 0 && folding<M>.folded_into[i] == folding<M>.none;
 }
 
-/// Per buffer (a node whose buffer holds an output: folding_result::writes), the running node that
-/// writes it and the last running node that reads it (itself if none); calls read(reader, buffer)
-/// for each buffer each running node reads.
+/// Calls read(reader, buffer) for each buffer (a node whose buffer holds an output:
+/// folding_result::writes) that each running node reads, its residual included.
 template <class M, class Read>
 constexpr void for_each_read(Read&& read) {
     constexpr auto& fold = folding<M>;
     for (std::size_t j = 0; j != M::layer_count; ++j) {
         if (!runs<M>(j)) continue;
-        for (std::size_t e = 0; e != M::layers[j].input_count; ++e) read(j, fold.writes[fold.reads[M::edges[M::layers[j].first_input + e]]]);
+        for (std::size_t e = 0; e != M::layers[j].input_count; ++e)
+            read(j, fold.writes[fold.reads[M::edges[M::layers[j].first_input + e]]]);
         if (fold.residual[j] != fold.none) read(j, fold.writes[fold.reads[fold.residual[j]]]);
     }
 }
+/// Per buffer, the running node that writes it (itself if none does: an input).
 template <class M>
 constexpr std::array<std::size_t, M::layer_count> writers() {
     std::array<std::size_t, M::layer_count> writer{};
@@ -118,7 +119,8 @@ constexpr batch_schedule_result<M::layer_count> schedule_from(const std::array<b
     }
     const auto writer = writers<M>();
     for_each_read<M>([&](std::size_t reader, std::size_t buffer) {
-        if (s.storage[buffer] == batch_storage::sample && segment[writer[buffer]] != segment[reader]) s.storage[buffer] = batch_storage::handoff;
+        if (s.storage[buffer] == batch_storage::sample && segment[writer[buffer]] != segment[reader])
+            s.storage[buffer] = batch_storage::handoff;
     });
     for (std::size_t i = 0; i != n; ++i)
         if (s.storage[i] == batch_storage::handoff) {
@@ -135,8 +137,6 @@ template <class M>
 constexpr std::array<bool, M::layer_count> cheaper_orders() {
     constexpr std::size_t n = M::layer_count;
     constexpr auto& fold = folding<M>;
-    // cost[k]: least cost of the nodes so far, the last in order k (0: by layer, 1: by sample);
-    // from[i][k]: the order of the running node before i on that path.
     // crossing[i]: the maps written before node i and read from it on, which a change of order
     // before i hands over through memory (a U-Net's skips, across its by-layer bottom, would be
     // kept for the whole batch).
@@ -153,6 +153,8 @@ constexpr std::array<bool, M::layer_count> cheaper_orders() {
             }
         for (std::size_t i = 1; i != n + 1; ++i) crossing[i] += crossing[i - 1];
     }
+    // cost[k]: least cost of the nodes so far, the last in order k (0: by layer, 1: by sample);
+    // from[i][k]: whether the running node before i is by sample on that path.
     std::array<std::int64_t, 2> cost{};
     std::array<std::array<bool, 2>, n> from{};
     std::size_t last = n;

@@ -251,8 +251,9 @@ public:
     /// What one prediction works in: its activations (the memory plan's arena for the whole batch,
     /// for the parts of the model that go layer by layer; one for each thread's sample, for the
     /// parts that go sample by sample; and the maps handed from one to the other: see
-    /// graph/batch_schedule.hpp) and the kernels' per-thread scratch. `predict` makes one per call; a thread that predicts often can keep
-    /// its own and pass it, to allocate once. Never share one between threads at the same time.
+    /// graph/batch_schedule.hpp) and the kernels' per-thread scratch. `predict` makes one per
+    /// call; a thread that predicts often can keep its own and pass it, to allocate once. Never
+    /// share one between threads at the same time.
     class context {
     public:
         context() = default;
