@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -232,9 +233,12 @@ static_assert(three_part_type::layers[three_part_schedule.start[1]].name == "d" 
               three_part_type::layers[three_part_schedule.start[2]].name == "up");
 // The skip and the pooled map are handed over; the middle's maps lie in the batch's arena, the
 // others' in the samples'.
-static_assert(three_part_schedule.storage[3] == batch_storage::handoff && three_part_schedule.storage[4] == batch_storage::handoff);
-static_assert(three_part_schedule.storage[5] == batch_storage::batch && three_part_schedule.storage[9] == batch_storage::batch);
-static_assert(three_part_schedule.storage[1] == batch_storage::sample && three_part_schedule.storage[11] == batch_storage::sample);
+constexpr batch_storage three_part_storage(std::string_view node) {
+    return three_part_schedule.storage[three_part_type::index_of_name(node)];
+}
+static_assert(three_part_storage("c") == batch_storage::handoff && three_part_storage("pool") == batch_storage::handoff);
+static_assert(three_part_storage("d") == batch_storage::batch && three_part_storage("h") == batch_storage::batch);
+static_assert(three_part_storage("a") == batch_storage::sample && three_part_storage("skip") == batch_storage::sample);
 // The small model's maps outweigh its kernels everywhere: all of it by sample.
 static_assert(batch_schedule_mixed<std::remove_const_t<decltype(model)>>.count == 1 &&
               batch_schedule_mixed<std::remove_const_t<decltype(model)>>.by_sample[0]);
