@@ -33,6 +33,7 @@
 #include <cstdint>
 
 #include <ctnn/graph/folding.hpp>
+#include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
 
 namespace ctnn {
@@ -125,7 +126,7 @@ constexpr batch_schedule_result<M::layer_count> schedule_from(const std::array<b
     for (std::size_t i = 0; i != n; ++i)
         if (s.storage[i] == batch_storage::handoff) {
             s.handoff_offset[i] = s.handoff_floats;
-            s.handoff_floats += (M::layers[i].output_shape.size() + 15) / 16 * 16;
+            s.handoff_floats += aligned_floats_count(M::layers[i].output_shape.size());
         }
     return s;
 }
