@@ -3,7 +3,10 @@
 // one model rebuilds one program), at one batch size on each thread count given. Prints
 //   params=N  gflop=G (per sample, multiply-adds reading real input × 2)
 //   time threads=T seconds=S runs=R         the median of R runs after a warm-up run
-//   layer threads=T index=I seconds=S gflop=G kind=K name=N    with --layers (medians per layer)
+//   layer threads=T index=I seconds=S gflop=G mbytes=B kind=K name=N    with --layers (medians per
+//         layer; B: the megabytes the layer's kernel cannot move less of: its weights once, and
+//         once per sample the maps it reads (with a residual folded into it) and the one it writes;
+//         0 for a layer folded into another, whose kernel moves its maps)
 // Weights: Keras' default initialisation from a fixed seed (timing does not depend on them),
 // except PP-OCRv4's detector, which loads its own (CTNN_BENCH_WEIGHTS) so that its activations
 // stay in the ranges they were trained for.
@@ -137,10 +140,23 @@ int main(int argc, char** argv) {
         }
         std::printf("time threads=%d seconds=%.5f runs=%zu\n", threads, median(totals), totals.size());
         if (layers)
-            for (std::size_t l = 1; l != M::layer_count; ++l)
-                std::printf("layer threads=%d index=%zu seconds=%.6f gflop=%.5f kind=%s name=%s\n", threads, l,
-                            median(per_layer[l]), 2e-9 * static_cast<double>(ctnn::layer_costs<M>[l].real) * batch,
-                            std::string(M::layers[l].kind).c_str(), std::string(M::layers[l].name).c_str());
+            for (std::size_t l = 1; l != M::layer_count; ++l) {
+                const auto& layer = M::layers[l];
+                constexpr auto& folding = ctnn::folding<M>;
+                const auto map = [](std::size_t node) { return M::layers[node].output_shape.size(); };
+                std::int64_t floats = 0;
+                if (folding.folded_into[l] == folding.none) {
+                    std::int64_t maps = map(l);
+                    for (std::size_t e = layer.first_input; e != layer.first_input + layer.input_count; ++e)
+                        maps += map(folding.reads[M::edges[e]]);
+                    if (folding.residual[l] != folding.none) maps += map(folding.reads[folding.residual[l]]);
+                    floats = layer.params + maps * batch;
+                }
+                const double mbytes = 4e-6 * static_cast<double>(floats);
+                std::printf("layer threads=%d index=%zu seconds=%.6f gflop=%.5f mbytes=%.3f kind=%s name=%s\n", threads, l,
+                            median(per_layer[l]), 2e-9 * static_cast<double>(ctnn::layer_costs<M>[l].real) * batch, mbytes,
+                            std::string(layer.kind).c_str(), std::string(layer.name).c_str());
+            }
         std::fflush(stdout);
     }
 }
