@@ -118,6 +118,16 @@ int main(int argc, char** argv) {
         } else usage(argv[0]);
     }
 
+    // Per layer, the floats its kernel cannot move less of: the maps a running node reads, found as
+    // the batch schedule finds them (graph/batch_schedule.hpp), its weights and the map it writes;
+    // 0 for a node that does not run (folded, or an input).
+    std::vector<std::int64_t> floats_moved(M::layer_count, 0);
+    ctnn::detail::for_each_read<M>([&](std::size_t reader, std::size_t buffer) {
+        floats_moved[reader] += M::layers[buffer].output_shape.size() * batch;
+    });
+    for (std::size_t l = 0; l != M::layer_count; ++l)
+        if (ctnn::detail::runs<M>(l)) floats_moved[l] += M::layers[l].params + M::layers[l].output_shape.size() * batch;
+
     const net_type net = make_network();
     typename net_type::input_tensor x(batch);
     for (std::size_t i = 0; i != x.size(); ++i) x.data()[i] = static_cast<float>(i % 251) / 250.0f;
@@ -142,20 +152,9 @@ int main(int argc, char** argv) {
         if (layers)
             for (std::size_t l = 1; l != M::layer_count; ++l) {
                 const auto& layer = M::layers[l];
-                constexpr auto& folding = ctnn::folding<M>;
-                const auto map = [](std::size_t node) { return M::layers[node].output_shape.size(); };
-                std::int64_t floats = 0;
-                if (folding.folded_into[l] == folding.none) {
-                    std::int64_t maps = map(l);
-                    for (std::size_t e = layer.first_input; e != layer.first_input + layer.input_count; ++e)
-                        maps += map(folding.reads[M::edges[e]]);
-                    if (folding.residual[l] != folding.none) maps += map(folding.reads[folding.residual[l]]);
-                    floats = layer.params + maps * batch;
-                }
-                const double mbytes = 4e-6 * static_cast<double>(floats);
                 std::printf("layer threads=%d index=%zu seconds=%.6f gflop=%.5f mbytes=%.3f kind=%s name=%s\n", threads, l,
-                            median(per_layer[l]), 2e-9 * static_cast<double>(ctnn::layer_costs<M>[l].real) * batch, mbytes,
-                            std::string(layer.kind).c_str(), std::string(layer.name).c_str());
+                            median(per_layer[l]), 2e-9 * static_cast<double>(ctnn::layer_costs<M>[l].real) * batch,
+                            4e-6 * static_cast<double>(floats_moved[l]), std::string(layer.kind).c_str(), std::string(layer.name).c_str());
             }
         std::fflush(stdout);
     }
