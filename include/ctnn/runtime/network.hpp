@@ -211,12 +211,71 @@ constexpr std::uint64_t hash(std::string_view s) {
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
     return h;
 }
+/// Activations for `batch` samples: one of a context's arenas.
+struct activation_arena {
+    aligned_floats floats;
+    int batch = 0;
+};
+/// Arrays a network makes from its weights (folded copies, prepared kernels), swapped whole with
+/// them, and whether they are to be made again.
+template <std::size_t N>
+struct derived_arrays {
+    std::array<aligned_floats, N> arrays;
+    bool stale = true;
+};
+/// One prepared kernel of a network: its node, the kernel's position among the weights, its form.
+struct prepared_spec {
+    std::size_t node = 0, kernel = 0;
+    prepared_kernel form{};
+};
+/// Where a pass finds the maps: the caller's tensors, the arenas of a schedule of `Nodes` nodes,
+/// and the sample it runs (all of the batch if `sample` < 0).
+template <std::size_t Nodes>
+struct pass_maps {
+    std::span<const tensor_view> in, out;
+    const batch_schedule_result<Nodes>* schedule;
+    const activation_arena* batch;
+    const activation_arena* sample_arena;
+    const activation_arena* handoff;
+    int sample = -1;
+};
 }  // namespace detail
 
-/// Runs model type `M` (a Model<In, Out, Name>): `network net{model}; auto y = net(x);`.
 template <class M>
 class network;
 
+/// What one prediction works in: its activations (the memory plan's arena for the whole batch,
+/// for the parts of a model that go layer by layer; one for each thread's sample, for the parts
+/// that go sample by sample; and the maps handed from one to the other: see
+/// graph/batch_schedule.hpp) and the kernels' per-thread scratch. A network's `predict` makes one
+/// per call; a thread that predicts often can keep its own (`decltype(net)::context`) and pass
+/// it, to allocate once. Never share one between threads at the same time.
+///
+/// Why here and not a member of `network<M>`, like the other types below: a type nested in
+/// `network<M>` is named after the whole model, and so is every function of the standard library
+/// made for it (a vector of its arenas, a shared_ptr of its arrays). GCC 12 names each function it
+/// meets in time that grows with the square of the name: for ResNet152 (a 99 KB name) the
+/// hundreds of functions named after nested types took 50 of 95 seconds to compile.
+class network_context {
+public:
+    network_context() = default;
+
+private:
+    template <class M>
+    friend class network;
+    /// The maps of by-layer segments, for the whole batch (graph/batch_schedule.hpp).
+    detail::activation_arena batch_;
+    /// The maps of by-sample segments: [0] for one sample on all threads, [k] for thread k's
+    /// samples when each thread runs its own.
+    std::vector<detail::activation_arena> samples_ = std::vector<detail::activation_arena>(1);
+    /// The maps handed over from a by-sample segment to a later one, for the whole batch.
+    detail::activation_arena handoff_;
+    /// Scratch of a pass on all threads, and of each thread's own passes.
+    detail::workspace wide_{1};
+    std::vector<detail::workspace> narrow_;
+};
+
+/// Runs model type `M` (a Model<In, Out, Name>): `network net{model}; auto y = net(x);`.
 template <class In, class Out, class Name>
 class network<Model<In, Out, Name>> {
 public:
@@ -248,34 +307,8 @@ public:
     /// Which nodes fold into which (graph/folding.hpp).
     static constexpr auto folding = ctnn::folding<model_type>;
 
-    /// What one prediction works in: its activations (the memory plan's arena for the whole batch,
-    /// for the parts of the model that go layer by layer; one for each thread's sample, for the
-    /// parts that go sample by sample; and the maps handed from one to the other: see
-    /// graph/batch_schedule.hpp) and the kernels' per-thread scratch. `predict` makes one per
-    /// call; a thread that predicts often can keep its own and pass it, to allocate once. Never
-    /// share one between threads at the same time.
-    class context {
-    public:
-        context() = default;
-
-    private:
-        friend class network;
-        /// Activations for `batch` samples.
-        struct arena {
-            detail::aligned_floats floats;
-            int batch = 0;
-        };
-        /// The maps of by-layer segments, for the whole batch (graph/batch_schedule.hpp).
-        arena batch_;
-        /// The maps of by-sample segments: [0] for one sample on all threads, [k] for thread k's
-        /// samples when each thread runs its own.
-        std::vector<arena> samples_ = std::vector<arena>(1);
-        /// The maps handed over from a by-sample segment to a later one, for the whole batch.
-        arena handoff_;
-        /// Scratch of a pass on all threads, and of each thread's own passes.
-        detail::workspace wide_{1};
-        std::vector<detail::workspace> narrow_;
-    };
+    /// What one prediction works in (see network_context).
+    using context = network_context;
 
     /// Weights initialised as Keras does by default (Glorot-uniform kernels, zero biases), from
     /// `seed`.
@@ -497,16 +530,7 @@ private:
         }
     }
 
-    /// Where a pass finds the maps: the caller's tensors, the arenas of a schedule, and the sample
-    /// it runs (all of the batch if `sample` < 0).
-    struct maps {
-        std::span<const tensor_view> in, out;
-        const batch_schedule_result<model_type::layer_count>* schedule;
-        const typename context::arena* batch;
-        const typename context::arena* sample_arena;
-        const typename context::arena* handoff;
-        int sample = -1;
-    };
+    using maps = detail::pass_maps<model_type::layer_count>;
     /// The whole batch of a map for `batch` samples at `data`, or the sample `m.sample`'s.
     static tensor_view part(const maps& m, float* data, int batch, dims shape) {
         const tensor_view all{data, batch, shape};
@@ -585,10 +609,7 @@ private:
 
     /// Per fold: the absorber's scaled output kernel, then its shifted bias; then per fold into
     /// the layer after: the scale, then the shift.
-    struct folded_set {
-        std::array<detail::aligned_floats, 2 * (fold_count + input_fold_count)> arrays;
-        bool stale = true;
-    };
+    using folded_set = detail::derived_arrays<2 * (fold_count + input_fold_count)>;
     static detail::channel_map input_map_of(std::size_t node, const folded_set& folded) {
         const std::size_t f = input_fold_of[node];
         if (f == folding.none) return {};
@@ -649,11 +670,7 @@ private:
             if (applications[model_type::owner[i]] > 1) forms[i] = detail::prepared_kernel{};
         return forms;
     }();
-    /// One prepared kernel: its node, the kernel's position in `weights`, its form.
-    struct prepared_spec {
-        std::size_t node = 0, kernel = 0;
-        detail::prepared_kernel form{};
-    };
+    using prepared_spec = detail::prepared_spec;
     static constexpr std::size_t prepared_count = [] {
         std::size_t n = 0;
         for (const auto& p : prepared_kernels) n += p.form != 0;
@@ -668,10 +685,7 @@ private:
     }();
 
     /// The prepared kernels, in the order of prepared_specs.
-    struct prepared_set {
-        std::array<detail::aligned_floats, prepared_count> arrays;
-        bool stale = true;
-    };
+    using prepared_set = detail::derived_arrays<prepared_count>;
 
     /// Prepares every kernel present (as set, or folded), and frees it if its prepared form gives
     /// it back: in place where it can (conv6's 411 MB), else one kernel at a time into new memory,
@@ -780,7 +794,7 @@ private:
                 pass(first, last, whole, ctx.wide_, weight_data, *folded, layer_seconds);
                 continue;
             }
-            const auto one = [&](int sample, const typename context::arena& a, detail::workspace& ws) {
+            const auto one = [&](int sample, const detail::activation_arena& a, detail::workspace& ws) {
                 maps m = whole;
                 m.sample_arena = &a, m.sample = sample;
                 pass(first, last, m, ws, weight_data, *folded, layer_seconds);
@@ -800,7 +814,7 @@ private:
     }
 
     /// `a` holding `floats` per sample for `batch` samples.
-    static void ready(typename context::arena& a, int batch, std::int64_t floats) {
+    static void ready(detail::activation_arena& a, int batch, std::int64_t floats) {
         if (a.batch == batch && a.floats.size == static_cast<std::size_t>(floats * batch)) return;
         a.floats = allocate_activations(batch, floats);
         a.batch = batch;
@@ -812,7 +826,7 @@ private:
               const folded_set& folded, std::vector<double>* layer_seconds) const {
         std::array<tensor_view, max_inputs> inputs{};
         // Scratch in the arena this node's maps are in: the spare run the plan found free.
-        const typename context::arena& scratch = m.sample < 0 ? *m.batch : *m.sample_arena;
+        const detail::activation_arena& scratch = m.sample < 0 ? *m.batch : *m.sample_arena;
         for (std::size_t i = first; i != last; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
             if (kernels[i] == nullptr || folding.folded_into[i] != folding.none) continue;
