@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
+#include <vector>
 
 #include <ctnn/ctnn.hpp>
 
@@ -122,4 +124,51 @@ TEST_CASE("a layer applied to two inputs shares one set of weights, stored, coun
     CHECK(text.str().find("shared (Conv2D)      multiple") != std::string::npos);
     CHECK(text.str().find("shared[1][0]") != std::string::npos);
     CHECK(text.str().find("Total params: 122") != std::string::npos);
+}
+
+namespace {
+// A chain whose maps between layers (16×16×8, then 8×8×8) need a larger arena than the model
+// above's, so that a context kept across the two must grow and shrink.
+constexpr auto chain() {
+    auto x = Input<shape<16, 16, 3>, name<"x">>{}();
+    auto c = Conv2D<8, kernel_size<3>, same, relu, name<"c1">>{}(x);
+    auto p = MaxPooling2D<pool_size<2>, name<"p">>{}(c);
+    return Model{x, Conv2D<4, kernel_size<3>, same, name<"c2">>{}(p)};
+}
+constexpr auto chain_model = chain();
+static_assert(network<decltype(chain_model)>::activation_bytes_per_sample > network<M>::activation_bytes_per_sample);
+
+template <class T>
+bool same_values(const T& a, const T& b) {
+    return a.batch() == b.batch() && std::equal(a.data(), a.data() + a.size(), b.data());
+}
+template <class T>
+void fill(T& t, unsigned seed) {
+    std::vector<float> v(static_cast<std::size_t>(t.size()));
+    reference::fill_random(v, seed);
+    std::copy(v.begin(), v.end(), t.data());
+}
+}  // namespace
+
+TEST_CASE("one context serves networks of different models in turn, each computing what it does with a fresh one") {
+    // network<M>::context is one type for every model (network_context), so a thread that runs
+    // several networks may keep one: each call sizes its arenas for its own model and batch.
+    static_assert(std::is_same_v<network<M>::context, network<decltype(chain_model)>::context>);
+    const network net{model, 7};
+    const network other{chain_model, 3};
+    tensor<shape<9, 7, 3>> image(2);
+    tensor<shape<9, 7, 4>> hint(2);
+    tensor<shape<16, 16, 3>> x(3);
+    fill(image, 5), fill(hint, 6), fill(x, 7);
+    network_context kept;
+    for (int threads = 1; threads != 3; ++threads) {
+        const run_options options{.threads = threads};
+        const auto [p, s, h] = net.predict(std::tie(image, hint), options);
+        const auto y = other.predict(x, options);
+        const auto [p2, s2, h2] = net.predict(std::tie(image, hint), kept, options);
+        CHECK(same_values(other.predict(x, kept, options), y));
+        CHECK(same_values(p2, p));
+        CHECK(same_values(s2, s));
+        CHECK(same_values(h2, h));
+    }
 }

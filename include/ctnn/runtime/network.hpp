@@ -249,7 +249,8 @@ class network;
 /// that go sample by sample; and the maps handed from one to the other: see
 /// graph/batch_schedule.hpp) and the kernels' per-thread scratch. A network's `predict` makes one
 /// per call; a thread that predicts often can keep its own (`decltype(net)::context`) and pass
-/// it, to allocate once. Never share one between threads at the same time.
+/// it, to allocate once — to networks of any model, each call sizing the arenas for its own.
+/// Never share one between threads at the same time.
 ///
 /// Why not a member of `network<M>` (nor the types above): a type nested in `network<M>` is named
 /// after the whole model, and so is every function of the standard library made for it (a vector
