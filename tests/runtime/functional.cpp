@@ -14,6 +14,7 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "layer_check.hpp"
 #include "reference.hpp"
 
 namespace {
@@ -142,12 +143,6 @@ template <class T>
 bool same_values(const T& a, const T& b) {
     return a.batch() == b.batch() && std::equal(a.data(), a.data() + a.size(), b.data());
 }
-template <class T>
-void fill(T& t, unsigned seed) {
-    std::vector<float> v(static_cast<std::size_t>(t.size()));
-    reference::fill_random(v, seed);
-    std::copy(v.begin(), v.end(), t.data());
-}
 }  // namespace
 
 TEST_CASE("one context serves networks of different models in turn, each computing what it does with a fresh one") {
@@ -156,10 +151,9 @@ TEST_CASE("one context serves networks of different models in turn, each computi
     static_assert(std::is_same_v<network<M>::context, network<decltype(chain_model)>::context>);
     const network net{model, 7};
     const network other{chain_model, 3};
-    tensor<shape<9, 7, 3>> image(2);
-    tensor<shape<9, 7, 4>> hint(2);
-    tensor<shape<16, 16, 3>> x(3);
-    fill(image, 5), fill(hint, 6), fill(x, 7);
+    const auto image = layer_check::random_tensor<shape<9, 7, 3>>(2, 5);
+    const auto hint = layer_check::random_tensor<shape<9, 7, 4>>(2, 6);
+    const auto x = layer_check::random_tensor<shape<16, 16, 3>>(3, 7);
     network_context kept;
     for (int threads = 1; threads != 3; ++threads) {
         const run_options options{.threads = threads};
