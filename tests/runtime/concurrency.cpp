@@ -14,6 +14,11 @@
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 #include <doctest/doctest.h>
 
 #include <ctnn/ctnn.hpp>
@@ -320,4 +325,48 @@ TEST_CASE("parallel_for keeps its threads: many sections, from several threads a
         });
     for (auto& t : callers) t.join();
     CHECK(wrong.load() == 0);
+}
+
+TEST_CASE("parallel_for on one core: workers that come late find the section closed, and the owner has run every task") {
+#if defined(__linux__)
+    // A caller and its workers confined to one core (workers inherit the affinity of the thread
+    // that starts them): a worker runs only when the owner is preempted, so most sections end
+    // before it joins, and it must then skip them; some it joins while the owner still works.
+    // The sanitizers' builds would see a worker reading a section that has ended.
+    std::atomic<int> wrong{0}, joined{0};
+    bool confined = false;
+    std::thread caller([&] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(std::max(0, sched_getcpu()), &one);
+        confined = pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+        for (int s = 0; s != 3000; ++s) {
+            const std::size_t count = static_cast<std::size_t>(1 + s % 6);
+            std::vector<std::atomic<int>> seen(count);
+            // Every 300th section's tasks run for milliseconds: long enough for the scheduler to
+            // preempt the owner, so that the worker joins a section still open.
+            const bool slow = s % 300 == 299;
+            ctnn::detail::parallel_for(count, 2, [&](std::size_t i, int worker) {
+                if (worker != 0) ++joined;
+                if (worker < 0 || worker > 1) ++wrong;
+                seen[i].fetch_add(1);
+                for (const auto start = std::chrono::steady_clock::now();
+                     slow && std::chrono::steady_clock::now() - start < std::chrono::milliseconds(8);) {
+                }
+            });
+            for (auto& v : seen)
+                if (v.load() != 1) ++wrong;
+        }
+        // A whole prediction so confined, on 2 threads, as on 1.
+        const net_type net{model, 3};
+        const auto x = sample_input();
+        if (!same_bits(net.predict(x, {.threads = 2}), net.predict(x, {.threads = 1}))) ++wrong;
+    });
+    caller.join();
+    if (!confined) MESSAGE("could not confine a thread to one core; ran unconfined");
+    MESSAGE("tasks a worker took: " << joined.load() << " (of 10,500)");
+    CHECK(wrong.load() == 0);
+#else
+    MESSAGE("needs Linux's thread affinity");
+#endif
 }
