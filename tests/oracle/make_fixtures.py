@@ -157,7 +157,7 @@ def main():
     # of 8, batch 2. Appended last so that the cases above draw the same numbers.
     single("conv2d_winograd_f4_same", (2, 19, 17, 21),
            lambda c, t: c.conv("conv", t, 21, 19, (3, 3), same=True, act=torch.relu))
-    single("conv2d_winograd_f2_valid", (2, 9, 8, 19),
+    single("conv2d_winograd_f2_valid", (2, 11, 10, 19),
            lambda c, t: c.conv("conv", t, 19, 23, (3, 3), act=torch.tanh))
 
 

@@ -88,9 +88,9 @@ TEST_CASE("Winograd layers match PyTorch: F(4x4) with same padding, F(2x2) valid
     using F4 = Conv2D<19, kernel_size<3>, same, relu, name<"conv">>;
     using F2 = Conv2D<23, kernel_size<3>, valid, ctnn::tanh, name<"conv">>;
     static_assert(detail::prepared_kernel_of(std::type_identity<F4>{}, dims{19, 17, 21}, dims{19, 17, 19}).form == 4);
-    static_assert(detail::prepared_kernel_of(std::type_identity<F2>{}, dims{9, 8, 19}, dims{7, 6, 23}).form == 2);
+    static_assert(detail::prepared_kernel_of(std::type_identity<F2>{}, dims{11, 10, 19}, dims{9, 8, 23}).form == 2);
     torch_fixture::check_against_torch(torch_fixture::one_layer<F4, shape<19, 17, 21>>(), "conv2d_winograd_f4_same");
-    torch_fixture::check_against_torch(torch_fixture::one_layer<F2, shape<9, 8, 19>>(), "conv2d_winograd_f2_valid");
+    torch_fixture::check_against_torch(torch_fixture::one_layer<F2, shape<11, 10, 19>>(), "conv2d_winograd_f2_valid");
 }
 
 TEST_CASE("Winograd F(2x2) and F(4x4) match the direct definition over 48 drawn shapes") {
@@ -175,14 +175,14 @@ TEST_CASE("Winograd gives the same results however its tiles are split over thre
 namespace {
 // A network whose two 3×3 convolutions choose F(4×4) and F(2×2), the second `valid`.
 constexpr auto winograd_model() {
-    auto x = Input<shape<19, 17, 20>, name<"x">>{}();
+    auto x = Input<shape<23, 21, 20>, name<"x">>{}();
     auto a = Conv2D<24, kernel_size<3>, same, relu, name<"wide">>{}(x);
     auto b = Conv2D<18, kernel_size<3>, valid, ctnn::tanh, name<"narrow">>{}(MaxPooling2D<pool_size<2>, name<"pool">>{}(a));
     return Model{x, b};
 }
 using winograd_net = network<decltype(winograd_model())>;
-static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 19, 17, 20, 24) == 4);
-static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 6, 24, 18) == 2);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 23, 21, 20, 24) == 4);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 9, 8, 24, 18) == 2);
 
 std::vector<float> copy(std::span<const float> s) { return {s.begin(), s.end()}; }
 
@@ -207,7 +207,7 @@ TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, r
     std::vector<float> xv(x.size());
     reference::fill_random(xv, 30);
     std::copy(xv.begin(), xv.end(), x.begin());
-    array4 xa(2, 19, 17, 20);
+    array4 xa(2, 23, 21, 20);
     xa.v = xv;
 
     const auto check = [&](const winograd_net& n, const std::vector<std::vector<float>>& w) {
@@ -422,6 +422,13 @@ static_assert(detail::prepared_kernel_of(std::type_identity<Conv2D<182, kernel_s
 // each), its 7×7×512 ones (16 MiB) run direct convolution.
 static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 14, 14, 256, 256) == 2 && detail::winograd_kept(2, 256, 256));
 static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 7, 512, 512) == 0);
+// A kept kernel must halve the products: DenseNet121's 7×7 layers (128 → 32 channels: 256
+// against 441) run direct convolution, an 8×8 map (256 against 576) F(2×2), and so does a 4×4
+// one (64 against 144: the reduced FCN-8's block 5).
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 7, 128, 32) == 0);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 7, 6, 24, 18) == 0);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 8, 8, 128, 32) == 2);
+static_assert(detail::winograd_tile(3, 3, 1, 1, 1, 1, 1, 4, 4, 128, 32) == 2);
 
 // FCN-8 at 224×224: each of blocks 3-4's layers finds a pass over all its tiles in the arena
 // (the blocks of block 3, 1.8 MB a thread, go to the threads' scratch), so memory holds its
