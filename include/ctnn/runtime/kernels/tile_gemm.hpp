@@ -192,10 +192,12 @@ inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a,
 /// `accumulate`, C plus that (a product summed over slices of depth made one at a time: the
 /// streamed Winograd kernel's). B is k × n_total packed by `pack`, c0 a multiple of `width`; the
 /// bias (may be null) has n_total values; the residual (may be null) is laid out as C and points
-/// at its column c0 too.
+/// at its column c0 too. `then` (may be null): the packed B of the product the caller makes next,
+/// `then_k` deep, whose first panel the tiles over the last panel fetch as they would a next
+/// panel of this one.
 inline void multiply(const float* a, std::int64_t lda, const float* packed_b, std::int64_t n_total, std::int64_t c0, std::int64_t c1,
                      float* c, std::int64_t ldc, std::int64_t m, std::int64_t k, const float* bias, activation_kind activation,
-                     bool accumulate = false, const float* residual = nullptr) {
+                     bool accumulate = false, const float* residual = nullptr, const float* then = nullptr, std::int64_t then_k = 0) {
     if (m == 0 || c1 <= c0) return;
     if (k == 0) {
         for (std::int64_t r = 0; r != m && !accumulate; ++r) std::fill(c + r * ldc, c + r * ldc + (c1 - c0), 0.0f);
@@ -243,6 +245,9 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     const std::int64_t next_depth = std::min(depth_block, k - k0 - depth);
                     next = packed_b + (k0 + depth) * np + c0 * next_depth;
                     next_lines = next_depth * width / line_floats;
+                } else if (r1 == m && then != nullptr) {
+                    next = then;
+                    next_lines = std::min(depth_block, then_k) * width / line_floats;
                 }
                 const std::int64_t tiles = (r1 - r0 + rows - 1) / rows;
                 for (std::int64_t i = r0; i < r1; i += rows) {

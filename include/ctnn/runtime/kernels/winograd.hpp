@@ -382,9 +382,12 @@ void winograd_conv2d_m(dims in, dims out, int pad_top, int pad_left, activation_
         float* v = ws.scratch(worker, static_cast<std::size_t>(count * per_tile));
         float* mm = v + count * positions * cin;
         winograd::transform_input<M>(x.data, in.height, in.width, cin, pad_top, pad_left, tiles_w, tiles_per_sample, t0, count, count, v);
+        // Each product fetches the first panel of the next position's kernel as it goes, as it
+        // fetches its own next panels: with few tiles, reading the kernel from memory, not the
+        // arithmetic, sets a product's time.
         for (int xi = 0; xi != positions; ++xi)
             tile_gemm::multiply(v + xi * count * cin, cin, kernel_at(xi), cout, 0, cout, mm + xi * count * cout, cout, count, cin, nullptr,
-                                activation_kind::linear);
+                                activation_kind::linear, false, nullptr, xi + 1 != positions ? kernel_at(xi + 1) : nullptr, cin);
         winograd::transform_output<M>(mm, count, t0, count, out.height, out.width, cout, tiles_w, tiles_per_sample, bias, activation,
                                       y.data);
     });
