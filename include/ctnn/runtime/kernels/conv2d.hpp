@@ -458,11 +458,10 @@ auto packet_of_lanes() {
             // 1×1 convolution (49 rows, 128 columns) and then the 3×3, took 46 and 66 µs on 2
             // threads against 45 and 32 on 1, and now 31 and 24 µs on 2.
             const int threads = threads_for(std::min(budget_rows, pixels) * cout * row_len, ws.threads());
-            const auto panels = static_cast<int>(tile_gemm::padded(cout) / tile_gemm::width);
+            const bool by_columns = tile_gemm::padded(cout) / tile_gemm::width >= threads;
             for (int n = 0; n != x.batch; ++n)
                 for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
                     const std::int64_t rows = std::min(budget_rows, pixels - row0);
-                    const bool by_columns = panels >= threads;
                     const std::int64_t micro_tiles = (rows + tile_gemm::rows - 1) / tile_gemm::rows;
                     const auto parts = static_cast<std::size_t>(by_columns ? threads : std::min<std::int64_t>(threads, micro_tiles));
                     parallel_for(parts, static_cast<int>(parts), [&](std::size_t part, int worker) {

@@ -58,13 +58,14 @@ constexpr bool winograd_kept(int m, int cin, int cout) { return std::int64_t{m +
 /// rows); on 14×14, 784 against 1764, and its six 14×14×256 layers took 6.5 ms against 6.3
 /// direct, VGG16's block5 13.7 against 13.0 (1 thread; the same on 2).
 /// A kept kernel must save at least half of them: where tiles are few, the time goes to reading
-/// the transformed kernel (16/9 the size of the kernel, read by 16 products of few rows that do
-/// not overlap the reads with arithmetic as one long product does), not to the products. In
+/// the transformed kernel (16/9 the size of the kernel, read in 16 products of few rows, each
+/// over its own part of it), not to the arithmetic. In
 /// DenseNet121 (suite_densenet121 --layers, batch 1), its sixteen 7×7 layers of 128 → 32
-/// channels (256 against 441, 1.7× fewer) took 1.3 ms by F(2×2) and 0.57 direct on 1 thread,
-/// 0.93 and 0.40 on 2. Its twenty-four 14×14 ones (2.25× fewer) keep F(2×2): 3.0 and 3.1 ms on
-/// 1 thread, though 1.9-2.1 and 1.6 on 2; ResNet50's six 14×14×256 ones took 6.8-7.1 ms by
-/// F(2×2) and 10.2 direct on 1 thread, 3.4 and 5.1 on 2 (a finer rule would weigh Cout too).
+/// channels (256 against 441, 1.7× fewer) took 0.8 ms by F(2×2) and 0.56 direct on 1 thread,
+/// 0.62-0.67 and 0.39-0.40 on 2 (1.3 and 0.93 by F(2×2) before its products fetched the next
+/// position's kernel). Its twenty-four 14×14 ones (2.25× fewer) keep F(2×2): 2.2 ms against 3.1
+/// direct on 1 thread, 1.4 against 1.6 on 2; ResNet50's six 14×14×256 ones 6.8-7.1 against 10.2
+/// on 1 thread, 3.4 against 5.1 on 2.
 constexpr int winograd_tile(int kernel_h, int kernel_w, int stride_h, int stride_w, int dilation_h, int dilation_w, int groups,
                             int out_h, int out_w, int cin, int cout) {
     if (kernel_h != 3 || kernel_w != 3 || stride_h != 1 || stride_w != 1 || dilation_h != 1 || dilation_w != 1 || groups != 1)
