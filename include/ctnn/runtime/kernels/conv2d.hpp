@@ -451,10 +451,10 @@ auto packet_of_lanes() {
             // Few rows (small maps): tiles one after another, each product split by panels of
             // columns where there are enough (each thread reads its share of the kernel), else by
             // rows. Each thread fills the rows it multiplies into its own scratch, all of them
-            // when split by columns: filled once by one thread and read by all, the rows cost
-            // more than filling them twice: on a 2-core Xeon VM, the next layer's Winograd
-            // transform, writing the scratch the other core had just read, took 3-4× as long on
-            // that thread as on the other. A DenseNet121 block on 7×7 alone, weights in cache, its
+            // when split by columns: filling them twice costs less than one thread filling them
+            // for all. On a 2-core Xeon VM, the next layer's Winograd transform, writing the
+            // scratch the other core had just read, took 3-4× as long on that thread as on the
+            // other. A DenseNet121 block on 7×7 alone, weights in cache, its
             // 1×1 convolution (49 rows, 128 columns) and then the 3×3, took 46 and 66 µs on 2
             // threads against 45 and 32 on 1, and now 31 and 24 µs on 2.
             const int threads = threads_for(std::min(budget_rows, pixels) * cout * row_len, ws.threads());

@@ -58,9 +58,9 @@ constexpr bool winograd_kept(int m, int cin, int cout) { return std::int64_t{m +
 /// rows); on 14×14, 784 against 1764, and its six 14×14×256 layers took 6.5 ms against 6.3
 /// direct, VGG16's block5 13.7 against 13.0 (1 thread; the same on 2).
 /// A kept kernel must save at least half of them: where tiles are few, the time goes to reading
-/// the transformed kernel (16/9 the size of the kernel, read in 16 products of few rows, each
-/// over its own part of it), not to the arithmetic. In
-/// DenseNet121 (suite_densenet121 --layers, batch 1), its sixteen 7×7 layers of 128 → 32
+/// the transformed kernel (F(2×2)'s is 16/9 the size of the kernel, read in 16 products of few
+/// rows, each over its own part of it), not to the arithmetic. In DenseNet121
+/// (suite_densenet121 --layers, batch 1), its sixteen 7×7 layers of 128 → 32
 /// channels (256 against 441, 1.7× fewer) took 0.8 ms by F(2×2) and 0.56 direct on 1 thread,
 /// 0.62-0.67 and 0.39-0.40 on 2 (1.3 and 0.93 by F(2×2) before its products fetched the next
 /// position's kernel). Its twenty-four 14×14 ones (2.25× fewer) keep F(2×2): 2.2 ms against 3.1
