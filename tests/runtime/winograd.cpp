@@ -248,8 +248,11 @@ TEST_CASE("a network keeps Winograd kernels transformed: predicts, reads back, r
 TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes equal the definition") {
     // Windows of 1 to 5 (up to 32 values deep), strides 1 to 3, dilation 1 or 2, `same` and
     // `valid`, maps from 1 to 40 wide (borders only, or interiors that leave each register block
-    // of 12, 6, 4 and 1 pixels), output channels from 1 to 100 (blocks of 64, 32, 16, 8 and 1);
-    // and MobileNetV2's Conv1, VGG's block1_conv1 and ResNet50's conv1 shapes, on 2 threads too.
+    // of 12, 6, 4 and 1 pixels), output channels from 1 to 100 (blocks of 64, 32, 16, 8 and 1),
+    // 1 to 4 input channels (1 and 3 with strides 1 and 2 compiled for their geometry, the rest
+    // read at run time), activations applied in registers (ReLU, ReLU6) and after the store
+    // (sigmoid, tanh); and MobileNetV2's Conv1, VGG's block1_conv1 and ResNet50's conv1 shapes,
+    // on 2 threads too.
     std::mt19937 gen(91);
     auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
     struct config {
@@ -257,10 +260,10 @@ TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes e
         bool same;
         int act;
     };
-    std::vector<config> configs{{1, 160, 160, 3, 32, 3, 2, 1, true, 1}, {1, 30, 47, 3, 64, 3, 1, 1, true, 1},
+    std::vector<config> configs{{1, 160, 160, 3, 32, 3, 2, 1, true, 4}, {1, 30, 47, 3, 64, 3, 1, 1, true, 1},
                                 {2, 33, 45, 3, 64, 7, 2, 1, true, 1}};
     while (configs.size() != 40) {
-        config c{draw(1, 2), draw(1, 13), draw(1, 40), draw(1, 4), draw(1, 100), draw(1, 5), draw(1, 3), draw(1, 2), draw(0, 1) != 0, draw(0, 3)};
+        config c{draw(1, 2), draw(1, 13), draw(1, 40), draw(1, 4), draw(1, 100), draw(1, 5), draw(1, 3), draw(1, 2), draw(0, 1) != 0, draw(0, 4)};
         const int span = (c.k - 1) * c.d + 1;
         if (c.k * c.k * c.cin > 32 || (!c.same && (c.h < span || c.w < span))) continue;
         configs.push_back(c);
@@ -277,13 +280,13 @@ TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes e
         array4 x(c.batch, c.h, c.w, c.cin);
         std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
         reference::fill_random(x.v, 92);
-        reference::fill_random(kernel, 93);
+        reference::fill_random(kernel, 93, c.act == 4 ? 4.0f : 1.0f);  // ReLU6: sums beyond 6 too
         reference::fill_random(bias, 94);
         const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.s, c.s, c.d, c.d, c.same, c.act);
         const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.s, c.d) : 0;
         const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.s, c.d) : 0;
         const auto act = std::array{activation_kind::linear, activation_kind::relu, activation_kind::sigmoid,
-                                    activation_kind::tanh}[static_cast<std::size_t>(c.act)];
+                                    activation_kind::tanh, activation_kind::relu6}[static_cast<std::size_t>(c.act)];
         const detail::conv2d_op op{{c.h, c.w, c.cin}, {want.h, want.w, c.cout}, {c.k, c.k}, {c.s, c.s}, {c.d, c.d}, pad_top, pad_left, act};
         REQUIRE(detail::conv2d_few_inputs_path(op));
         for (int threads : {1, 2}) {

@@ -1,0 +1,60 @@
+// conv2d_few_inputs (kernels/conv2d.hpp: an image's first layer) built for an instruction set
+// other than this machine's best, as tile_gemm_isa.cpp is: with 16 registers (AVX2, the x86-64
+// baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1 with AVX2), and
+// its geometries compiled for 1 and 3 input channels at strides 1 and 2 spill differently. Each
+// build against tests/runtime/reference.hpp's direct loops: those geometries, the ones read at
+// run time (2 and 4 channels, stride 3), every block of output channels, `same` borders, and the
+// activations applied in registers (ReLU6) and after the store (sigmoid).
+// SPDX-License-Identifier: BSL-1.0
+#include <ctnn/runtime/kernels/conv2d.hpp>
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "../reference.hpp"
+
+TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definition") {
+    using reference::array4;
+    struct config {
+        int h, w, cin, cout, k, s;
+        bool same;
+        int act;  // reference::activate's: 1 ReLU, 2 sigmoid, 4 ReLU6
+    };
+    const std::array configs{config{23, 37, 3, 32, 3, 2, true, 4}, config{19, 41, 3, 64, 3, 1, true, 1},
+                             config{21, 30, 3, 100, 7, 2, true, 2}, config{17, 29, 1, 64, 3, 1, false, 4},
+                             config{15, 33, 1, 24, 5, 2, true, 1},  config{13, 26, 2, 40, 3, 1, true, 4},
+                             config{16, 31, 4, 17, 3, 3, false, 2}, config{9, 44, 3, 8, 1, 2, false, 4}};
+    for (const config& c : configs)
+        for (const int threads : {1, 2}) {
+            CAPTURE(c.cin);
+            CAPTURE(c.cout);
+            CAPTURE(c.k);
+            CAPTURE(c.s);
+            CAPTURE(c.act);
+            CAPTURE(threads);
+            const int batch = 2;
+            array4 x(batch, c.h, c.w, c.cin);
+            std::vector<float> kernel(static_cast<std::size_t>(c.k * c.k * c.cin * c.cout)), bias(static_cast<std::size_t>(c.cout));
+            reference::fill_random(x.v, 11);
+            reference::fill_random(kernel, 12, 4.0f);  // sums beyond ReLU6's cap
+            reference::fill_random(bias, 13);
+            const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.s, c.s, 1, 1, c.same, c.act);
+            const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.s, 1) : 0;
+            const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.s, 1) : 0;
+            const auto act = c.act == 1 ? ctnn::activation_kind::relu
+                             : c.act == 2 ? ctnn::activation_kind::sigmoid
+                                          : ctnn::activation_kind::relu6;
+            const ctnn::detail::conv2d_op op{{c.h, c.w, c.cin}, {want.h, want.w, c.cout}, {c.k, c.k}, {c.s, c.s}, {1, 1},
+                                             pad_top, pad_left, act};
+            REQUIRE(ctnn::detail::conv2d_few_inputs_path(op));
+            std::vector<float> got(want.v.size(), -1.0f);
+            ctnn::detail::conv2d_few_inputs(op, {x.v.data(), batch, op.in}, {got.data(), batch, op.out}, kernel.data(), bias.data(),
+                                            threads);
+            int wrong = 0;
+            for (std::size_t i = 0; i != want.v.size(); ++i) wrong += !(std::abs(got[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])));
+            CHECK(wrong == 0);
+        }
+}
