@@ -139,6 +139,64 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
     CHECK(pointwise > 0);
 }
 
+TEST_CASE("products of few rows split over threads by tile_gemm::grid_part: C covered once, equal shares") {
+    namespace tg = detail::tile_gemm;
+    for (const std::int64_t m : {1, 2, 7, 16, 49, 50, 300})
+        for (const std::int64_t n : {1, 33, 100, 160, 224, 300})
+            for (const std::size_t parts : {1u, 2u, 3u, 4u}) {
+                CAPTURE(m);
+                CAPTURE(n);
+                CAPTURE(parts);
+                const std::int64_t np = tg::padded(n);
+                std::vector<int> covered(static_cast<std::size_t>(m * n), 0);
+                std::vector<std::int64_t> work(parts, 0);
+                for (std::size_t i = 0; i != parts; ++i) {
+                    int rectangles = 0;
+                    tg::grid_part(m, n, parts, i, [&](std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
+                        ++rectangles;
+                        CHECK((0 <= r0 && r0 < r1 && r1 <= m && 0 <= c0 && c0 < c1 && c1 <= n && c0 % tg::width == 0));
+                        for (std::int64_t r = r0; r != r1; ++r)
+                            for (std::int64_t c = c0; c != c1; ++c) ++covered[static_cast<std::size_t>(r * n + c)];
+                        work[i] += (r1 - r0) * (tg::padded(c1) - c0);  // a partial panel costs a whole one
+                    });
+                    CHECK(rectangles <= 3);
+                }
+                CHECK(std::count(covered.begin(), covered.end(), 1) == m * n);
+                // Shares equal but for rows rounded to whole micro-kernel tiles: at most half a
+                // tile's rows (and one for the division) in each of two partial panels.
+                const std::int64_t panels = np / tg::width;
+                const auto p = static_cast<std::int64_t>(parts);
+                if (panels >= p && m >= p)
+                    for (const std::int64_t w : work) CHECK(std::abs(w * p - m * np) <= 2 * (tg::rows / 2 + 1) * tg::width * p);
+            }
+    // And the products themselves, where the panels do not go evenly over the threads: a 1×1
+    // convolution of 160 output channels on a 7×7 map (MobileNetV2's last blocks), a 3×3 one of
+    // 100 (im2col rows, each thread filling those of its rectangles), a residual added.
+    for (const auto& [k, cout] : {std::pair{1, 160}, std::pair{3, 100}}) {
+        CAPTURE(k);
+        const conv_config c{7, 7, 128, cout, k, k, 1, 1, 1, 1, 1, 4, 1, 0, 0};
+        REQUIRE(detail::threads_for(std::int64_t{49} * cout * k * k * 128, 3) == 3);  // worth every thread
+        operands drawn = random_operands(c, 71, true);
+        const array4 linear = reference::conv2d(drawn.x, drawn.kernel, drawn.bias, k, k, cout, 1, 1, 1, 1, true, 0);
+        std::vector<float> residual(linear.v.size());
+        reference::fill_random(residual, 72, 4.0f);
+        const std::vector<float> want = plus_residual(linear, residual, c.act);
+        const int pad = reference::same_pad_before(7, k, 1, 1);
+        const detail::conv2d_op op{{7, 7, 128}, {7, 7, cout}, {k, k}, {1, 1}, {1, 1}, pad, pad, kind_of(c.act)};
+        const detail::prepared_kernel form = detail::conv2d_packed_form(op);
+        const detail::aligned_floats packed(static_cast<std::size_t>(form.floats));
+        form.prepare(form, drawn.kernel.data(), packed.data.get(), 1);
+        for (const int threads : {1, 2, 3}) {
+            CAPTURE(threads);
+            detail::workspace ws(threads);
+            std::vector<float> got(want.size(), -3.0f);
+            detail::conv2d(op, {drawn.x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, packed.data.get(), drawn.bias.data(), ws,
+                           true, residual.data());
+            CHECK(first_mismatch(got.data(), want) == got.size());
+        }
+    }
+}
+
 TEST_CASE("Conv2D layers reach those kernels from their types: 8 drawn configurations") {
     conv_cases(std::make_integer_sequence<std::uint64_t, 8>{});
 }

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <tuple>
+#include <span>
 #include <type_traits>
 
 #include <ctnn/options.hpp>
@@ -479,36 +479,39 @@ inline void conv2d_few_inputs(const conv2d_op& op, tensor_view x, tensor_view y,
             });
         } else if (packed) {
             // Few rows (small maps): tiles one after another, each product split by panels of
-            // columns where there are enough (each thread reads its share of the kernel), else by
-            // rows. Each thread fills the rows it multiplies into its own scratch, all of them
-            // when split by columns: filling them twice costs less than one thread filling them
-            // for all. On a 2-core Xeon VM, the next layer's Winograd transform, writing the
-            // scratch the other core had just read, took 3-4× as long on that thread as on the
-            // other. A DenseNet121 block on 7×7 alone, weights in cache, its
-            // 1×1 convolution (49 rows, 128 columns) and then the 3×3, took 46 and 66 µs on 2
-            // threads against 45 and 32 on 1, and now 31 and 24 µs on 2.
+            // columns (each thread reads its share of the kernel), and by rows too where the
+            // panels do not go evenly (tile_gemm::grid_part). Each thread fills the rows it
+            // multiplies into its own scratch, all of them when split by columns alone: filling
+            // them twice costs less than one thread filling them for all. On a 2-core Xeon VM,
+            // the next layer's Winograd transform, writing the scratch the other core had just
+            // read, took 3-4× as long on that thread as on the other. A DenseNet121 block on 7×7
+            // alone, weights in cache, its 1×1 convolution (49 rows, 128 columns) and then the
+            // 3×3, took 46 and 66 µs on 2 threads against 45 and 32 on 1, and now 31 and 24 µs on 2.
             const int threads = threads_for(std::min(budget_rows, pixels) * cout * row_len, ws.threads());
-            const bool by_columns = tile_gemm::padded(cout) / tile_gemm::width >= threads;
             for (int n = 0; n != x.batch; ++n)
                 for (std::int64_t row0 = 0; row0 < pixels; row0 += budget_rows) {
                     const std::int64_t rows = std::min(budget_rows, pixels - row0);
-                    const std::int64_t micro_tiles = (rows + tile_gemm::rows - 1) / tile_gemm::rows;
-                    const auto parts = static_cast<std::size_t>(by_columns ? threads : std::min<std::int64_t>(threads, micro_tiles));
+                    const auto parts = static_cast<std::size_t>(std::min<std::int64_t>(threads, rows));
                     parallel_for(parts, static_cast<int>(parts), [&](std::size_t part, int worker) {
-                        std::int64_t r0 = 0, r1 = rows, c0 = 0, c1 = cout;
-                        if (by_columns) {
-                            std::tie(c0, c1) = tile_gemm::column_part(cout, parts, part);
-                        } else {
-                            const auto [t0, t1] = split(static_cast<std::size_t>(micro_tiles), parts, part);
-                            r0 = static_cast<std::int64_t>(t0) * tile_gemm::rows;
-                            r1 = std::min(rows, static_cast<std::int64_t>(t1) * tile_gemm::rows);
-                        }
+                        struct rectangle { std::int64_t r0, r1, c0, c1; };
+                        rectangle share[3];
+                        int count = 0;
+                        std::int64_t r0 = rows, r1 = 0;  // the rows this part fills: all its rectangles'
+                        const auto take = [&](std::int64_t a0, std::int64_t a1, std::int64_t c0, std::int64_t c1) {
+                            share[count++] = {a0, a1, c0, c1};
+                            r0 = std::min(r0, a0);
+                            r1 = std::max(r1, a1);
+                        };
+                        tile_gemm::grid_part(rows, cout, parts, part, take);
+                        if (count == 0) return;
                         float* cols = ws.scratch(worker, static_cast<std::size_t>(tile_floats(r1 - r0)));
                         fill(n, row0 + r0, r1 - r0, cols);
-                        float* out = y.sample(n) + (row0 + r0) * cout;
-                        const float* res = residual_at(out);
-                        tile_gemm::multiply(cols, row_len, kernel, cout, c0, c1, out + c0, cout, r1 - r0, row_len, bias, op.activation,
-                                            false, res == nullptr ? nullptr : res + c0);
+                        for (const rectangle& c : std::span(share, static_cast<std::size_t>(count))) {
+                            float* out = y.sample(n) + (row0 + c.r0) * cout + c.c0;
+                            const float* res = residual_at(out);
+                            tile_gemm::multiply(cols + (c.r0 - r0) * row_len, row_len, kernel, cout, c.c0, c.c1, out, cout, c.r1 - c.r0,
+                                                row_len, bias, op.activation, false, res);
+                        }
                     });
                 }
         } else {
