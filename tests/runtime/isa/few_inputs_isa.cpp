@@ -54,7 +54,8 @@ TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definiti
             ctnn::detail::conv2d_few_inputs(op, {x.v.data(), batch, op.in}, {got.data(), batch, op.out}, kernel.data(), bias.data(),
                                             threads);
             int wrong = 0;
-            for (std::size_t i = 0; i != want.v.size(); ++i) wrong += !(std::abs(got[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])));
+            for (std::size_t i = 0; i != want.v.size(); ++i)
+                wrong += !(std::abs(got[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])));
             CHECK(wrong == 0);
         }
 }
