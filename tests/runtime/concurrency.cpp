@@ -1,12 +1,14 @@
 // One network serving many threads: predictions at once agree bit for bit with one thread's,
-// weights replaced while others predict are seen whole or not at all, and a batch too large for
-// memory is refused with an exception. Built on its own (concurrency_tests), as these are the
+// weights replaced while others predict are seen whole or not at all, a batch too large for
+// memory is refused with an exception, and every thread of a prediction computes in its
+// floating-point mode (denormals flushed) while the caller gets its own back. Built on its own (concurrency_tests), as these are the
 // tests ThreadSanitizer runs (preset tsan): its build needs no other test file.
 // SPDX-License-Identifier: BSL-1.0
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -368,5 +370,58 @@ TEST_CASE("parallel_for on one core: workers that come late find the section clo
     CHECK(wrong.load() == 0);
 #else
     MESSAGE("needs Linux's thread affinity");
+#endif
+}
+
+TEST_CASE("a prediction computes with denormals flushed, on every thread, and gives the caller its mode back") {
+#ifdef CTNN_FLOAT_MODE_MXCSR
+    if (!detail::denormals_are_zero_supported()) {
+        MESSAGE("this CPU cannot read denormals as zero");
+        return;
+    }
+    // A 1×1 convolution over 1024 pixels (worth 2 threads) whose kernel is denormal (1e-39)
+    // reading 1e30: unflushed, 64 · 1e-9 per output; read as zero, exactly 0, as TensorFlow gives.
+    auto in = Input<shape<32, 32, 64>, name<"in">>{}();
+    const Model m{in, Conv2D<64, kernel_size<1>, no_bias, name<"c">>{}(in)};
+    network net{m, 1};
+    auto kernel = net.values("c", "kernel");
+    std::fill(kernel.begin(), kernel.end(), 1e-39f);
+    REQUIRE(std::fpclassify(kernel[0]) == FP_SUBNORMAL);
+    decltype(net)::input_tensor x(1);
+    std::fill(x.data(), x.data() + x.size(), 1e30f);
+    // The caller's own mode, unusual (rounding toward zero), must come back after each call.
+    const std::uint32_t own = detail::float_mode();
+    const std::uint32_t toward_zero = (own & ~std::uint32_t{0x8040}) | 0x6000;
+    detail::set_float_mode(toward_zero);
+    for (const int threads : {1, 2}) {
+        CAPTURE(threads);
+        const auto y = net.predict(x, {.threads = threads});
+        CHECK(std::count(y.data(), y.data() + y.size(), 0.0f) == static_cast<std::ptrdiff_t>(y.size()));
+        CHECK(detail::float_mode() == toward_zero);
+    }
+    detail::set_float_mode(own);
+
+    // The workers take the owner's mode with each section: a prediction's while one runs, the
+    // caller's own after. (Tried until the worker takes a task: on one free core it may not.)
+    const auto worker_mode = [] {
+        std::atomic<std::uint32_t> seen{0xffffffff};
+        for (int attempt = 0; attempt != 500 && seen.load() == 0xffffffff; ++attempt)
+            detail::parallel_for(8, 2, [&](std::size_t, int worker) {
+                if (worker != 0) seen = detail::float_mode();
+                for (const auto start = std::chrono::steady_clock::now();
+                     std::chrono::steady_clock::now() - start < std::chrono::microseconds(200);) {
+                }
+            });
+        return seen.load();
+    };
+    {
+        const detail::prediction_float_scope scope;
+        CHECK(detail::float_mode() == detail::prediction_float_mode(own));
+        CHECK(worker_mode() == detail::prediction_float_mode(own));
+    }
+    CHECK(detail::float_mode() == own);
+    CHECK(worker_mode() == own);
+#else
+    MESSAGE("the floating-point mode is set on x86 only");
 #endif
 }

@@ -51,6 +51,7 @@
 #include <ctnn/graph/folding.hpp>
 #include <ctnn/graph/memory_plan.hpp>
 #include <ctnn/graph/model.hpp>
+#include <ctnn/runtime/float_mode.hpp>
 #include <ctnn/runtime/forward.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
@@ -419,7 +420,9 @@ public:
     /// Runs the model on a batch. Only a tensor of the model's input shape is accepted: any other
     /// shape is a compile error naming both shapes.
     /// Any number of threads may predict at once: the weights are only read, and each call
-    /// works in a context of its own.
+    /// works in a context of its own. It computes as TensorFlow's CPU kernels do, denormal
+    /// floats flushed to zero and rounding to nearest (runtime/float_mode.hpp), and gives the
+    /// calling thread its own floating-point mode back.
     template <class Shape>
         requires single_io
     output_tensor operator()(const tensor<Shape>& x, run_options options = {}) const {
@@ -789,6 +792,9 @@ private:
         for (std::size_t s = 0; s != prepared_count; ++s) weight_data[prepared_specs[s].kernel] = prepared->arrays[s].data.get();
 
         const maps whole{in, out, &schedule, &ctx.batch_, &ctx.samples_[0], &ctx.handoff_};
+        // The kernels run with denormals flushed, as TensorFlow's (float_mode.hpp); the weights
+        // above were prepared in the caller's own mode, which comes back on return.
+        const detail::prediction_float_scope float_scope;
         for (std::size_t s = 0; s != schedule.count; ++s) {
             const std::size_t first = schedule.start[s], last = schedule.start[s + 1];
             if (!schedule.by_sample[s]) {

@@ -19,6 +19,8 @@
 #include <immintrin.h>
 #endif
 
+#include <ctnn/runtime/float_mode.hpp>
+
 namespace ctnn::detail {
 
 /// Worker threads kept by one calling thread. A section is published by bumping `generation_`;
@@ -43,7 +45,7 @@ public:
     }
 
     /// Calls body(w) for w in [0, width): 0 on the calling thread, the others on the workers that
-    /// join in time. So `body` must take any work left by a w that never comes (parallel_for's
+    /// join in time, in the calling thread's floating-point mode. So `body` must take any work left by a w that never comes (parallel_for's
     /// tasks are taken dynamically). Returns when every call made has returned. `body` must not
     /// throw. A body that calls run again on the same thread (a nested section) gets its section
     /// run serially.
@@ -58,6 +60,7 @@ public:
         call_ = [](void* b, int w) { (*static_cast<Body*>(b))(w); };
         body_ = &body;
         width_ = width;
+        mode_ = float_mode();
         const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
         done_.store(0, std::memory_order_relaxed);
         // The section's description above is published by this release, and read by a worker
@@ -138,7 +141,10 @@ private:
             seen = now;
             if (stopping_) return;
             if (!join(now)) continue;
-            if (index < width_) call_(body_, index);
+            if (index < width_) {
+                set_float_mode(mode_);  // the owner's: a prediction's flushes denormals (float_mode.hpp)
+                call_(body_, index);
+            }
             done_.fetch_add(1, std::memory_order_release);
             done_.notify_one();
         }
@@ -153,6 +159,7 @@ private:
     void (*call_)(void*, int) = nullptr;
     void* body_ = nullptr;
     int width_ = 0;
+    std::uint32_t mode_ = 0;  // the owner's floating-point mode
     std::atomic<bool> stopping_{false};
     bool busy_ = false;  // the owner is inside run (only the owner reads or writes it)
 };
