@@ -172,7 +172,8 @@ TEST_CASE("products of few rows split over threads by tile_gemm::grid_part: C co
     // And the products themselves, where the panels do not go evenly over the threads: a 1×1
     // convolution of 160 output channels on a 7×7 map (MobileNetV2's last blocks), a 3×3 one of
     // 100 (im2col rows, each thread filling those of its rectangles), a residual added.
-    for (const auto& [k, cout] : {std::pair{1, 160}, std::pair{3, 100}}) {
+    for (const auto& shape : {std::pair{1, 160}, std::pair{3, 100}}) {
+        const int k = shape.first, cout = shape.second;  // named, not bound: Clang 14's CAPTURE
         CAPTURE(k);
         const conv_config c{7, 7, 128, cout, k, k, 1, 1, 1, 1, 1, 4, 1, 0, 0};
         REQUIRE(detail::threads_for(std::int64_t{49} * cout * k * k * 128, 3) == 3);  // worth every thread
