@@ -249,8 +249,7 @@ TEST_CASE("Conv2D of few input channels (an image's first layer): drawn shapes e
     // Windows of 1 to 5 (up to 32 values deep), strides 1 to 3, dilation 1 or 2, `same` and
     // `valid`, maps from 1 to 40 wide (borders only, or interiors that leave each register block
     // of 12, 6, 4 and 1 pixels), output channels from 1 to 100 (blocks of 64, 32, 16, 8 and 1),
-    // 1 to 4 input channels (1 and 3 with strides 1 and 2 compiled for their geometry, the rest
-    // read at run time), activations applied in registers (ReLU, ReLU6) and after the store
+    // 1 to 4 input channels, activations applied in registers (ReLU, ReLU6) and after the store
     // (sigmoid, tanh); and MobileNetV2's Conv1, VGG's block1_conv1 and ResNet50's conv1 shapes,
     // on 2 threads too.
     std::mt19937 gen(91);

@@ -1,10 +1,9 @@
 // conv2d_few_inputs (kernels/conv2d.hpp: an image's first layer) built for an instruction set
 // other than this machine's best, as tile_gemm_isa.cpp is: with 16 registers (AVX2, the x86-64
-// baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1 with AVX2), and
-// its geometries compiled for 1 and 3 input channels at strides 1 and 2 spill differently. Each
-// build against tests/runtime/reference.hpp's direct loops: those geometries, the ones read at
-// run time (2 and 4 channels, stride 3), every block of output channels, `same` borders, and the
-// activations applied in registers (ReLU6) and after the store (sigmoid).
+// baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1 with AVX2) and
+// spill differently. Each build against tests/runtime/reference.hpp's direct loops: 1 to 4
+// input channels, strides 1 to 3, every block of output channels, `same` borders, and the
+// activations applied in registers (ReLU, ReLU6) and after the store (sigmoid).
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/conv2d.hpp>
 

@@ -262,23 +262,23 @@ auto packet_of_lanes() {
 /// channels, 12 × 32, 12 × 16) shares each kernel load across P pixels and each broadcast
 /// across NV vectors, with enough independent sums to keep both FMA units busy (4 accumulators
 /// of 16 channels ran VGG's block1_conv1 at 36% of peak: each waited on the one before). The
-/// border's pixels, one at a time, check bounds. Cin and Sw, when not 0, are the input channels
-/// and the stride across columns, known at compile time (conv2d_few_inputs picks them): the P
-/// pixels' inputs are then fixed offsets from one address. Read at run time, the offsets took
-/// general registers the compiler kept on the stack and reloaded for every broadcast:
-/// MobileNetV2's Conv1 (3 channels, stride 2) 0.42 ms against 0.35 in the model, 1 thread.
-template <int Cin, int Sw>
-[[gnu::noinline]] void conv2d_few_inputs_of(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                                            int threads) {
+/// border's pixels, one at a time, check bounds. The P pixels' inputs lie at offsets of the
+/// stride times the channels, read at run time: GCC keeps the 12 offsets on the stack and
+/// reloads one before each broadcast. Compiled for MobileNetV2's geometry (3 channels, stride 2)
+/// its Conv1 took 0.29 ms against 0.35 (1 thread), but each geometry so compiled cost about a
+/// second of the compiler's time in every program that runs a Conv2D (five of them: 6 s), so
+/// the kernel stays one function; gathering each row's taps first would give fixed offsets to
+/// every geometry at once (not done).
+[[gnu::noinline]] inline void conv2d_few_inputs(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
+                                                const float* bias, int threads) {
     // Eigen's packets, as tile_gemm's: the widest the target has, and its half. (GCC's vector
     // extension, used here before, is split by Clang 14 into halves on Intel CPUs it tunes for
     // 256-bit vectors, and the sums no longer fit the registers: ResNet's stem took 3.8 ms
     // against GCC's 1.6 on an Intel Xeon.)
     namespace ei = Eigen::internal;
     constexpr int registers = EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS;
-    const int cin = Cin != 0 ? Cin : op.in.channels, sw = Sw != 0 ? Sw : op.stride.width;
-    const int in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
-    const int kh_n = op.kernel.height, kw_n = op.kernel.width, sh = op.stride.height;
+    const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
+    const int kh_n = op.kernel.height, kw_n = op.kernel.width, sh = op.stride.height, sw = op.stride.width;
     const int dh = op.dilation.height, dw = op.dilation.width, pt = op.pad_top, pl = op.pad_left;
     const std::int64_t cout = op.out.channels;
     const int span_h = (kh_n - 1) * dh + 1, span_w = (kw_n - 1) * dw + 1;
@@ -301,7 +301,7 @@ template <int Cin, int Sw>
             // ReLU and ReLU6 in registers; the others as soon as stored, while in L1 (with a pass
             // over the row afterwards, VGG's block1_conv1, a 12.8 MB output, took 1.65 ms against
             // 1.05 alone, 1 thread). A call a pixel for ReLU too cost VGG16's block1_conv1 2.25 ms
-            // in the model against 1.78, MobileNetV2's Conv1 0.36 against 0.27 (1 thread).
+            // in the model against 1.78, MobileNetV2's Conv1 0.44-0.46 against 0.35 (1 thread).
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
                 if (relu_like) {
@@ -395,19 +395,6 @@ template <int Cin, int Sw>
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
     for_each_output_row(y, pixels * cout * kh_n * kw_n * cin, threads, run_row);
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, static_cast<std::int64_t>(cout), threads);
-}
-
-/// conv2d_few_inputs_of compiled for the geometries of images' first layers (grayscale and RGB,
-/// strides 1 and 2: U-Net, VGG, ResNet, MobileNet), and read at run time for the rest.
-inline void conv2d_few_inputs(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias, int threads) {
-    auto of = [&]<int Cin>(std::integral_constant<int, Cin>) {
-        if (op.stride.width == 1) conv2d_few_inputs_of<Cin, 1>(op, x, y, kernel, bias, threads);
-        else if (op.stride.width == 2) conv2d_few_inputs_of<Cin, 2>(op, x, y, kernel, bias, threads);
-        else conv2d_few_inputs_of<0, 0>(op, x, y, kernel, bias, threads);
-    };
-    if (op.in.channels == 1) of(std::integral_constant<int, 1>{});
-    else if (op.in.channels == 3) of(std::integral_constant<int, 3>{});
-    else conv2d_few_inputs_of<0, 0>(op, x, y, kernel, bias, threads);
 }
 
 
