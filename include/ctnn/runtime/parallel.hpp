@@ -45,10 +45,10 @@ public:
     }
 
     /// Calls body(w) for w in [0, width): 0 on the calling thread, the others on the workers that
-    /// join in time, in the calling thread's floating-point mode. So `body` must take any work left by a w that never comes (parallel_for's
-    /// tasks are taken dynamically). Returns when every call made has returned. `body` must not
-    /// throw. A body that calls run again on the same thread (a nested section) gets its section
-    /// run serially.
+    /// join in time, in the calling thread's floating-point mode. So `body` must take any work
+    /// left by a w that never comes (parallel_for's tasks are taken dynamically). Returns when
+    /// every call made has returned. `body` must not throw. A body that calls run again on the
+    /// same thread (a nested section) gets its section run serially.
     template <class Body>
     void run(int width, Body& body) {
         if (width <= 1 || busy_) {
