@@ -34,6 +34,20 @@ inline float activate(float v, activation_kind a) {
     }
 }
 
+/// Whether `a` is a clamp (none, ReLU, ReLU6): what the kernels apply to their sums in registers,
+/// before storing them; any other activation takes a pass over the stored values while in cache.
+constexpr bool is_clamp(activation_kind a) {
+    return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6;
+}
+/// A packet of sums (or one float) through a clamp (`a` as is_clamp; any other kind leaves `v`).
+template <class Packet>
+[[gnu::always_inline]] inline Packet clamp(Packet v, activation_kind a) {
+    namespace ei = Eigen::internal;
+    if (a == activation_kind::relu || a == activation_kind::relu6) v = ei::pmax(v, ei::pset1<Packet>(0.0f));
+    if (a == activation_kind::relu6) v = ei::pmin(v, ei::pset1<Packet>(6.0f));
+    return v;
+}
+
 /// Softmax over the last axis of `rows` rows of `channels` values, in place. Subtracting each
 /// row's maximum first keeps exp() finite whatever the logits. The exponentials of a block of
 /// rows are taken at once, as one array (Eigen's vectorised exp, within 3e-7 of std::exp): rows

@@ -15,6 +15,7 @@
 #include <ctnn/rules/placement.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/packets.hpp>
 #include <ctnn/runtime/kernels/tile_gemm.hpp>
 #include <ctnn/runtime/tensor.hpp>
 #include <ctnn/runtime/workspace.hpp>
@@ -240,21 +241,6 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     return op.in.channels <= 4 && std::int64_t{op.kernel.height} * op.kernel.width * op.in.channels <= 160;
 }
 
-/// Floats in the half of Eigen's widest packet (whose own are tile_gemm::lanes): 8 with AVX-512,
-/// 4 with AVX, and 4 with SSE, which has no narrower one.
-inline constexpr int half_packet_lanes = sizeof(Eigen::internal::packet_traits<float>::half) / sizeof(float);
-/// A value of the type that holds `Lanes` floats, for kernels written once for every width (the
-/// few-input and depthwise ones): Eigen's widest packet, its half, or a float. (Chosen by a
-/// function: a packet type named as a template argument loses its alignment attribute, which GCC
-/// warns of.)
-template <int Lanes>
-auto packet_of_lanes() {
-    using traits = Eigen::internal::packet_traits<float>;
-    if constexpr (Lanes == 1) return 0.0f;
-    else if constexpr (Lanes == traits::size) return traits::type{};
-    else return traits::half{};
-}
-
 /// y = conv(x) + bias, activated, for few input channels (conv2d_few_inputs_path), the kernel in
 /// Keras' layout (kh, kw, Cin, Cout): each input value the window reads, broadcast, times its row
 /// of the kernel (Cout contiguous values). Where the window lies inside the input, a register
@@ -284,7 +270,7 @@ auto packet_of_lanes() {
     const int span_h = (kh_n - 1) * dh + 1, span_w = (kw_n - 1) * dw + 1;
     const inside_columns inside = inside_columns_of(op, span_w);
     const int first_inside = inside.first, inside_end = inside.end;
-    const bool relu_like = tile_gemm::in_registers(op.activation);
+    const bool clamps = is_clamp(op.activation);
 
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
@@ -304,14 +290,9 @@ auto packet_of_lanes() {
             // in the model against 1.78, MobileNetV2's Conv1 0.44-0.46 against 0.35 (1 thread).
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
-                if (relu_like) {
+                if (clamps) {
 #pragma GCC unroll 16
-                    for (int v = 0; v != NV; ++v) {
-                        V a = acc[v];
-                        if (op.activation != activation_kind::linear) a = ei::pmax(a, ei::pset1<V>(0.0f));
-                        if (op.activation == activation_kind::relu6) a = ei::pmin(a, ei::pset1<V>(6.0f));
-                        ei::pstoreu(dst + v * lanes, a);
-                    }
+                    for (int v = 0; v != NV; ++v) ei::pstoreu(dst + v * lanes, clamp(acc[v], op.activation));
                     return;
                 }
 #pragma GCC unroll 16

@@ -92,7 +92,7 @@ namespace ctnn::detail {
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
                                                       const float* bias, int threads) {
-    // Eigen's packets (kernels/conv2d.hpp's packet_of_lanes): GCC's vector extension, used
+    // Eigen's packets (kernels/packets.hpp's packet_of_lanes): GCC's vector extension, used
     // here before, is split by Clang 14 into halves on Intel CPUs it tunes for 256-bit vectors.
     namespace ei = Eigen::internal;
     const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
@@ -113,11 +113,7 @@ template <int K>
             for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * cs + c0);
             const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
             // ReLU and ReLU6 on the sums, before they are stored (the others after the row).
-            auto store = [&](float* to, V v) {
-                if (act == activation_kind::relu || act == activation_kind::relu6) v = ei::pmax(v, ei::pset1<V>(0.0f));
-                if (act == activation_kind::relu6) v = ei::pmin(v, ei::pset1<V>(6.0f));
-                ei::pstoreu(to, v);
-            };
+            auto store = [&](float* to, V v) { ei::pstoreu(to, clamp(v, act)); };
             // One output pixel, taps outside the input skipped.
             auto checked = [&](int ow) {
                 V acc = b;
@@ -177,7 +173,7 @@ template <int K>
         for (; c != cin; ++c) block(std::integral_constant<int, 1>{}, c);
         // Other activations once per row, while the row is in cache: per block it cost a call
         // per 16 values (0.7 ms of MobileNetV2's 6).
-        if (!tile_gemm::in_registers(act)) bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
+        if (!is_clamp(act)) bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
     };
 
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;

@@ -149,9 +149,6 @@ struct epilogue {
     const float* residual = nullptr;
     std::int64_t ld = 0;
 };
-constexpr bool in_registers(activation_kind a) {
-    return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6;
-}
 
 /// R rows × one panel of C over `depth`: starting from C (`load`) or from zero, finishing with
 /// the epilogue (`last`). Every row and both packets are named at compile time (the index
@@ -197,15 +194,9 @@ template <int R, bool Prefetch = false>
                 acc0[r] = padd(acc0[r], ploadu<packet>(e.residual + r * e.ld)),
                 acc1[r] = padd(acc1[r], ploadu<packet>(e.residual + r * e.ld + lanes));
         }
-        if (e.activation == activation_kind::relu || e.activation == activation_kind::relu6) {
-            const packet zero = pset1<packet>(0.0f);
+        if (e.activation != activation_kind::linear) {
 #pragma GCC unroll 32
-            for (int r = 0; r < R; ++r) acc0[r] = pmax(acc0[r], zero), acc1[r] = pmax(acc1[r], zero);
-        }
-        if (e.activation == activation_kind::relu6) {
-            const packet six = pset1<packet>(6.0f);
-#pragma GCC unroll 32
-            for (int r = 0; r < R; ++r) acc0[r] = pmin(acc0[r], six), acc1[r] = pmin(acc1[r], six);
+            for (int r = 0; r < R; ++r) acc0[r] = clamp(acc0[r], e.activation), acc1[r] = clamp(acc1[r], e.activation);
         }
     }
 #pragma GCC unroll 32
@@ -240,7 +231,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
         return;
     }
     const std::int64_t np = padded(n_total);
-    const activation_kind fused = in_registers(activation) ? activation : activation_kind::linear;
+    const activation_kind fused = is_clamp(activation) ? activation : activation_kind::linear;
     alignas(64) float edge[rows * width];  // a partial panel's C, computed whole
     alignas(64) float edge_bias[width];
     alignas(64) float edge_residual[rows * width];
@@ -327,7 +318,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
             }
         }
     }
-    if (!in_registers(activation) && activation != activation_kind::softmax) bias_activate(c - c0, ldc, 0, m, c0, c1, nullptr, activation);
+    if (!is_clamp(activation) && activation != activation_kind::softmax) bias_activate(c - c0, ldc, 0, m, c0, c1, nullptr, activation);
 }
 
 /// multiply over all n columns on up to `threads` threads: by rows (whole tiles) when there are
