@@ -70,14 +70,14 @@ template <class Packet>
         for (std::int64_t r = 0; r != n; ++r) {
             float* row = q + r * channels;
             const float top = fold_row(row, layout, row[0], max, [](auto v) { return ei::predux_max(v); });
-            map_row(row, layout, [top]<class P>(P v) { return ei::psub(v, ei::pset1<P>(top)); });
+            map_row(row, row, layout, [top]<class P>(P v, std::int64_t) { return ei::psub(v, ei::pset1<P>(top)); });
         }
         Eigen::Map<Eigen::ArrayXf> values(q, n * channels);
         values = values.exp();
         for (std::int64_t r = 0; r != n; ++r) {
             float* row = q + r * channels;
             const float scale = 1.0f / fold_row(row, layout, 0.0f, sum, [](auto v) { return ei::predux(v); });
-            map_row(row, layout, [scale]<class P>(P v) { return ei::pmul(v, ei::pset1<P>(scale)); });
+            map_row(row, row, layout, [scale]<class P>(P v, std::int64_t) { return ei::pmul(v, ei::pset1<P>(scale)); });
         }
     }
 }
@@ -159,14 +159,19 @@ struct channel_map {
     activation_kind activation = activation_kind::linear;
 };
 /// dst = activation(src·scale[c] + shift[c]) over `pixels` rows of `channels` values (src and
-/// dst may be the same).
+/// dst may be the same). In packets, a clamp (ReLU: DenseNet's BatchNormalization and ReLU
+/// before each 1×1 convolution) on the way; any other activation in a pass afterwards. As two
+/// passes (the map a loop per pixel, then the ReLU), DenseNet121's 1×1 convolutions on 56×56
+/// took 10-19% longer with their map than without (1 thread); so, 3-5% less in the model.
 inline void map_pixels(const float* src, std::int64_t pixels, int channels, const channel_map& map, float* dst) {
-    for (std::int64_t p = 0; p != pixels; ++p) {
-        const float* from = src + p * channels;
-        float* to = dst + p * channels;
-        for (int c = 0; c != channels; ++c) to[c] = from[c] * map.scale[c] + map.shift[c];
-    }
-    activate_pixels(dst, pixels, channels, map.activation);
+    namespace ei = Eigen::internal;
+    const row_packets layout(channels);
+    const activation_kind clamp_kind = is_clamp(map.activation) ? map.activation : activation_kind::linear;
+    for (std::int64_t p = 0; p != pixels; ++p)
+        map_row(src + p * channels, dst + p * channels, layout, [&]<class P>(P v, std::int64_t c) {
+            return clamp(ei::pmadd(v, ei::ploadu<P>(map.scale + c), ei::ploadu<P>(map.shift + c)), clamp_kind);
+        });
+    if (!is_clamp(map.activation)) activate_pixels(dst, pixels, channels, map.activation);
 }
 
 }  // namespace ctnn::detail

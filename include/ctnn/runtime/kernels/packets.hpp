@@ -66,16 +66,17 @@ template <class Combine, class Reduce>
     return acc;
 }
 
-/// row[c] = f(row[c]) over `row`, in its packets: `f` takes a packet or a float.
+/// to[c] = f(from[c], c) over a row laid out as `layout` says (`from` and `to` may be the same),
+/// in its packets: `f` takes a packet or a float, and the index of its first value.
 template <class F>
-[[gnu::always_inline]] inline void map_row(float* row, const row_packets& layout, F f) {
+[[gnu::always_inline]] inline void map_row(const float* from, float* to, const row_packets& layout, F f) {
     namespace ei = Eigen::internal;
     using wide = decltype(packet_of_lanes<packet_lanes>());
     using quarter = decltype(packet_of_lanes<quarter_packet_lanes>());
-    for (std::int64_t c = 0; c != layout.wide_end; c += packet_lanes) ei::pstoreu(row + c, f(ei::ploadu<wide>(row + c)));
+    for (std::int64_t c = 0; c != layout.wide_end; c += packet_lanes) ei::pstoreu(to + c, f(ei::ploadu<wide>(from + c), c));
     for (std::int64_t c = layout.wide_end; c != layout.quarter_end; c += quarter_packet_lanes)
-        ei::pstoreu(row + c, f(ei::ploadu<quarter>(row + c)));
-    for (std::int64_t c = layout.quarter_end; c != layout.n; ++c) row[c] = f(row[c]);
+        ei::pstoreu(to + c, f(ei::ploadu<quarter>(from + c), c));
+    for (std::int64_t c = layout.quarter_end; c != layout.n; ++c) to[c] = f(from[c], c);
 }
 
 }  // namespace ctnn::detail
