@@ -119,7 +119,7 @@ constexpr conv_config draw_conv(std::uint64_t seed, bool transpose) {
     const int lo_h = transpose || c.same ? 1 : keh, lo_w = transpose || c.same ? 1 : kew;
     c.h = draw(s, lo_h, lo_h + (transpose ? 6 : 9)), c.w = draw(s, lo_w, lo_w + (transpose ? 6 : 9));
     c.cin = draw(s, 1, 9), c.cout = draw(s, 1, 20);
-    c.act = draw(s, 0, 3), c.batch = draw(s, 1, 3);
+    c.act = draw(s, 0, 6), c.batch = draw(s, 1, 3);
     c.op_h = c.op_w = -1;
     if (transpose && draw(s, 0, 1) == 1) {  // output_padding set, < strides
         c.op_h = draw(s, 0, c.sh - 1), c.op_w = draw(s, 0, c.sw - 1);
@@ -162,6 +162,8 @@ inline activation_kind kind_of(int act) {
         case 2: return activation_kind::sigmoid;
         case 3: return activation_kind::tanh;
         case 4: return activation_kind::relu6;
+        case 5: return activation_kind::hard_sigmoid;
+        case 6: return activation_kind::hard_silu;
         default: return activation_kind::linear;
     }
 }
@@ -171,4 +173,7 @@ template <> struct activation_of<0> { using type = linear; };
 template <> struct activation_of<1> { using type = relu; };
 template <> struct activation_of<2> { using type = sigmoid; };
 template <> struct activation_of<3> { using type = ctnn::tanh; };  // ::tanh is <cmath>'s
+template <> struct activation_of<4> { using type = relu6; };
+template <> struct activation_of<5> { using type = hard_sigmoid; };
+template <> struct activation_of<6> { using type = hard_silu; };
 }  // namespace layer_check

@@ -61,10 +61,14 @@ inline int deconv_cut_before(int n, int k, int s, int d, bool same, int op) {
     return same ? std::max(full - deconv_length(n, k, s, d, same, op), 0) / 2 : 0;
 }
 
-inline float activate(float v, int kind) {  // 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 relu6
+// 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 relu6, 5 hard sigmoid, 6 hard SiLU (Keras 3's: the
+// hard sigmoid as x/6 + 1/2 clipped to [0, 1], not as ctnn writes it, relu6(x + 3)/6)
+inline float activate(float v, int kind) {
     switch (kind) {
         case 1: return std::max(v, 0.0f);
         case 4: return std::min(std::max(v, 0.0f), 6.0f);
+        case 5: return std::clamp(v / 6.0f + 0.5f, 0.0f, 1.0f);
+        case 6: return v * std::clamp(v / 6.0f + 0.5f, 0.0f, 1.0f);
         case 2: return 1.0f / (1.0f + std::exp(-v));
         case 3: return std::tanh(v);
         default: return v;

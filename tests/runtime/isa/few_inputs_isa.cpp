@@ -3,7 +3,8 @@
 // baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1 with AVX2) and
 // spill differently. Each build against tests/runtime/reference.hpp's direct loops: 1 to 4
 // input channels, strides 1 to 3, every block of output channels, `same` borders, and the
-// activations applied in registers (ReLU, ReLU6) and after the store (sigmoid).
+// activations applied in registers (ReLU, ReLU6, hard sigmoid, hard SiLU) and after the store
+// (sigmoid).
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/conv2d.hpp>
 
@@ -20,11 +21,11 @@ TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definiti
     struct config {
         int h, w, cin, cout, k, s;
         bool same;
-        int act;  // reference::activate's: 1 ReLU, 2 sigmoid, 4 ReLU6
+        int act;  // reference::activate's: 1 ReLU, 2 sigmoid, 4 ReLU6, 5 hard sigmoid, 6 hard SiLU
     };
     const std::array configs{config{23, 37, 3, 32, 3, 2, true, 4}, config{19, 41, 3, 64, 3, 1, true, 1},
                              config{21, 30, 3, 100, 7, 2, true, 2}, config{17, 29, 1, 64, 3, 1, false, 4},
-                             config{15, 33, 1, 24, 5, 2, true, 1},  config{13, 26, 2, 40, 3, 1, true, 4},
+                             config{15, 33, 1, 24, 5, 2, true, 6},  config{13, 26, 2, 40, 3, 1, true, 5},
                              config{16, 31, 4, 17, 3, 3, false, 2}, config{9, 44, 3, 8, 1, 2, false, 4}};
     for (const config& c : configs)
         for (const int threads : {1, 2}) {
@@ -43,9 +44,9 @@ TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definiti
             const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.s, c.s, 1, 1, c.same, c.act);
             const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.s, 1) : 0;
             const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.s, 1) : 0;
-            const auto act = c.act == 1 ? ctnn::activation_kind::relu
-                             : c.act == 2 ? ctnn::activation_kind::sigmoid
-                                          : ctnn::activation_kind::relu6;
+            using kind = ctnn::activation_kind;
+            const kind act = std::array{kind::linear, kind::relu, kind::sigmoid, kind::tanh, kind::relu6, kind::hard_sigmoid,
+                                        kind::hard_silu}[static_cast<std::size_t>(c.act)];
             const ctnn::detail::conv2d_op op{{c.h, c.w, c.cin}, {want.h, want.w, c.cout}, {c.k, c.k}, {c.s, c.s}, {1, 1},
                                              pad_top, pad_left, act};
             REQUIRE(ctnn::detail::conv2d_few_inputs_path(op));

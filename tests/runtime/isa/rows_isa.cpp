@@ -35,11 +35,12 @@ TEST_CASE("softmax over rows of any length: in wide packets, packets of 4 and si
 }
 
 TEST_CASE("a per-channel map and its activation over pixels of any length: in packets, each channel its own") {
-    // ReLU and ReLU6 are applied in the packets, sigmoid and linear after; scales and shifts all
+    // ReLU, ReLU6 and the hard ones are applied in the packets, sigmoid after; scales and shifts all
     // differ, so that one channel's read for another's shows; in place too (a BatchNormalization
     // node's output may be its input).
     using kind = ctnn::activation_kind;
-    const std::pair<kind, int> activations[] = {{kind::linear, 0}, {kind::relu, 1}, {kind::sigmoid, 2}, {kind::relu6, 4}};
+    const std::pair<kind, int> activations[] = {{kind::linear, 0}, {kind::relu, 1},         {kind::sigmoid, 2},
+                                                {kind::relu6, 4},  {kind::hard_sigmoid, 5}, {kind::hard_silu, 6}};
     for (const int channels : {1, 3, 4, 5, 12, 16, 21, 24, 33, 128}) {
         const int pixels = 29;
         std::vector<float> x(static_cast<std::size_t>(pixels * channels)), scale(static_cast<std::size_t>(channels)),

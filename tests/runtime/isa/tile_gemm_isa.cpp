@@ -3,18 +3,21 @@
 // 6 rows in registers) and for AVX2 + FMA (8-float packets, 6 rows), where the native build uses
 // AVX-512 (16, 14). The same code takes other tile sizes and panel widths there, so each build is
 // checked against a naive product: packing and unpacking (B as itself and as its transpose), partial panels and row tiles, several
-// depth blocks, bias, a residual tensor and ReLU6 in registers, and both ways of splitting work
-// over threads.
+// depth blocks, bias, a residual tensor, the activations applied in registers (ReLU6, hard
+// sigmoid, hard SiLU), and both ways of splitting work over threads.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/tile_gemm.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
+
+#include "../reference.hpp"
 
 TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its tile sizes and panel widths included") {
     namespace tg = ctnn::detail::tile_gemm;
@@ -56,14 +59,19 @@ TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its
                         residual.resize(c.size());
                         for (auto& v : residual) v = 2.0f * draw(rng);
                     }
-                    tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), ctnn::activation_kind::relu6,
-                                          threads, residual.empty() ? nullptr : residual.data());
+                    // reference::activate's ReLU6, hard sigmoid and hard SiLU, by turns.
+                    const int act = std::array{4, 5, 6}[static_cast<std::size_t>((m + k + n + threads) % 3)];
+                    CAPTURE(act);
+                    const auto kind = std::array{ctnn::activation_kind::relu6, ctnn::activation_kind::hard_sigmoid,
+                                                 ctnn::activation_kind::hard_silu}[static_cast<std::size_t>(act - 4)];
+                    tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), kind, threads,
+                                          residual.empty() ? nullptr : residual.data());
                     std::int64_t wrong = 0;
                     for (std::int64_t i = 0; i != m; ++i)
                         for (std::int64_t j = 0; j != n; ++j) {
                             double want = bias[size(j)] + (residual.empty() ? 0.0 : residual[size(i * n + j)]);
                             for (std::int64_t p = 0; p != k; ++p) want += double{a[size(i * k + p)]} * double{b[size(p * n + j)]};
-                            want = std::min(std::max(want, 0.0), 6.0);
+                            want = reference::activate(static_cast<float>(want), act);
                             wrong += !(std::abs(double{c[size(i * n + j)]} - want) <= 1e-4 * (1.0 + std::abs(want)));
                         }
                     CHECK(wrong == 0);

@@ -35,17 +35,41 @@ inline float activate(float v, activation_kind a) {
     }
 }
 
-/// Whether `a` is a clamp (none, ReLU, ReLU6): what the kernels apply to their sums in registers,
-/// before storing them; any other activation takes a pass over the stored values while in cache.
-constexpr bool is_clamp(activation_kind a) {
-    return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6;
+/// Whether the kernels apply `a` to their sums in registers, before storing them: none, ReLU,
+/// ReLU6, hard sigmoid and hard SiLU (a few adds, min, max and multiplies of a packet); the
+/// others (exp, tanh, erf) take a pass over the stored values while in cache.
+constexpr bool in_packets(activation_kind a) {
+    return a == activation_kind::linear || a == activation_kind::relu || a == activation_kind::relu6 ||
+           a == activation_kind::hard_sigmoid || a == activation_kind::hard_silu;
 }
-/// A packet of sums (or one float) through a clamp (`a` as is_clamp; any other kind leaves `v`).
-template <class Packet>
-[[gnu::always_inline]] inline Packet clamp(Packet v, activation_kind a) {
+/// `A` (in_packets) on a packet of sums, or on one float, as activate() defines it.
+template <activation_kind A, class Packet>
+[[gnu::always_inline]] inline Packet activate_packet(Packet v) {
     namespace ei = Eigen::internal;
-    if (a == activation_kind::relu || a == activation_kind::relu6) v = ei::pmax(v, ei::pset1<Packet>(0.0f));
-    if (a == activation_kind::relu6) v = ei::pmin(v, ei::pset1<Packet>(6.0f));
+    const auto relu6 = [](Packet t) { return ei::pmin(ei::pmax(t, ei::pset1<Packet>(0.0f)), ei::pset1<Packet>(6.0f)); };
+    const auto sixth_of = [](Packet t) { return ei::pmul(t, ei::pset1<Packet>(1.0f / 6.0f)); };
+    if constexpr (A == activation_kind::relu) return ei::pmax(v, ei::pset1<Packet>(0.0f));
+    else if constexpr (A == activation_kind::relu6) return relu6(v);
+    else if constexpr (A == activation_kind::hard_sigmoid) return sixth_of(relu6(ei::padd(v, ei::pset1<Packet>(3.0f))));
+    else if constexpr (A == activation_kind::hard_silu) return sixth_of(ei::pmul(v, relu6(ei::padd(v, ei::pset1<Packet>(3.0f)))));
+    else return v;
+}
+/// Calls apply(f) with f(v) = activate_packet<a>(v) (identity where `a` is not in_packets): the
+/// kind chosen once for a block of packets, not for each.
+template <class Apply>
+[[gnu::always_inline]] inline void with_packet_activation(activation_kind a, Apply&& apply) {
+    switch (a) {
+        case activation_kind::relu: apply([](auto v) { return activate_packet<activation_kind::relu>(v); }); break;
+        case activation_kind::relu6: apply([](auto v) { return activate_packet<activation_kind::relu6>(v); }); break;
+        case activation_kind::hard_sigmoid: apply([](auto v) { return activate_packet<activation_kind::hard_sigmoid>(v); }); break;
+        case activation_kind::hard_silu: apply([](auto v) { return activate_packet<activation_kind::hard_silu>(v); }); break;
+        default: apply([](auto v) { return v; });
+    }
+}
+/// activate_packet with the kind chosen at run time, for one packet.
+template <class Packet>
+[[gnu::always_inline]] inline Packet activate_packet(Packet v, activation_kind a) {
+    with_packet_activation(a, [&](auto f) { v = f(v); });
     return v;
 }
 
@@ -159,19 +183,20 @@ struct channel_map {
     activation_kind activation = activation_kind::linear;
 };
 /// dst = activation(src·scale[c] + shift[c]) over `pixels` rows of `channels` values (src and
-/// dst may be the same). In packets, a clamp (ReLU: DenseNet's BatchNormalization and ReLU
-/// before each 1×1 convolution) on the way; any other activation in a pass afterwards. As two
+/// dst may be the same). In packets, the activation on the way where it is in_packets (ReLU:
+/// DenseNet's BatchNormalization and ReLU before each 1×1 convolution), else in a pass after. As two
 /// passes (the map a loop per pixel, then the ReLU), DenseNet121's 1×1 convolutions on 56×56
 /// took 10-19% longer with their map than without (1 thread); so, 3-5% less in the model.
 inline void map_pixels(const float* src, std::int64_t pixels, int channels, const channel_map& map, float* dst) {
     namespace ei = Eigen::internal;
     const row_packets layout(channels);
-    const activation_kind clamp_kind = is_clamp(map.activation) ? map.activation : activation_kind::linear;
-    for (std::int64_t p = 0; p != pixels; ++p)
-        map_row(src + p * channels, dst + p * channels, layout, [&]<class P>(P v, std::int64_t c) {
-            return clamp(ei::pmadd(v, ei::ploadu<P>(map.scale + c), ei::ploadu<P>(map.shift + c)), clamp_kind);
-        });
-    if (!is_clamp(map.activation)) activate_pixels(dst, pixels, channels, map.activation);
+    with_packet_activation(map.activation, [&](auto f) {
+        for (std::int64_t p = 0; p != pixels; ++p)
+            map_row(src + p * channels, dst + p * channels, layout, [&]<class P>(P v, std::int64_t c) {
+                return f(ei::pmadd(v, ei::ploadu<P>(map.scale + c), ei::ploadu<P>(map.shift + c)));
+            });
+    });
+    if (!in_packets(map.activation)) activate_pixels(dst, pixels, channels, map.activation);
 }
 
 }  // namespace ctnn::detail

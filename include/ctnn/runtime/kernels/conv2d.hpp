@@ -270,7 +270,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     const int span_h = (kh_n - 1) * dh + 1, span_w = (kw_n - 1) * dw + 1;
     const inside_columns inside = inside_columns_of(op, span_w);
     const int first_inside = inside.first, inside_end = inside.end;
-    const bool clamps = is_clamp(op.activation);
+    const bool in_registers = in_packets(op.activation);
 
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
@@ -284,15 +284,15 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             V b[NV];
 #pragma GCC unroll 16
             for (int v = 0; v != NV; ++v) b[v] = bias != nullptr ? ei::ploadu<V>(bias + c0 + v * lanes) : ei::pset1<V>(0.0f);
-            // ReLU and ReLU6 in registers; the others as soon as stored, while in L1 (with a pass
-            // over the row afterwards, VGG's block1_conv1, a 12.8 MB output, took 1.65 ms against
-            // 1.05 alone, 1 thread). A call a pixel for ReLU too cost VGG16's block1_conv1 2.25 ms
+            // Activations that are in_packets in registers; the others as soon as stored, while in
+            // L1 (with a pass over the row afterwards, VGG's block1_conv1, a 12.8 MB output, took
+            // 1.65 ms against 1.05 alone, 1 thread). A call a pixel for ReLU too cost VGG16's block1_conv1 2.25 ms
             // in the model against 1.78, MobileNetV2's Conv1 0.44-0.46 against 0.35 (1 thread).
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
-                if (clamps) {
+                if (in_registers) {
 #pragma GCC unroll 16
-                    for (int v = 0; v != NV; ++v) ei::pstoreu(dst + v * lanes, clamp(acc[v], op.activation));
+                    for (int v = 0; v != NV; ++v) ei::pstoreu(dst + v * lanes, activate_packet(acc[v], op.activation));
                     return;
                 }
 #pragma GCC unroll 16

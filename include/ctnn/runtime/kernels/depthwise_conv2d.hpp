@@ -112,8 +112,9 @@ template <int K>
             V w[K * K];
             for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * cs + c0);
             const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
-            // ReLU and ReLU6 on the sums, before they are stored (the others after the row).
-            auto store = [&](float* to, V v) { ei::pstoreu(to, clamp(v, act)); };
+            // Activations that are in_packets on the sums, before they are stored (the others after
+            // the row).
+            auto store = [&](float* to, V v) { ei::pstoreu(to, activate_packet(v, act)); };
             // One output pixel, taps outside the input skipped.
             auto checked = [&](int ow) {
                 V acc = b;
@@ -173,7 +174,7 @@ template <int K>
         for (; c != cin; ++c) block(std::integral_constant<int, 1>{}, c);
         // Other activations once per row, while the row is in cache: per block it cost a call
         // per 16 values (0.7 ms of MobileNetV2's 6).
-        if (!is_clamp(act)) bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
+        if (!in_packets(act)) bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
     };
 
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
