@@ -216,7 +216,8 @@ void transform_output(const float* mm, std::int64_t tiles, std::int64_t t0, std:
     alignas(64) float cols[A * M * channel_block];
     alignas(64) float result[M * M * channel_block];
     const std::int64_t sample_size = std::int64_t{out_h} * out_w * cout;
-    const bool elementwise = activation != activation_kind::linear && activation != activation_kind::softmax;
+    // An activation neither in_packets nor softmax (a pass over whole rows, afterwards).
+    const bool one_by_one = !in_packets(activation) && activation != activation_kind::softmax;
     for (std::int64_t k = 0; k != count; ++k) {
         const std::int64_t t = t0 + k;
         const auto n = t / tiles_per_sample;
@@ -232,22 +233,24 @@ void transform_output(const float* mm, std::int64_t tiles, std::int64_t t0, std:
                              channel_block, nc);
             for (int q = 0; q != M; ++q)
                 output_1d<M>(cols + q * channel_block, M * channel_block, result + q * channel_block, M * channel_block, nc);
-            for (int p = 0; p != rows_in; ++p)
-                for (int q = 0; q != cols_in; ++q) {
-                    const float* src = result + (p * M + q) * channel_block;
-                    float* dst = ys + (std::int64_t{oh0 + p} * out_w + ow0 + q) * cout + c0;
-                    if (activation == activation_kind::relu) {
-                        if (bias != nullptr)
-                            for (int c = 0; c != nc; ++c) dst[c] = std::max(src[c] + bias[c0 + c], 0.0f);
+            // The bias and an activation that is in_packets, in packets (others after, one value
+            // at a time). One value at a time, a call each (ReLU's loop apart), DenseNet121's 3×3
+            // layers (no activation) took 12.5-13.1 ms of a prediction on 1 thread; so, 11.8-12.1.
+            const row_packets layout(nc);
+            with_packet_activation(activation, [&](auto f) {
+                for (int p = 0; p != rows_in; ++p)
+                    for (int q = 0; q != cols_in; ++q) {
+                        const float* src = result + (p * M + q) * channel_block;
+                        float* dst = ys + (std::int64_t{oh0 + p} * out_w + ow0 + q) * cout + c0;
+                        if (bias == nullptr) map_row(src, dst, layout, [&](auto v, std::int64_t) { return f(v); });
                         else
-                            for (int c = 0; c != nc; ++c) dst[c] = std::max(src[c], 0.0f);
-                    } else {
-                        for (int c = 0; c != nc; ++c) {
-                            const float value = src[c] + (bias != nullptr ? bias[c0 + c] : 0.0f);
-                            dst[c] = elementwise ? activate(value, activation) : value;
-                        }
+                            map_row(src, dst, layout, [&]<class P>(P v, std::int64_t c) {
+                                return f(Eigen::internal::padd(v, Eigen::internal::ploadu<P>(bias + c0 + c)));
+                            });
+                        if (one_by_one)
+                            for (int c = 0; c != nc; ++c) dst[c] = activate(dst[c], activation);
                     }
-                }
+            });
         }
     }
 }
