@@ -143,8 +143,9 @@ TEST_CASE("Conv2DTranspose places TF's odd `same` pixel after, and FCN-8's upsam
 }
 
 TEST_CASE("Conv2DTranspose with strides equal to its kernel copies each product to its own block") {
-    // 13 chunks of 256 input pixels over threads (kernel 4×4, 64 filters: 1024 products a pixel),
-    // relu in the products; `same`, which cuts nothing here.
+    // 3,200 input pixels in chunks of at most 256 (kernel 4×4, 64 filters: 1024 products a pixel),
+    // as many as a multiple of the threads: 13 on 1 thread, 15 on 3; relu in the products;
+    // `same`, which cuts nothing here.
     check_layer<Conv2DTranspose<64, kernel_size<4>, strides<4>, relu, name<"u">>, shape<40, 40, 8>, 2>(
         [](const array4& x, const auto& k, const auto& b) {
             return reference::conv2d_transpose(x, k, b, 4, 4, 64, 4, 4, 1, 1, false, -1, -1, 1);
