@@ -184,9 +184,9 @@ struct channel_map {
 };
 /// dst = activation(src·scale[c] + shift[c]) over `pixels` rows of `channels` values (src and
 /// dst may be the same). In packets, the activation on the way where it is in_packets (ReLU:
-/// DenseNet's BatchNormalization and ReLU before each 1×1 convolution), else in a pass after. As two
-/// passes (the map a loop per pixel, then the ReLU), DenseNet121's 1×1 convolutions on 56×56
-/// took 10-19% longer with their map than without (1 thread); so, 3-5% less in the model.
+/// DenseNet's BatchNormalization and ReLU before each 1×1 convolution), else in a pass after.
+/// As two passes (the map a loop per pixel, then the ReLU), DenseNet121's 1×1 convolutions on
+/// 56×56 took 10-19% longer with their map than without (1 thread); so, 3-5% less in the model.
 inline void map_pixels(const float* src, std::int64_t pixels, int channels, const channel_map& map, float* dst) {
     namespace ei = Eigen::internal;
     const row_packets layout(channels);

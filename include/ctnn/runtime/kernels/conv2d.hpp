@@ -286,8 +286,9 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             for (int v = 0; v != NV; ++v) b[v] = bias != nullptr ? ei::ploadu<V>(bias + c0 + v * lanes) : ei::pset1<V>(0.0f);
             // Activations that are in_packets in registers; the others as soon as stored, while in
             // L1 (with a pass over the row afterwards, VGG's block1_conv1, a 12.8 MB output, took
-            // 1.65 ms against 1.05 alone, 1 thread). A call a pixel for ReLU too cost VGG16's block1_conv1 2.25 ms
-            // in the model against 1.78, MobileNetV2's Conv1 0.44-0.46 against 0.35 (1 thread).
+            // 1.65 ms against 1.05 alone, 1 thread). A call a pixel for ReLU too cost VGG16's
+            // block1_conv1 2.25 ms in the model against 1.78, MobileNetV2's Conv1 0.44-0.46
+            // against 0.35 (1 thread).
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
                 if (in_registers) {

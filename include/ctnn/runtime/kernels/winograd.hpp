@@ -216,7 +216,8 @@ void transform_output(const float* mm, std::int64_t tiles, std::int64_t t0, std:
     alignas(64) float cols[A * M * channel_block];
     alignas(64) float result[M * M * channel_block];
     const std::int64_t sample_size = std::int64_t{out_h} * out_w * cout;
-    // An activation neither in_packets nor softmax (a pass over whole rows, afterwards).
+    // An activation neither in_packets nor softmax (softmax is a pass over whole rows, after the
+    // transform): one value at a time, as each pixel is written.
     const bool one_by_one = !in_packets(activation) && activation != activation_kind::softmax;
     for (std::int64_t k = 0; k != count; ++k) {
         const std::int64_t t = t0 + k;
