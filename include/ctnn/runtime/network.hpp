@@ -526,7 +526,7 @@ private:
     static detail::aligned_floats allocate_activations(int batch, std::int64_t per_sample) {
         const auto floats = static_cast<std::size_t>(per_sample) * static_cast<std::size_t>(batch);
         try {
-            return detail::aligned_floats(floats);
+            return detail::aligned_floats(detail::aligned_floats::whole_huge_pages(floats));
         } catch (const std::bad_alloc&) {
             throw std::length_error("ctnn: a batch of " + std::to_string(batch) + " needs " +
                                     std::to_string(floats * sizeof(float) / 1'048'576) +
@@ -822,7 +822,7 @@ private:
 
     /// `a` holding `floats` per sample for `batch` samples.
     static void ready(detail::activation_arena& a, int batch, std::int64_t floats) {
-        if (a.batch == batch && a.floats.size == static_cast<std::size_t>(floats * batch)) return;
+        if (a.batch == batch && a.floats.size == detail::aligned_floats::whole_huge_pages(static_cast<std::size_t>(floats * batch))) return;
         a.floats = allocate_activations(batch, floats);
         a.batch = batch;
     }
