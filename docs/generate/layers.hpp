@@ -539,6 +539,11 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
       << convolution_rows<depthwise>()
       << "\nOutput length as Conv2D's; output channels Cin·m. Parameters: " << checked_text(r::depthwise_params)
       << " with `Cout = Cin·m`. Weights (Keras order): depthwise_kernel (kh, kw, Cin, m), bias (Cin·m,).\n\n"
+         "**Folding.** A 3×3 or 5×5 DepthwiseConv2D of multiplier 1 that alone reads a 1×1 `Conv2D` of stride 1 "
+         "(with the BatchNormalization and activation folded into it, other than softmax; through a ZeroPadding2D or "
+         "not) takes that convolution in when its output is at least 1 MiB a sample (MobileNetV2's first three "
+         "expansions at 224×224): it reads the convolution's input and has it compute the rows its windows need, a band "
+         "at a time, so that the expanded map is never written.\n\n"
       << errors_of({"kernel_size_must_be_positive", "strides_must_be_positive", "dilation_rate_must_be_positive",
                     "strides_and_dilation_rate_both_above_one", "option_required", "kernel_larger_than_input",
                     "depth_multiplier_must_be_positive"})

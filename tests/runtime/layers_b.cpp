@@ -320,6 +320,62 @@ constexpr auto padded_pools() {
     auto c = MaxPooling2D<pool_size<2>, strides<1>, same, name<"wide">>{}(ZeroPadding2D<padding<3>, name<"pad_wide">>{}(x));
     return Model{x, outputs(a, b, c)};
 }
+/// 1×1 convolutions whose rows the depthwise layer after them computes as it goes (a row
+/// producer fold), each map at least row_producer_min_floats: MobileNetV2's expansion, 1×1
+/// Conv2D → BatchNormalization → ReLU6 → ZeroPadding2D → DepthwiseConv2D 3×3 stride 2 →
+/// BatchNormalization → ReLU6 (27 channels: a packet of 16, a half of 8, 3 single ones with
+/// AVX-512); a producer of its own hard SiLU before a `same` 5×5 layer; one over 3 input
+/// channels, whose kernel stays in Keras' layout, with a BatchNormalization and a ReLU folded in,
+/// before a `valid` 3×3 one; 90 channels (whole
+/// panels of the products' columns and a partial one); and, over a map of 6 rows, 120 channels,
+/// which threads share by panels where these go evenly over them. Maps large enough for 3
+/// threads (threads_for): where they share rows, their runs start mid-map, each with a band of
+/// its own. Producers that stay: a map under the minimum, one read twice, softmax, 3×3, before a
+/// depthwise layer of multiplier 2.
+constexpr auto produced_rows() {
+    auto x = Input<shape<104, 100, 6>, name<"x">>{}();
+    auto e = Conv2D<27, kernel_size<1>, name<"expand">>{}(x);
+    auto r = ReLU<max_value<6>, name<"expand_relu">>{}(BatchNormalization<name<"expand_bn">>{}(e));
+    auto p = ZeroPadding2D<padding<0, 1, 0, 1>, name<"pad">>{}(r);
+    auto d = DepthwiseConv2D<kernel_size<3>, strides<2>, no_bias, name<"dw">>{}(p);
+    auto a = ReLU<max_value<6>, name<"dw_relu">>{}(BatchNormalization<name<"dw_bn">>{}(d));
+    auto small = DepthwiseConv2D<kernel_size<3>, same, name<"dw_small">>{}(Conv2D<13, kernel_size<1>, name<"small">>{}(a));
+    auto h = Conv2D<32, kernel_size<1>, hard_silu, name<"own">>{}(x);
+    auto f = DepthwiseConv2D<kernel_size<5>, same, name<"dw5">>{}(h);
+    auto few = Conv2D<32, kernel_size<1>, name<"few">>{}(Conv2D<3, kernel_size<1>, name<"three">>{}(x));
+    auto g = DepthwiseConv2D<kernel_size<3>, relu, name<"dw_few">>{}(ReLU<name<"few_relu">>{}(BatchNormalization<name<"few_bn">>{}(few)));
+    auto wide = DepthwiseConv2D<kernel_size<3>, same, hard_silu, name<"dw_wide">>{}(Conv2D<90, kernel_size<1>, relu, name<"wide">>{}(x));
+    auto x2 = Input<shape<6, 400, 8>, name<"x2">>{}();
+    auto flat = DepthwiseConv2D<kernel_size<3>, same, name<"dw_flat">>{}(Conv2D<120, kernel_size<1>, name<"flat">>{}(x2));
+    // Producers that stay.
+    auto twice = Conv2D<32, kernel_size<1>, name<"twice">>{}(x);
+    auto t1 = DepthwiseConv2D<kernel_size<3>, same, name<"twice_a">>{}(twice);
+    auto t2 = DepthwiseConv2D<kernel_size<3>, same, name<"twice_b">>{}(twice);
+    auto sm = DepthwiseConv2D<kernel_size<3>, same, name<"after_softmax">>{}(Conv2D<32, kernel_size<1>, softmax, name<"sm">>{}(x));
+    auto k3 = DepthwiseConv2D<kernel_size<3>, same, name<"after_3x3">>{}(Conv2D<32, kernel_size<3>, same, name<"k3">>{}(x));
+    auto m2 = DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<2>, name<"mult2">>{}(Conv2D<32, kernel_size<1>, name<"m2">>{}(x));
+    return Model{inputs(x, x2), outputs(small, f, g, wide, flat, Concatenate<name<"cat">>{}(t1, t2, sm, k3, m2))};
+}
+using PR = decltype(produced_rows());
+static_assert(folding<PR>.producer_count == 5);
+static_assert(folding<PR>.producer[PR::index_of_name("dw")] == PR::index_of_name("expand"));
+static_assert(folding<PR>.folded_into[PR::index_of_name("expand")] == PR::index_of_name("dw"));
+static_assert(folding<PR>.reads[PR::index_of_name("pad")] == PR::index_of_name("x"));
+static_assert(folding<PR>.activation[PR::index_of_name("expand")] == activation_kind::relu6);
+static_assert(folding<PR>.input_padding[PR::index_of_name("dw")] == margins{0, 1, 0, 1});
+static_assert(folding<PR>.producer[PR::index_of_name("dw5")] == PR::index_of_name("own"));
+static_assert(folding<PR>.producer[PR::index_of_name("dw_few")] == PR::index_of_name("few"));
+static_assert(folding<PR>.producer[PR::index_of_name("dw_wide")] == PR::index_of_name("wide"));
+static_assert(folding<PR>.producer[PR::index_of_name("dw_flat")] == PR::index_of_name("flat"));
+static_assert(PR::layers[PR::index_of_name("small")].output_shape.size() < row_producer_min_floats);
+static_assert(folding<PR>.producer[PR::index_of_name("dw_small")] == folding<PR>.none);
+static_assert(folding<PR>.producer[PR::index_of_name("twice_a")] == folding<PR>.none);
+static_assert(folding<PR>.producer[PR::index_of_name("after_softmax")] == folding<PR>.none);
+static_assert(folding<PR>.producer[PR::index_of_name("after_3x3")] == folding<PR>.none);
+static_assert(folding<PR>.producer[PR::index_of_name("mult2")] == folding<PR>.none);
+// The expanded maps are never placed, and what the depthwise layers read lives until they run.
+static_assert(memory_plan<PR>.last_use[PR::index_of_name("x")] >= PR::index_of_name("dw_wide"));
+static_assert(memory_plan<PR>.last_use[PR::index_of_name("three")] == PR::index_of_name("dw_few"));
 static_assert(folding<decltype(padded_pools())>.padding_count == 3);
 using PD = decltype(padded_depthwise());
 static_assert(folding<PD>.padding_count == 2);
@@ -769,6 +825,46 @@ TEST_CASE("folding zero paddings: the depthwise layers after them equal the naiv
             require_close(got_d2.data(), d2);
         }
     }
+}
+
+TEST_CASE("folding row producers: the depthwise layers that compute their input's rows equal the naive 1×1 and depthwise layers") {
+    network net{produced_rows()};
+    auto w = randomize(net, 75);
+    auto x = random_tensor<shape<104, 100, 6>>(2, 76);
+    for (auto& v : x) v *= 4.0f;
+    const auto x2 = random_tensor<shape<6, 400, 8>>(2, 77);
+    const array4 in = to_array(x);
+    const auto conv1x1 = [&](const array4& t, const std::string& layer, int filters, int act) {
+        return reference::conv2d(t, w[layer + "/kernel"], w[layer + "/bias"], 1, 1, filters, 1, 1, 1, 1, false, act);
+    };
+    array4 e = conv1x1(in, "expand", 27, 0);
+    e = capped_at_6(
+        batch_norm(e, w["expand_bn/gamma"], w["expand_bn/beta"], w["expand_bn/moving_mean"], w["expand_bn/moving_variance"], 1e-3));
+    CHECK(std::count(e.v.begin(), e.v.end(), 6.0f) > 0);
+    array4 a = grouped_conv(reference::zero_pad(e, 0, 1, 0, 1), w["dw/depthwise_kernel"], {}, 3, 3, 27, 27, 2, 2, 1, 1, false, 0);
+    a = capped_at_6(batch_norm(a, w["dw_bn/gamma"], w["dw_bn/beta"], w["dw_bn/moving_mean"], w["dw_bn/moving_variance"], 1e-3));
+    // A depthwise layer `dw` (kernel k, same or valid, stride 1, multiplier 1, activation `act`).
+    const auto depthwise = [&](const array4& t, const std::string& dw, int k, bool same, int act) {
+        return grouped_conv(t, w[dw + "/depthwise_kernel"], w[dw + "/bias"], k, k, t.c, t.c, 1, 1, 1, 1, same, act);
+    };
+    const array4 small = depthwise(conv1x1(a, "small", 13, 0), "dw_small", 3, true, 0);
+    const array4 f = depthwise(conv1x1(in, "own", 32, 6), "dw5", 5, true, 0);
+    array4 few = conv1x1(conv1x1(in, "three", 3, 0), "few", 32, 0);
+    few = batch_norm(few, w["few_bn/gamma"], w["few_bn/beta"], w["few_bn/moving_mean"], w["few_bn/moving_variance"], 1e-3);
+    for (auto& v : few.v) v = std::max(v, 0.0f);
+    const array4 g = depthwise(few, "dw_few", 3, false, 1);
+    const array4 wide = depthwise(conv1x1(in, "wide", 90, 1), "dw_wide", 3, true, 6);
+    const array4 flat = depthwise(conv1x1(to_array(x2), "flat", 120, 0), "dw_flat", 3, true, 0);
+    for (int threads : {1, 2, 3})
+        for (const auto order : {batch_order::by_layer, batch_order::by_sample}) {
+            const auto [got_small, got_f, got_g, got_wide, got_flat, got_cat] =
+                net.predict(std::tie(x, x2), {.threads = threads, .order = order});
+            require_close(got_small.data(), small);
+            require_close(got_f.data(), f);
+            require_close(got_g.data(), g);
+            require_close(got_wide.data(), wide);
+            require_close(got_flat.data(), flat);
+        }
 }
 
 TEST_CASE("folding: save_weights writes the weights as set, and a write after a prediction is seen by the next") {

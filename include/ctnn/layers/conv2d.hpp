@@ -64,6 +64,11 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     /// input value once, into one product, and maps it as it reads it.
     static constexpr bool absorbs_input_affine =
         kernel.height == 1 && kernel.width == 1 && stride.height == 1 && stride.width == 1 && group_count == 1;
+    /// Each row of its output is computed from the same row of its input alone when it is 1×1, of
+    /// stride 1 and one group: a layer after it that reads a few rows at a time (a depthwise
+    /// window) may then compute the rows it needs as it goes (`forward_rows`), and the map between
+    /// the two is never written. Not with its own softmax, a pass its products leave to the end.
+    static constexpr bool produces_rows = absorbs_input_affine && activation != activation_kind::softmax;
 
     static constexpr bool check_hyperparameters() {
         constexpr bool options_ok =

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <cstdint>
 #include <type_traits>
 
 #include <ctnn/graph/nested.hpp>
@@ -24,6 +25,20 @@ template <class E>
 constexpr layer_kernel kernel_of() {
     if constexpr (E::input_count == 0) return nullptr;
     else return &run_layer<kernel_layer_t<typename E::layer_type>>;
+}
+
+/// The row function of a node whose layer produces rows (graph/folding.hpp), else none.
+template <class L>
+void run_layer_row(const node_io& io, int sample, int row, int rows, int c0, int c1, float* out, std::int64_t ld) {
+    forward_rows(std::type_identity<L>{}, io, sample, row, rows, c0, c1, out, ld);
+}
+template <class E>
+constexpr row_kernel row_kernel_of() {
+    using L = kernel_layer_t<typename E::layer_type>;
+    if constexpr (E::input_count == 0) return nullptr;
+    else if constexpr (requires(const node_io& io, float* out) { forward_rows(std::type_identity<L>{}, io, 0, 0, 0, 0, 0, out, 0); })
+        return &run_layer_row<L>;
+    else return nullptr;
 }
 
 }  // namespace ctnn::detail

@@ -11,7 +11,9 @@
 // activation layer after such a layer (or after its folded BatchNormalization) folds too: the
 // layer's kernel is told to apply it (node_io::folded_activation), and the node is skipped; so
 // does a ZeroPadding2D before a layer that reads its input as if padded (node_io::input_padding),
-// and an Add after a convolution, whose kernel adds the other input (node_io::residual).
+// and an Add after a convolution, whose kernel adds the other input (node_io::residual). A 1×1
+// convolution before a depthwise layer folds into that layer, which has it compute the rows it
+// reads (node_io::producer), and its output is never written.
 //
 // A kernel is prepared once, when the weights change, in the form its layer's kernel reads
 // (kernels/conv2d.hpp's prepared_kernel, which the layer's kernel header chooses and makes):
@@ -38,6 +40,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -126,6 +129,10 @@ constexpr std::array<std::size_t, sizeof...(Es)> weight_counts_of(graph<Es...>) 
 template <class... Es>
 constexpr std::array<layer_kernel, sizeof...(Es)> kernels_of(graph<Es...>) {
     return {kernel_of<Es>()...};
+}
+template <class... Es>
+constexpr std::array<row_kernel, sizeof...(Es)> row_kernels_of(graph<Es...>) {
+    return {row_kernel_of<Es>()...};
 }
 
 /// How a channel-affine layer (BatchNormalization) computes its per-channel scale and shift from
@@ -556,6 +563,7 @@ private:
     }
 
     static constexpr auto kernels = detail::kernels_of(typename model_type::graph_type{});
+    static constexpr auto row_kernels = detail::row_kernels_of(typename model_type::graph_type{});
     static constexpr auto weight_counts = detail::weight_counts_of(typename model_type::graph_type{});
 
     /// Inputs of the node with the most.
@@ -834,6 +842,21 @@ private:
         std::array<tensor_view, max_inputs> inputs{};
         // Scratch in the arena this node's maps are in: the spare run the plan found free.
         const detail::activation_arena& scratch = m.sample < 0 ? *m.batch : *m.sample_arena;
+        // What node i's kernel is handed, reading `in` and writing `out`.
+        const auto io_of = [&](std::size_t i, std::span<const tensor_view> in, tensor_view out) {
+            return detail::node_io{in,
+                                   out,
+                                   std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]),
+                                   ws,
+                                   fold_of[i] == folding.none ? nullptr : folded.arrays[2 * fold_of[i] + 1].data.get(),
+                                   prepared_kernels[i].form,
+                                   folding.activation[i],
+                                   folding.input_padding[i],
+                                   std::span<float>(scratch.floats.data.get() + plan.spare_offset[i] * scratch.batch,
+                                                    static_cast<std::size_t>(plan.spare_size[i] * scratch.batch)),
+                                   folding.residual[i] == folding.none ? tensor_view{} : buffer(folding.reads[folding.residual[i]], m),
+                                   input_map_of(i, folded)};
+        };
         for (std::size_t i = first; i != last; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.
             if (kernels[i] == nullptr || folding.folded_into[i] != folding.none) continue;
@@ -843,14 +866,16 @@ private:
             for (std::size_t e = 0; e != info.input_count && e < max_inputs; ++e)
                 inputs[e] = buffer(folding.reads[model_type::edges[info.first_input + e]], m);
             const auto start = layer_seconds != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            kernels[i](detail::node_io{std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, m),
-                                       std::span<const float* const>(weight_data.data() + first_weight[i], weight_counts[i]), ws,
-                                       fold_of[i] == folding.none ? nullptr : folded.arrays[2 * fold_of[i] + 1].data.get(),
-                                       prepared_kernels[i].form, folding.activation[i], folding.input_padding[i],
-                                       std::span<float>(scratch.floats.data.get() + plan.spare_offset[i] * scratch.batch,
-                                                        static_cast<std::size_t>(plan.spare_size[i] * scratch.batch)),
-                                       folding.residual[i] == folding.none ? tensor_view{} : buffer(folding.reads[folding.residual[i]], m),
-                                       input_map_of(i, folded)});
+            detail::node_io io = io_of(i, std::span<const tensor_view>(inputs.data(), info.input_count), buffer(i, m));
+            // A row producer folded into node i reads what node i now reads (its input), and
+            // writes no memory: node i asks it for rows.
+            std::optional<detail::node_io> producer_io;
+            if (const std::size_t p = folding.producer[i]; p != folding.none) {
+                producer_io.emplace(io_of(p, io.inputs, tensor_view{nullptr, inputs[0].batch, model_type::layers[p].output_shape}));
+                producer_io->spare = {};  // the plan's spare run at p's place in the order is not free now
+                io.producer = &*producer_io, io.produce_rows = row_kernels[p];
+            }
+            kernels[i](io);
             if (layer_seconds != nullptr)
                 (*layer_seconds)[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }

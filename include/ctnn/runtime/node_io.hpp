@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include <ctnn/options.hpp>
@@ -13,6 +14,13 @@
 #include <ctnn/runtime/workspace.hpp>
 
 namespace ctnn::detail {
+
+struct node_io;
+/// A row producer's run-time half (graph/folding.hpp's producer): computes rows [row, row + rows)
+/// of sample `sample` of the layer's output, channels [c0, c1) (c0 a multiple of
+/// tile_gemm::width), into `out`, pixel after pixel `ld` floats apart, for the node `io`
+/// describes, whose `output` names the shape and no memory.
+using row_kernel = void (*)(const node_io& io, int sample, int row, int rows, int c0, int c1, float* out, std::int64_t ld);
 
 /// What one node reads and writes.
 struct node_io {
@@ -44,6 +52,11 @@ struct node_io {
     /// input_affine), its scale and shift and the activation folded into it: the kernel applies
     /// them to `inputs[0]`, the BatchNormalization's input, as it reads it (`scale` null if none).
     channel_map input_map{};
+    /// Where a row producer before this node folded into it (graph/folding.hpp's producer): what
+    /// that layer would run with, and its function computing a band of its rows; `inputs[0]` is then
+    /// that layer's input (`producer` null if none).
+    const node_io* producer = nullptr;
+    row_kernel produce_rows = nullptr;
 
     /// The bias a layer adds: the folded one if any, else its weight `index` if it has a bias.
     const float* bias(bool declared, std::size_t index) const {

@@ -82,107 +82,119 @@ namespace ctnn::detail {
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout, threads);
 }
 
-/// y = depthwise conv(x) + bias, activated, for a K×K window with multiplier 1 and no dilation
-/// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride). Per output row and per block of
-/// channels (a packet, 16 with AVX-512, then half of one, then 1 at a time), the K·K weight
-/// vectors are loaded once; the accumulators stay in registers for all K·K taps, four output
-/// pixels at a time where the window lies inside the input (no bounds checks), one at a time with
-/// checks on the border. The bias starts the sums; the activation is applied to each finished
-/// row, while it is in cache.
+/// One output row of a depthwise convolution with a K×K window, multiplier 1 and no dilation
+/// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride), over `channels` channels. `rows[kh]` is
+/// input row oh·sh − pt + kh (where its first pixel's first channel lies; pixels `in_step` floats
+/// apart), or null where that row lies outside the input: rows are handed in, not found, so that
+/// they may come from the input map or from a band of rows a row producer just computed
+/// (depthwise_conv2d_window_produced). Output pixels lie `out_step` floats apart from `yrow`, a
+/// tap's weights `kernel_step` apart from `kernel`. Per block of channels (a packet, 16 with
+/// AVX-512, then half of one, then 1 at a time), the K·K weight vectors are loaded once; the
+/// accumulators stay in registers for all K·K taps, four output pixels at a time where the
+/// window lies inside the input (no bounds checks), one at a time with checks on the border. The
+/// bias starts the sums; the activation is applied to each finished row, while it is in cache.
+struct depthwise_row_layout {
+    std::int64_t channels, in_step, out_step, kernel_step;
+};
 template <int K>
-[[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
-                                                      const float* bias, int threads) {
+[[gnu::noinline]] inline void depthwise_window_row(const conv2d_op& op, const inside_columns& inside, const float* const* rows, float* yrow,
+                                                   const float* kernel, const float* bias, const depthwise_row_layout& at) {
     // Eigen's packets (kernels/packets.hpp's packet_of_lanes): GCC's vector extension, used
     // here before, is split by Clang 14 into halves on Intel CPUs it tunes for 256-bit vectors.
     namespace ei = Eigen::internal;
-    const int cin = op.in.channels, in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width;
-    const int sh = op.stride.height, sw = op.stride.width, pt = op.pad_top, pl = op.pad_left;
-    const std::int64_t cs = cin;
-    const inside_columns inside = inside_columns_of(op, K);
+    const int in_w = op.in.width, out_w = op.out.width;
+    const int sw = op.stride.width, pl = op.pad_left;
+    const std::int64_t is = at.in_step, os = at.out_step, ks = at.kernel_step;
     const int first_inside = inside.first, inside_end = inside.end;
     const activation_kind act = op.activation;
+    bool rows_inside = true;
+    for (int kh = 0; kh != K; ++kh) rows_inside = rows_inside && rows[kh] != nullptr;
 
-    auto run_row = [&](int n, int oh) {
-        const float* xs = x.sample(n);
-        float* yrow = y.sample(n) + std::int64_t{oh} * out_w * cs;
-        const int ih0 = oh * sh - pt;
-        const bool rows_inside = ih0 >= 0 && ih0 + K <= in_h;
-        auto block = [&]<int lanes>(std::integral_constant<int, lanes>, int c0) {
-            using V = decltype(packet_of_lanes<lanes>());
-            V w[K * K];
-            for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * cs + c0);
-            const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
-            // Activations that are in_packets on the sums, before they are stored (the others after
-            // the row).
-            auto store = [&](float* to, V v) { ei::pstoreu(to, activate_packet(v, act)); };
-            // One output pixel, taps outside the input skipped.
-            auto checked = [&](int ow) {
-                V acc = b;
-                for (int kh = 0; kh != K; ++kh) {
-                    const int ih = ih0 + kh;
-                    if (ih < 0 || ih >= in_h) continue;
-                    for (int kw = 0; kw != K; ++kw) {
-                        const int iw = ow * sw - pl + kw;
-                        if (iw < 0 || iw >= in_w) continue;
-                        acc = ei::pmadd(ei::ploadu<V>(xs + (std::int64_t{ih} * in_w + iw) * cs + c0), w[kh * K + kw], acc);
-                    }
+    auto block = [&]<int lanes>(std::integral_constant<int, lanes>, std::int64_t c0) {
+        using V = decltype(packet_of_lanes<lanes>());
+        V w[K * K];
+        for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * ks + c0);
+        const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
+        // Activations that are in_packets on the sums, before they are stored (the others after
+        // the row).
+        auto store = [&](float* to, V v) { ei::pstoreu(to, activate_packet(v, act)); };
+        // One output pixel, taps outside the input skipped.
+        auto checked = [&](int ow) {
+            V acc = b;
+            for (int kh = 0; kh != K; ++kh) {
+                if (rows[kh] == nullptr) continue;
+                for (int kw = 0; kw != K; ++kw) {
+                    const int iw = ow * sw - pl + kw;
+                    if (iw < 0 || iw >= in_w) continue;
+                    acc = ei::pmadd(ei::ploadu<V>(rows[kh] + iw * is + c0), w[kh * K + kw], acc);
                 }
-                store(yrow + std::int64_t{ow} * cs + c0, acc);
-            };
-            if (!rows_inside) {
-                for (int ow = 0; ow != out_w; ++ow) checked(ow);
-                return;
             }
-            for (int ow = 0; ow != first_inside; ++ow) checked(ow);
-            // The window's top-left input value for output column ow is at base + (ow·sw − pl)·C.
-            const float* base = xs + std::int64_t{ih0} * in_w * cs + c0;
-            const std::int64_t step = std::int64_t{sw} * cs;
-            int ow = first_inside;
-            for (; ow + 4 <= inside_end; ow += 4) {
-                V a0 = b, a1 = b, a2 = b, a3 = b;
-                for (int kh = 0; kh != K; ++kh)
-                    for (int kw = 0; kw != K; ++kw) {
-                        const V wk = w[kh * K + kw];
-                        const float* s = base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs;
-                        a0 = ei::pmadd(ei::ploadu<V>(s), wk, a0);
-                        a1 = ei::pmadd(ei::ploadu<V>(s + step), wk, a1);
-                        a2 = ei::pmadd(ei::ploadu<V>(s + 2 * step), wk, a2);
-                        a3 = ei::pmadd(ei::ploadu<V>(s + 3 * step), wk, a3);
-                    }
-                float* d = yrow + std::int64_t{ow} * cs + c0;
-                store(d, a0);
-                store(d + cs, a1);
-                store(d + 2 * cs, a2);
-                store(d + 3 * cs, a3);
-            }
-            for (; ow != inside_end; ++ow) {
-                V acc = b;
-                for (int kh = 0; kh != K; ++kh)
-                    for (int kw = 0; kw != K; ++kw) {
-                        acc = ei::pmadd(ei::ploadu<V>(base + (std::int64_t{kh} * in_w + (ow * sw - pl + kw)) * cs), w[kh * K + kw], acc);
-                    }
-                store(yrow + std::int64_t{ow} * cs + c0, acc);
-            }
-            for (; ow != out_w; ++ow) checked(ow);
+            store(yrow + ow * os + c0, acc);
         };
-        // Blocks of the widest packet, then of its half (16 and 8 channels with AVX-512), then one.
-        constexpr int wide = tile_gemm::lanes;
-        int c = 0;
-        for (; c + wide <= cin; c += wide) block(std::integral_constant<int, wide>{}, c);
-        if constexpr (half_packet_lanes < wide)
-            for (; c + half_packet_lanes <= cin; c += half_packet_lanes) block(std::integral_constant<int, half_packet_lanes>{}, c);
-        for (; c != cin; ++c) block(std::integral_constant<int, 1>{}, c);
-        // Other activations once per row, while the row is in cache: per block it cost a call
-        // per 16 values (0.7 ms of MobileNetV2's 6).
-        if (!in_packets(act)) bias_activate(yrow, cs, 0, out_w, 0, cs, nullptr, act);
+        if (!rows_inside) {
+            for (int ow = 0; ow != out_w; ++ow) checked(ow);
+            return;
+        }
+        for (int ow = 0; ow != first_inside; ++ow) checked(ow);
+        // Row kh of the window of output column ow starts at base[kh] + (ow·sw − pl)·in_step.
+        const float* base[K];
+        for (int kh = 0; kh != K; ++kh) base[kh] = rows[kh] + c0;
+        const std::int64_t step = sw * is;
+        int ow = first_inside;
+        for (; ow + 4 <= inside_end; ow += 4) {
+            V a0 = b, a1 = b, a2 = b, a3 = b;
+            for (int kh = 0; kh != K; ++kh)
+                for (int kw = 0; kw != K; ++kw) {
+                    const V wk = w[kh * K + kw];
+                    const float* s = base[kh] + (ow * sw - pl + kw) * is;
+                    a0 = ei::pmadd(ei::ploadu<V>(s), wk, a0);
+                    a1 = ei::pmadd(ei::ploadu<V>(s + step), wk, a1);
+                    a2 = ei::pmadd(ei::ploadu<V>(s + 2 * step), wk, a2);
+                    a3 = ei::pmadd(ei::ploadu<V>(s + 3 * step), wk, a3);
+                }
+            float* d = yrow + ow * os + c0;
+            store(d, a0);
+            store(d + os, a1);
+            store(d + 2 * os, a2);
+            store(d + 3 * os, a3);
+        }
+        for (; ow != inside_end; ++ow) {
+            V acc = b;
+            for (int kh = 0; kh != K; ++kh)
+                for (int kw = 0; kw != K; ++kw) acc = ei::pmadd(ei::ploadu<V>(base[kh] + (ow * sw - pl + kw) * is), w[kh * K + kw], acc);
+            store(yrow + ow * os + c0, acc);
+        }
+        for (; ow != out_w; ++ow) checked(ow);
     };
+    // Blocks of the widest packet, then of its half (16 and 8 channels with AVX-512), then one.
+    const std::int64_t channels = at.channels;
+    std::int64_t c = 0;
+    for (; c + packet_lanes <= channels; c += packet_lanes) block(std::integral_constant<int, packet_lanes>{}, c);
+    if constexpr (half_packet_lanes < packet_lanes)
+        for (; c + half_packet_lanes <= channels; c += half_packet_lanes) block(std::integral_constant<int, half_packet_lanes>{}, c);
+    for (; c != channels; ++c) block(std::integral_constant<int, 1>{}, c);
+    // Other activations once per row, while the row is in cache: per block it cost a call
+    // per 16 values (0.7 ms of MobileNetV2's 6).
+    if (!in_packets(act)) bias_activate(yrow, os, 0, out_w, 0, channels, nullptr, act);
+}
 
-    const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
+/// y = depthwise conv(x) + bias, activated, by depthwise_window_row, the rows read from x.
+template <int K>
+[[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
+                                                      const float* bias, int threads) {
+    const inside_columns inside = inside_columns_of(op, K);
+    const std::int64_t row_floats = std::int64_t{op.in.width} * op.in.channels, cs = op.in.channels;
+    const std::int64_t pixels = std::int64_t{y.batch} * op.out.height * op.out.width;
     // Counted as 8 multiply-adds each: a depthwise one runs at a quarter of a product's speed or
     // less (~60 GFLOP/s), and reads its input from the cache of the core that wrote it; weighed
     // like a product's, MobileNetV2's depthwise layers all stayed on one thread.
-    for_each_output_row(y, 8 * pixels * cs * K * K, threads, run_row);
-    if (act == activation_kind::softmax) softmax_rows(y.data, pixels, cin, threads);
+    for_each_output_row(y, 8 * pixels * cs * K * K, threads, [&](int n, int oh) {
+        const float* rows[K];
+        for (int kh = 0, ih = oh * op.stride.height - op.pad_top; kh != K; ++kh, ++ih)
+            rows[kh] = ih >= 0 && ih < op.in.height ? x.sample(n) + ih * row_floats : nullptr;
+        depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * op.out.width * cs, kernel, bias, {cs, cs, cs, cs});
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, op.in.channels, threads);
 }
 
 /// A depthwise convolution (multiplier `multiplier`): by depthwise_conv2d_window where it applies, else
@@ -275,9 +287,89 @@ conv2d_op window_op_of(const node_io& io, activation_kind activation) {
     return op;
 }
 
+/// y = depthwise conv(m) + bias, activated, where m is the output of a row producer folded into
+/// the layer (graph/folding.hpp): `produce` computes m's rows from `producer.inputs[0]`. Each
+/// thread takes a share of the output, and goes through it in bands of output rows: it has the
+/// producer compute the input rows a band's windows read, as one product into a buffer of at
+/// most `band_floats` (in L2), and convolves them from there; the rows the next band reads too
+/// move to the buffer's front. So m never leaves the cache, and the producer's products are as
+/// tall as the buffer allows (by single rows, a 7×7 map's kernel was read 7 times: MobileNetV2's
+/// last blocks took 20% longer than the two layers apart). The threads share the output by runs
+/// of rows, the K − s rows where two runs meet computed by both, as the layers after split their
+/// work; where the runs would be under 8 rows, by panels of channels if these go evenly over the
+/// threads (each then reads its share of the producer's kernel, and computes no row twice).
+inline constexpr std::int64_t band_floats = std::int64_t{1} << 16;  // 256 KiB
+template <int K>
+[[gnu::noinline]] inline void depthwise_conv2d_window_produced(const conv2d_op& op, const node_io& producer, row_kernel produce,
+                                                               tensor_view y, const float* kernel, const float* bias, workspace& ws) {
+    const inside_columns inside = inside_columns_of(op, K);
+    const int in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width, sh = op.stride.height;
+    const std::int64_t channels = op.in.channels;
+    const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w, rows_total = std::int64_t{y.batch} * out_h;
+    // The depthwise work weighed as in depthwise_conv2d_window, and the producer's products.
+    const std::int64_t products = std::int64_t{y.batch} * in_h * in_w * channels * producer.inputs[0].shape.channels;
+    const std::int64_t work = 8 * pixels * channels * K * K + products;
+    const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(work, ws.threads()), rows_total));
+    const std::int64_t panels = (channels + tile_gemm::width - 1) / tile_gemm::width;
+    const bool by_channels = threads > 1 && rows_total < 8 * threads && panels % threads == 0;
+    parallel_for(static_cast<std::size_t>(threads), threads, [&](std::size_t part, int worker) {
+        std::int64_t c0 = 0, c1 = channels, r = 0, r1 = rows_total;
+        if (by_channels) {
+            c0 = panels * static_cast<std::int64_t>(part) / threads * tile_gemm::width;
+            c1 = std::min(channels, panels * static_cast<std::int64_t>(part + 1) / threads * tile_gemm::width);
+        } else {
+            const auto run = split(static_cast<std::size_t>(rows_total), static_cast<std::size_t>(threads), part);
+            r = static_cast<std::int64_t>(run.first), r1 = static_cast<std::int64_t>(run.second);
+        }
+        const std::int64_t width = c1 - c0, row_floats = in_w * width;
+        // Output rows a band: as many as their input rows fit the buffer, at least one.
+        const std::int64_t band = std::max<std::int64_t>(1, (band_floats / row_floats - K) / sh + 1);
+        float* buffer = ws.scratch(worker, static_cast<std::size_t>(((band - 1) * sh + K) * row_floats));
+        const depthwise_row_layout at{width, width, channels, channels};
+        int held = -1, h0 = 0, h1 = 0;  // the buffer holds rows [h0, h1) of sample `held`
+        while (r < r1) {
+            const int n = static_cast<int>(r / out_h), oh0 = static_cast<int>(r % out_h);
+            const int oh1 = static_cast<int>(std::min<std::int64_t>({out_h, oh0 + band, oh0 + r1 - r}));
+            const int i0 = std::max(0, oh0 * sh - op.pad_top), i1 = std::min(in_h, (oh1 - 1) * sh - op.pad_top + K);
+            if (held == n && h0 <= i0 && i0 < h1) {
+                std::memmove(buffer, buffer + (i0 - h0) * row_floats, sizeof(float) * static_cast<std::size_t>((h1 - i0) * row_floats));
+                h0 = i0;
+            } else {
+                held = n, h0 = h1 = i0;
+            }
+            if (h1 < i1) {
+                produce(producer, n, h1, i1 - h1, static_cast<int>(c0), static_cast<int>(c1), buffer + (h1 - h0) * row_floats, width);
+                h1 = i1;
+            }
+            for (int oh = oh0; oh != oh1; ++oh) {
+                const float* rows[K];
+                for (int kh = 0, ih = oh * sh - op.pad_top; kh != K; ++kh, ++ih)
+                    rows[kh] = ih >= 0 && ih < in_h ? buffer + (ih - h0) * row_floats : nullptr;
+                depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * out_w * channels + c0, kernel + c0,
+                                        bias == nullptr ? nullptr : bias + c0, at);
+            }
+            r += oh1 - oh0;
+        }
+    });
+    if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, op.in.channels, ws.threads());
+}
+
 template <class... O>
 void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
     using L = DepthwiseConv2D<O...>;
+    if constexpr (L::absorbs_row_producer) {
+        if (io.producer != nullptr) {
+            // The input is the producer's input; the map this layer convolves is the producer's output.
+            node_io as_read = io;
+            const tensor_view m{nullptr, io.inputs[0].batch, io.producer->output.shape};
+            as_read.inputs = std::span<const tensor_view>(&m, 1);
+            const conv2d_op op = window_op_of<L>(as_read, io.activation(L::activation));
+            const float* bias = io.bias(L::bias, 1);
+            constexpr int k = L::kernel.height;
+            depthwise_conv2d_window_produced<k>(op, *io.producer, io.produce_rows, io.output, io.weights[0], bias, io.ws);
+            return;
+        }
+    }
     const conv2d_op op = window_op_of<L>(io, io.activation(L::activation));
     depthwise_conv2d(op, L::multiplier, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
 }
@@ -343,6 +435,28 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     else grouped_conv2d(op, L::group_count, x, y, io.weights[0], bias, io.ws.threads());
     if (io.residual.data != nullptr)
         add_residual(y.data, io.residual.data, y.sample_size() * y.batch / out.channels, out.channels, activation, io.ws.threads());
+}
+
+/// Rows [row, row + rows) of sample `sample` of a 1×1 Conv2D's output (its layer's
+/// produces_rows), channels [c0, c1), for the layer it folded into (graph/folding.hpp's
+/// producer): the rows' pixels times those columns of the kernel, bias and activation in the
+/// products' epilogue, as the pointwise path computes every row.
+template <int F, class... O>
+    requires Conv2D<F, O...>::produces_rows
+void forward_rows(std::type_identity<Conv2D<F, O...>>, const node_io& io, int sample, int row, int rows, int c0, int c1, float* out,
+                  std::int64_t ld) {
+    using L = Conv2D<F, O...>;
+    const tensor_view x = io.inputs[0];
+    const std::int64_t width = x.shape.width, cin = x.shape.channels, cout = io.output.shape.channels, m = rows * width;
+    const float* a = x.sample(sample) + row * width * cin;
+    const float* bias = io.bias(L::bias, 1);
+    const activation_kind activation = io.activation(L::activation);
+    if (io.kernel_form == 1) {
+        tile_gemm::multiply(a, cin, io.weights[0], cout, c0, c1, out, ld, m, cin, bias, activation);
+    } else {
+        gemm({a, cin}, {io.weights[0] + c0, cout}, {out, ld}, m, c1 - c0, cin, false);
+        bias_activate(out - c0, ld, 0, m, c0, c1, bias, activation);
+    }
 }
 
 /// The Winograd transform of a Conv2D's kernel for tiles of m × m outputs, as a network keeps it:
