@@ -6,7 +6,8 @@
 //   layer threads=T index=I seconds=S gflop=G mbytes=B kind=K name=N    with --layers (medians per
 //         layer; B: the megabytes the layer's kernel cannot move less of: its weights once, and
 //         once per sample the maps it reads (with a residual folded into it) and the one it writes;
-//         0 for a layer folded into another, whose kernel moves its maps)
+//         0 for a layer folded into another, whose kernel moves its maps; G and B of a layer that
+//         computes its input's rows count the 1×1 convolution folded into it, and its weights)
 // Weights: Keras' default initialisation from a fixed seed (timing does not depend on them),
 // except PP-OCRv4's detector, which loads its own (CTNN_BENCH_WEIGHTS) so that its activations
 // stay in the ranges they were trained for.
@@ -127,6 +128,16 @@ int main(int argc, char** argv) {
     });
     for (std::size_t l = 0; l != M::layer_count; ++l)
         if (ctnn::detail::runs<M>(l)) floats_moved[l] += M::layers[l].params + M::layers[l].output_shape.size() * batch;
+    // A layer that computes its input's rows with a 1×1 convolution folded into it
+    // (graph/folding.hpp's producer) does that layer's work and reads its weights too.
+    std::vector<std::int64_t> work(M::layer_count);
+    for (std::size_t l = 0; l != M::layer_count; ++l) work[l] = ctnn::layer_costs<M>[l].real;
+    constexpr auto& folds = ctnn::folding<M>;
+    for (std::size_t l = 0; l != M::layer_count; ++l)
+        if (const std::size_t p = folds.producer[l]; p != folds.none) {
+            work[l] += work[p], work[p] = 0;
+            floats_moved[l] += M::layers[p].params;
+        }
 
     const net_type net = make_network();
     typename net_type::input_tensor x(batch);
@@ -153,7 +164,7 @@ int main(int argc, char** argv) {
             for (std::size_t l = 1; l != M::layer_count; ++l) {
                 const auto& layer = M::layers[l];
                 std::printf("layer threads=%d index=%zu seconds=%.6f gflop=%.5f mbytes=%.3f kind=%s name=%s\n", threads, l,
-                            median(per_layer[l]), 2e-9 * static_cast<double>(ctnn::layer_costs<M>[l].real) * batch,
+                            median(per_layer[l]), 2e-9 * static_cast<double>(work[l]) * batch,
                             4e-6 * static_cast<double>(floats_moved[l]), std::string(layer.kind).c_str(), std::string(layer.name).c_str());
             }
         std::fflush(stdout);
