@@ -362,7 +362,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             for (; ow != inside_end; ++ow) inside_pixels(std::integral_constant<int, 1>{}, ow);
             for (; ow != out_w; ++ow) checked(ow);
         };
-        constexpr int wide = tile_gemm::lanes;
+        constexpr int wide = packet_lanes;
         using ic = std::integral_constant<int, wide>;
         std::int64_t c = 0;
         for (; c + 4 * wide <= cout; c += 4 * wide) block(ic{}, std::integral_constant<int, 4>{}, c);

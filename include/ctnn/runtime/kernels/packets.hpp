@@ -11,7 +11,7 @@
 
 namespace ctnn::detail {
 
-/// Floats in Eigen's widest packet: 16 with AVX-512, 8 with AVX, 4 with SSE (tile_gemm::lanes).
+/// Floats in Eigen's widest packet: 16 with AVX-512, 8 with AVX, 4 with SSE.
 inline constexpr int packet_lanes = Eigen::internal::packet_traits<float>::size;
 /// Floats in its half: 8 with AVX-512, 4 with AVX, and 4 with SSE, which has no narrower one.
 inline constexpr int half_packet_lanes = sizeof(Eigen::internal::packet_traits<float>::half) / sizeof(float);

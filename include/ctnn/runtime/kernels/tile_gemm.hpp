@@ -19,14 +19,15 @@
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/gemm.hpp>
+#include <ctnn/runtime/kernels/packets.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
 namespace ctnn::detail::tile_gemm {
 
 using packet = Eigen::internal::packet_traits<float>::type;
-/// Floats in a packet: 16 with AVX-512, 8 with AVX, 4 with SSE.
-inline constexpr int lanes = Eigen::internal::packet_traits<float>::size;
+/// Floats in a packet: 16 with AVX-512, 8 with AVX, 4 with SSE (packets.hpp's widest).
+inline constexpr int lanes = packet_lanes;
 /// Columns of a panel of packed B: two packets, so each broadcast value of A feeds two FMAs.
 inline constexpr int width = 2 * lanes;
 /// Rows of C a micro-kernel call holds in registers: two accumulators per row, plus the two
