@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "activation_numbers.hpp"
 #include "reference.hpp"
 
 namespace layer_check {
@@ -155,18 +156,7 @@ inline std::string describe(const conv_config& c, bool transpose = false) {
     return o.str();
 }
 
-/// reference::activate's numbering as ctnn's activation_kind.
-inline activation_kind kind_of(int act) {
-    switch (act) {
-        case 1: return activation_kind::relu;
-        case 2: return activation_kind::sigmoid;
-        case 3: return activation_kind::tanh;
-        case 4: return activation_kind::relu6;
-        case 5: return activation_kind::hard_sigmoid;
-        case 6: return activation_kind::hard_silu;
-        default: return activation_kind::linear;
-    }
-}
+using reference::kind_of;
 
 template <int Kind> struct activation_of;
 template <> struct activation_of<0> { using type = linear; };

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../activation_numbers.hpp"
 #include "../reference.hpp"
 
 TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definition") {
@@ -44,11 +45,8 @@ TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definiti
             const array4 want = reference::conv2d(x, kernel, bias, c.k, c.k, c.cout, c.s, c.s, 1, 1, c.same, c.act);
             const int pad_top = c.same ? reference::same_pad_before(c.h, c.k, c.s, 1) : 0;
             const int pad_left = c.same ? reference::same_pad_before(c.w, c.k, c.s, 1) : 0;
-            using kind = ctnn::activation_kind;
-            const kind act = std::array{kind::linear, kind::relu, kind::sigmoid, kind::tanh, kind::relu6, kind::hard_sigmoid,
-                                        kind::hard_silu}[static_cast<std::size_t>(c.act)];
             const ctnn::detail::conv2d_op op{{c.h, c.w, c.cin}, {want.h, want.w, c.cout}, {c.k, c.k}, {c.s, c.s}, {1, 1},
-                                             pad_top, pad_left, act};
+                                             pad_top, pad_left, reference::kind_of(c.act)};
             REQUIRE(ctnn::detail::conv2d_few_inputs_path(op));
             std::vector<float> got(want.v.size(), -1.0f);
             ctnn::detail::conv2d_few_inputs(op, {x.v.data(), batch, op.in}, {got.data(), batch, op.out}, kernel.data(), bias.data(),

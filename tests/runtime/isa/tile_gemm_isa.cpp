@@ -17,6 +17,7 @@
 #include <random>
 #include <vector>
 
+#include "../activation_numbers.hpp"
 #include "../reference.hpp"
 
 TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its tile sizes and panel widths included") {
@@ -62,10 +63,8 @@ TEST_CASE("tile_gemm on this build's instruction set equals a naive product, its
                     // reference::activate's ReLU6, hard sigmoid and hard SiLU, by turns.
                     const int act = std::array{4, 5, 6}[static_cast<std::size_t>((m + k + n + threads) % 3)];
                     CAPTURE(act);
-                    const auto kind = std::array{ctnn::activation_kind::relu6, ctnn::activation_kind::hard_sigmoid,
-                                                 ctnn::activation_kind::hard_silu}[static_cast<std::size_t>(act - 4)];
-                    tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), kind, threads,
-                                          residual.empty() ? nullptr : residual.data());
+                    tg::parallel_multiply(a.data(), k, packed.data.get(), n, c.data(), n, m, k, bias.data(), reference::kind_of(act),
+                                          threads, residual.empty() ? nullptr : residual.data());
                     std::int64_t wrong = 0;
                     for (std::int64_t i = 0; i != m; ++i)
                         for (std::int64_t j = 0; j != n; ++j) {
