@@ -326,12 +326,11 @@ constexpr auto padded_pools() {
 /// BatchNormalization → ReLU6 (27 channels: a packet of 16, a half of 8, 3 single ones with
 /// AVX-512); a producer of its own hard SiLU before a `same` 5×5 layer; one over 3 input
 /// channels, whose kernel stays in Keras' layout, with a BatchNormalization and a ReLU folded in,
-/// before a `valid` 3×3 one; 90 channels (whole
-/// panels of the products' columns and a partial one); and, over a map of 6 rows, 120 channels,
-/// which threads share by panels where these go evenly over them. Maps large enough for 3
-/// threads (threads_for): where they share rows, their runs start mid-map, each with a band of
-/// its own. Producers that stay: a map under the minimum, one read twice, softmax, 3×3, before a
-/// depthwise layer of multiplier 2.
+/// before a `valid` 3×3 one; 90 channels (whole panels of the products' columns and a partial
+/// one); and, over a map of 6 rows, 120 channels, which threads share by panels where these go
+/// evenly over them. Maps large enough for 3 threads (threads_for): where they share rows, their
+/// runs start mid-map, each with a band of its own. Producers that stay: a map under the minimum,
+/// one read twice, softmax, 3×3, before a depthwise layer of multiplier 2.
 constexpr auto produced_rows() {
     auto x = Input<shape<104, 100, 6>, name<"x">>{}();
     auto e = Conv2D<27, kernel_size<1>, name<"expand">>{}(x);
@@ -373,7 +372,7 @@ static_assert(folding<PR>.producer[PR::index_of_name("twice_a")] == folding<PR>.
 static_assert(folding<PR>.producer[PR::index_of_name("after_softmax")] == folding<PR>.none);
 static_assert(folding<PR>.producer[PR::index_of_name("after_3x3")] == folding<PR>.none);
 static_assert(folding<PR>.producer[PR::index_of_name("mult2")] == folding<PR>.none);
-// The expanded maps are never placed, and what the depthwise layers read lives until they run.
+// What the depthwise layers now read, the producers' inputs, lives until they run.
 static_assert(memory_plan<PR>.last_use[PR::index_of_name("x")] >= PR::index_of_name("dw_wide"));
 static_assert(memory_plan<PR>.last_use[PR::index_of_name("three")] == PR::index_of_name("dw_few"));
 static_assert(folding<decltype(padded_pools())>.padding_count == 3);

@@ -78,8 +78,8 @@ struct DepthwiseConv2D : layer_base<DepthwiseConv2D<Options...>> {
     static constexpr bool absorbs_zero_padding = true;
     /// A layer before it that produces rows (a 1×1 Conv2D: MobileNetV2's expansion) folds into it
     /// when its kernel reads the input through a K×K window a row at a time (K 3 or 5, multiplier
-    /// 1, no dilation): it computes each input row it needs from that layer's input, into a ring
-    /// of K rows, instead of reading the expanded map from memory.
+    /// 1, no dilation): it has that layer compute the rows it needs from its input, a band at a
+    /// time, instead of reading the expanded map from memory.
     static constexpr bool absorbs_row_producer = kernel.height == kernel.width && (kernel.height == 3 || kernel.height == 5) &&
                                                  multiplier == 1 && dilation.height == 1 && dilation.width == 1;
 

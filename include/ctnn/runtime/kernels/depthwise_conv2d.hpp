@@ -82,20 +82,21 @@ namespace ctnn::detail {
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, std::int64_t{op.out.height} * op.out.width * y.batch, cout, threads);
 }
 
-/// One output row of a depthwise convolution with a K×K window, multiplier 1 and no dilation
-/// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride), over `channels` channels. `rows[kh]` is
-/// input row oh·sh − pt + kh (where its first pixel's first channel lies; pixels `in_step` floats
-/// apart), or null where that row lies outside the input: rows are handed in, not found, so that
-/// they may come from the input map or from a band of rows a row producer just computed
-/// (depthwise_conv2d_window_produced). Output pixels lie `out_step` floats apart from `yrow`, a
-/// tap's weights `kernel_step` apart from `kernel`. Per block of channels (a packet, 16 with
-/// AVX-512, then half of one, then 1 at a time), the K·K weight vectors are loaded once; the
-/// accumulators stay in registers for all K·K taps, four output pixels at a time where the
-/// window lies inside the input (no bounds checks), one at a time with checks on the border. The
-/// bias starts the sums; the activation is applied to each finished row, while it is in cache.
+/// Where depthwise_window_row's values lie: `channels` of them, input pixels `in_step` floats
+/// apart, output pixels `out_step`, one tap's weights and the next `kernel_step`.
 struct depthwise_row_layout {
     std::int64_t channels, in_step, out_step, kernel_step;
 };
+/// One output row of a depthwise convolution with a K×K window, multiplier 1 and no dilation
+/// (MobileNet's and PP-OCR's 3×3 and 5×5, at any stride). `rows[kh]` is input row oh·sh − pt + kh
+/// (where its first pixel's first channel lies), or null where that row lies outside the input:
+/// rows are handed in, not found, so that they may come from the input map or from a band of
+/// rows a row producer just computed (depthwise_conv2d_window_produced). Per block of channels
+/// (a packet, 16 with AVX-512, then half of one, then 1 at a time), the K·K weight vectors are
+/// loaded once; the accumulators stay in registers for all K·K taps, four output pixels at a
+/// time where the window lies inside the input (no bounds checks), one at a time with checks on
+/// the border. The bias starts the sums; the activation is applied to each finished row, while
+/// it is in cache.
 template <int K>
 [[gnu::noinline]] inline void depthwise_window_row(const conv2d_op& op, const inside_columns& inside, const float* const* rows, float* yrow,
                                                    const float* kernel, const float* bias, const depthwise_row_layout& at) {
