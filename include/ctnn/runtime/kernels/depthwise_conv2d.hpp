@@ -179,6 +179,12 @@ template <int K>
     if (!in_packets(act)) bias_activate(yrow, os, 0, out_w, 0, channels, nullptr, act);
 }
 
+/// The work a depthwise layer is weighed at when it decides its threads, in products: each of its
+/// multiply-adds counts as 8, since one runs at a quarter of a product's speed or less (~60
+/// GFLOP/s) and reads its input from the cache of the core that wrote it; weighed like a
+/// product's, MobileNetV2's depthwise layers all stayed on one thread.
+constexpr std::int64_t depthwise_work(std::int64_t pixels, std::int64_t channels, int k) { return 8 * pixels * channels * k * k; }
+
 /// y = depthwise conv(x) + bias, activated, by depthwise_window_row, the rows read from x.
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
@@ -186,10 +192,7 @@ template <int K>
     const inside_columns inside = inside_columns_of(op, K);
     const std::int64_t row_floats = std::int64_t{op.in.width} * op.in.channels, cs = op.in.channels;
     const std::int64_t pixels = std::int64_t{y.batch} * op.out.height * op.out.width;
-    // Counted as 8 multiply-adds each: a depthwise one runs at a quarter of a product's speed or
-    // less (~60 GFLOP/s), and reads its input from the cache of the core that wrote it; weighed
-    // like a product's, MobileNetV2's depthwise layers all stayed on one thread.
-    for_each_output_row(y, 8 * pixels * cs * K * K, threads, [&](int n, int oh) {
+    for_each_output_row(y, depthwise_work(pixels, cs, K), threads, [&](int n, int oh) {
         const float* rows[K];
         for (int kh = 0, ih = oh * op.stride.height - op.pad_top; kh != K; ++kh, ++ih)
             rows[kh] = ih >= 0 && ih < op.in.height ? x.sample(n) + ih * row_floats : nullptr;
@@ -307,9 +310,8 @@ template <int K>
     const int in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width, sh = op.stride.height;
     const std::int64_t channels = op.in.channels;
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w, rows_total = std::int64_t{y.batch} * out_h;
-    // The depthwise work weighed as in depthwise_conv2d_window, and the producer's products.
     const std::int64_t products = std::int64_t{y.batch} * in_h * in_w * channels * producer.inputs[0].shape.channels;
-    const std::int64_t work = 8 * pixels * channels * K * K + products;
+    const std::int64_t work = depthwise_work(pixels, channels, K) + products;
     const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(work, ws.threads()), rows_total));
     const std::int64_t panels = (channels + tile_gemm::width - 1) / tile_gemm::width;
     const bool by_channels = threads > 1 && rows_total < 8 * threads && panels % threads == 0;
