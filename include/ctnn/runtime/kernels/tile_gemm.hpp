@@ -1,9 +1,9 @@
 // ctnn's own matrix-product micro-kernel: C (pixels × output channels, row-major) = A · B + bias,
 // activated, with B (a kernel: input × output channels) packed once into panels of two packets
-// of columns. A is read where it lies (a 1×1 convolution's input, im2col rows): its values are
-// broadcast one at a time, so unlike Eigen's GEMM it is never packed, and the epilogue (bias, a
-// residual sum, the activations of activation.hpp's in_packets) runs on the accumulators before
-// they are stored, not in a second pass over C.
+// of columns. A is read where it lies (a 1×1 convolution's input, im2col rows), its values
+// broadcast one at a time; only products of many panels copy it first, interleaved (pack_rows).
+// The epilogue (bias, a residual sum, the activations of activation.hpp's in_packets) runs on
+// the accumulators before they are stored, not in a second pass over C.
 // Written once with Eigen's packet primitives, so it is the same code on AVX-512, AVX2 and SSE:
 // only the packet width and the number of rows held in registers change.
 // SPDX-License-Identifier: BSL-1.0
@@ -156,8 +156,9 @@ struct epilogue {
 /// R rows × one panel of C over `depth`: starting from C (`load`) or from zero, finishing with
 /// the epilogue (`last`). Every row and both packets are named at compile time (the index
 /// sequences), so the accumulators live in registers. With `Prefetch`, the `lines` cache lines
-/// from `next` are fetched into L2 on the way, spread evenly over the depth steps.
-template <int R, bool Prefetch = false>
+/// from `next` are fetched into L2 on the way, spread evenly over the depth steps. A's value
+/// (r, p) is at a[r·lda + p], or, if `Interleaved` (pack_rows), at a[p·lanes + r].
+template <int R, bool Prefetch = false, bool Interleaved = false>
 [[gnu::always_inline]] inline void tile(const float* a, std::int64_t lda, const float* b, std::int64_t depth, float* c, std::int64_t ldc,
                                         bool load, bool last, const epilogue& e, const float* next = nullptr, std::int64_t lines = 0) {
     using namespace Eigen::internal;
@@ -179,7 +180,7 @@ template <int R, bool Prefetch = false>
         }
 #pragma GCC unroll 32
         for (int r = 0; r < R; ++r) {
-            const packet v = pset1<packet>(a[r * lda + p]);
+            const packet v = pset1<packet>(Interleaved ? a[p * lanes + r] : a[r * lda + p]);
             acc0[r] = pmadd(v, b0, acc0[r]);
             acc1[r] = pmadd(v, b1, acc1[r]);
         }
@@ -208,11 +209,56 @@ template <int R, bool Prefetch = false>
 }
 
 /// tile<R> for R = `count` (1 … rows).
-template <int... R>
+template <bool Interleaved, int... R>
 inline void tile_of(int count, std::integer_sequence<int, R...>, const float* a, std::int64_t lda, const float* b, std::int64_t depth,
                     float* c, std::int64_t ldc, bool load, bool last, const epilogue& e, const float* next, std::int64_t lines) {
-    if (lines != 0) ((count == R + 1 ? tile<R + 1, true>(a, lda, b, depth, c, ldc, load, last, e, next, lines) : void()), ...);
-    else ((count == R + 1 ? tile<R + 1>(a, lda, b, depth, c, ldc, load, last, e) : void()), ...);
+    if (lines != 0) ((count == R + 1 ? tile<R + 1, true, Interleaved>(a, lda, b, depth, c, ldc, load, last, e, next, lines) : void()), ...);
+    else ((count == R + 1 ? tile<R + 1, false, Interleaved>(a, lda, b, depth, c, ldc, load, last, e) : void()), ...);
+}
+
+/// Whether multiply interleaves A's rows (pack_rows) on this target: a tile's rows must fit a
+/// packet (14 ≤ 16 with AVX-512, 6 ≤ 8 with AVX2; not with SSE's 4).
+inline constexpr bool interleaves = rows <= lanes;
+/// Panels of columns a product needs for interleaving to pay: the copy costs about what a
+/// panel's products over the same rows do. On a 2-core Xeon (1 thread, products alone, medians of
+/// 5): 196 × 4608 × 512 (VGG16's block5 as one product) 151 → 157 GFLOP/s, 98 × 256 × 1024 150 →
+/// 159, 392 × 256 × 512 155 → 160, 49 × 2048 × 512 149 → 152; at 8 panels no faster (784 × 64 ×
+/// 256, 98 × 1024 × 256), at 2 and 4 slower (3136 × 256 × 64 144 → 131, 49 × 1024 × 128 159 → 149).
+inline constexpr std::int64_t interleave_min_panels = 16;
+
+/// Rows [0, m) × depth [0, depth) of A, tile by tile (`rows` rows each, the last fewer), into
+/// `out`: tile t at out + t·depth·lanes, its value (r, p) at p·lanes + r, so that a tile's
+/// broadcasts read one stream at fixed offsets. Read from 14 rows far apart (im2col rows are
+/// kh·kw·Cin long), A's values cost the micro-kernel a row pointer each, more than the
+/// registers hold: GCC kept half of them on the stack and reloaded them at every depth step.
+/// Transposed a packet square at a time; lanes past a tile's rows hold zeros.
+#pragma GCC diagnostic push
+// A packet type as a template argument drops its vector attributes (GCC warns); Eigen's own
+// PacketBlock is made for exactly that use.
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+inline void pack_rows(const float* a, std::int64_t lda, std::int64_t m, std::int64_t depth, float* out) {
+    using namespace Eigen::internal;
+    for (std::int64_t i = 0; i < m; i += rows, out += depth * lanes) {
+        const int count = static_cast<int>(std::min<std::int64_t>(rows, m - i));
+        std::int64_t p = 0;
+        for (; p + lanes <= depth; p += lanes) {
+            PacketBlock<packet, lanes> square;
+#pragma GCC unroll 16
+            for (int r = 0; r < lanes; ++r) square.packet[r] = r < count ? ploadu<packet>(a + (i + r) * lda + p) : pset1<packet>(0.0f);
+            ptranspose(square);
+#pragma GCC unroll 16
+            for (int q = 0; q < lanes; ++q) pstore(out + (p + q) * lanes, square.packet[q]);
+        }
+        for (; p != depth; ++p)
+            for (int r = 0; r != lanes; ++r) out[p * lanes + r] = r < count ? a[(i + r) * lda + p] : 0.0f;
+    }
+}
+#pragma GCC diagnostic pop
+/// Thread-local room for pack_rows' copy of a row block over a depth block (272 KiB with
+/// AVX-512), made on a thread's first product.
+inline float* interleaved_rows() {
+    static thread_local aligned_floats buffer((row_block + rows - 1) / rows * lanes * depth_block);
+    return buffer.data.get();
 }
 
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
@@ -244,6 +290,9 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
         const bool load = accumulate || k0 != 0, last = k0 + depth >= k;
         for (std::int64_t r0 = 0; r0 < m; r0 += row_block) {
             const std::int64_t r1 = std::min(m, r0 + row_block);
+            const bool interleaved = interleaves && (c1 - c0 + width - 1) / width >= interleave_min_panels;
+            float* const copy = interleaved ? interleaved_rows() : nullptr;
+            if (interleaved) pack_rows(a + r0 * lda + k0, lda, r1 - r0, depth, copy);
             for (std::int64_t j = c0; j < c1; j += width) {
                 const float* panel = packed_b + k0 * np + j * depth;
                 const std::int64_t cols = std::min<std::int64_t>(width, c1 - j);
@@ -284,12 +333,12 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     const std::int64_t t = (i - r0) / rows, first_line = t * next_lines / tiles;
                     const float* fetch = next == nullptr ? nullptr : next + first_line * line_floats;
                     const std::int64_t fetch_lines = (t + 1) * next_lines / tiles - first_line;
-                    const float* ai = a + i * lda + k0;
+                    const float* ai = interleaved ? copy + (i - r0) * depth * lanes / rows : a + i * lda + k0;
                     // The next tile's rows of A, up to their first 4 cache lines: rows far apart
                     // (a slice of a wide matrix: the streamed Winograd's V) are 14 short streams
                     // the hardware does not fetch ahead, and each tile stalled on them (the
-                    // U-Net's streamed layers: 95-107 → 68-74 ms).
-                    for (std::int64_t r = i + rows; r < std::min(r1, i + 2 * rows); ++r)
+                    // U-Net's streamed layers: 95-107 → 68-74 ms). The interleaved copy is one.
+                    for (std::int64_t r = i + rows; !interleaved && r < std::min(r1, i + 2 * rows); ++r)
                         for (std::int64_t f = 0; f < std::min<std::int64_t>(depth, 4 * line_floats); f += line_floats)
                             __builtin_prefetch(a + r * lda + k0 + f);
                     float* ci = c + i * ldc + (j - c0);
@@ -303,9 +352,17 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                         for (std::int64_t r = i + rows; r < std::min(r1, i + 2 * rows); ++r)
                             for (std::int64_t f = 0; f < cols; f += line_floats) __builtin_prefetch(residual + r * ldc + (j - c0) + f);
                     }
+                    // Both forms of A, each with C in place or in `edge`.
+                    const auto run = [&](float* to, std::int64_t ld, const epilogue& with) {
+                        if (interleaved)
+                            tile_of<true>(count, std::make_integer_sequence<int, rows>{}, ai, 0, panel, depth, to, ld, load, last, with,
+                                          fetch, fetch_lines);
+                        else
+                            tile_of<false>(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, to, ld, load, last, with,
+                                           fetch, fetch_lines);
+                    };
                     if (cols == width) {
-                        tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, ci, ldc, load, last, e, fetch,
-                                fetch_lines);
+                        run(ci, ldc, e);
                         continue;
                     }
                     if (load)
@@ -315,8 +372,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                             std::fill(std::copy_n(ri + r * ldc, cols, edge_residual + r * width), edge_residual + (r + 1) * width, 0.0f);
                         e.residual = edge_residual, e.ld = width;
                     }
-                    tile_of(count, std::make_integer_sequence<int, rows>{}, ai, lda, panel, depth, edge, width, load, last, e, fetch,
-                            fetch_lines);
+                    run(edge, width, e);
                     for (int r = 0; r != count; ++r) std::copy_n(edge + r * width, cols, ci + r * ldc);
                 }
             }
