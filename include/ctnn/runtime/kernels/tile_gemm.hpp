@@ -281,6 +281,9 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
         return;
     }
     const std::int64_t np = padded(n_total);
+    // A copied interleaved or read where it lies: the same for every block of the call.
+    const bool interleaved = interleaves && padded(c1 - c0) / width >= interleave_min_panels;
+    float* const copy = interleaved ? interleaved_rows() : nullptr;
     const activation_kind fused = in_packets(activation) ? activation : activation_kind::linear;
     alignas(64) float edge[rows * width];  // a partial panel's C, computed whole
     alignas(64) float edge_bias[width];
@@ -290,8 +293,6 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
         const bool load = accumulate || k0 != 0, last = k0 + depth >= k;
         for (std::int64_t r0 = 0; r0 < m; r0 += row_block) {
             const std::int64_t r1 = std::min(m, r0 + row_block);
-            const bool interleaved = interleaves && (c1 - c0 + width - 1) / width >= interleave_min_panels;
-            float* const copy = interleaved ? interleaved_rows() : nullptr;
             if (interleaved) pack_rows(a + r0 * lda + k0, lda, r1 - r0, depth, copy);
             for (std::int64_t j = c0; j < c1; j += width) {
                 const float* panel = packed_b + k0 * np + j * depth;
@@ -333,7 +334,7 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                     const std::int64_t t = (i - r0) / rows, first_line = t * next_lines / tiles;
                     const float* fetch = next == nullptr ? nullptr : next + first_line * line_floats;
                     const std::int64_t fetch_lines = (t + 1) * next_lines / tiles - first_line;
-                    const float* ai = interleaved ? copy + (i - r0) * depth * lanes / rows : a + i * lda + k0;
+                    const float* ai = interleaved ? copy + t * depth * lanes : a + i * lda + k0;
                     // The next tile's rows of A, up to their first 4 cache lines: rows far apart
                     // (a slice of a wide matrix: the streamed Winograd's V) are 14 short streams
                     // the hardware does not fetch ahead, and each tile stalled on them (the
