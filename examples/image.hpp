@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -120,6 +121,29 @@ inline std::string png_refusal(std::string_view bytes) {
     return "";
 }
 
+/// `bytes` without the empty IDAT chunks that come before the first IDAT with data, or nothing if
+/// there are none. PNG allows empty IDATs; stb 2.27 copies such a chunk into its image-data buffer
+/// before it has allocated one, memcpy(nullptr, ..., 0), which C leaves undefined (found by the
+/// image fuzzer under UBSan). They hold nothing, so the image without them is the same image.
+/// Call after png_refusal, which checks that every chunk fits in the bytes.
+inline std::optional<std::string> png_without_leading_empty_idat(std::string_view bytes) {
+    std::string kept;
+    std::size_t copied = 0;  // bytes before `copied` are in `kept`, but for the dropped chunks
+    for (std::size_t at = 8; at + 8 <= bytes.size();) {
+        const std::uint64_t length = detail::be16_at(bytes, at) << 16 | detail::be16_at(bytes, at + 2);
+        const std::string_view type = bytes.substr(at + 4, 4);
+        if (type == "IEND" || (type == "IDAT" && length != 0)) break;
+        if (type == "IDAT") {
+            kept.append(bytes.substr(copied, at - copied));
+            copied = at + 12;
+        }
+        at += 12 + length;
+    }
+    if (copied == 0) return std::nullopt;
+    kept.append(bytes.substr(copied));
+    return kept;
+}
+
 /// Why stb (Debian's v2.27) must not see a JPEG, or "". Its Huffman tables hold at most 256
 /// codes, and v2.27 writes past them when a table declares more (found by fuzzing; stb 2.28
 /// checks it); and it decodes a scan with a table no DHT defined, reading past its values
@@ -177,8 +201,6 @@ inline rgb_image decode_rgb(std::string_view bytes, const std::string& where, st
     if (!png && !jpeg) throw std::runtime_error(where + ": cannot decode: not a PNG or JPEG image");
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         throw std::runtime_error(where + ": cannot decode: too many bytes");
-    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-    const int length = static_cast<int>(bytes.size());
     const auto undecodable = [&] { return std::runtime_error(where + ": cannot decode the " + (png ? "PNG" : "JPEG") + " image (" + stbi_failure_reason() + ")"); };
 
     const auto check_pixels = [&](std::uint64_t w, std::uint64_t h) {
@@ -190,6 +212,10 @@ inline rgb_image decode_rgb(std::string_view bytes, const std::string& where, st
     check_pixels(claimed_w, claimed_h);
     if (const std::string why = png ? png_refusal(bytes) : jpeg_refusal(bytes); !why.empty())
         throw std::runtime_error(where + ": cannot decode the " + (png ? "PNG" : "JPEG") + " image (" + why + ")");
+    const std::optional<std::string> rewritten = png ? png_without_leading_empty_idat(bytes) : std::nullopt;
+    if (rewritten) bytes = *rewritten;
+    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+    const int length = static_cast<int>(bytes.size());
     int w = 0, h = 0, channels = 0;
     if (!stbi_info_from_memory(data, length, &w, &h, &channels)) throw undecodable();
     check_pixels(std::uint64_t(w), std::uint64_t(h));  // in case stb reads a header claimed_size did not
