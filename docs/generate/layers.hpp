@@ -514,7 +514,7 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "Requires epsilon > 0. Parameters: C·(2 + [scale] + [center]). Weights (Keras order): gamma (C,), beta (C,), "
          "moving_mean (C,), moving_variance (C,); the moving statistics are non-trainable, so the summary splits "
          "trainable from non-trainable parameters as Keras does (ResNet50: 53,120 non-trainable).\n\n"
-         "**Folding.** When a BatchNormalization reads a `Conv2D`, `DepthwiseConv2D` or `SeparableConv2D` whose activation "
+         "**Folding.** When a BatchNormalization reads a `Conv2D`, `DepthwiseConv2D`, `SeparableConv2D` or `Conv2DTranspose` whose activation "
          "is linear and whose output nothing else reads, the model knows it at compile time (`ctnn::folding<M>`): the "
          "network scales that layer's kernel by `gamma/√(moving_variance + epsilon)` per output channel and shifts its "
          "bias (adding one if the layer has none) whenever weights are set or loaded, and skips the BatchNormalization "

@@ -131,6 +131,19 @@ constexpr auto folded_separable_grouped() {
     return Model{x, BatchNormalization<epsilon<"1/64">, name<"bn2">>{}(g)};
 }
 
+/// Conv2DTranspose → BatchNormalization (→ activation) by each of its paths, its kernel's output
+/// channels runs of Cin values: windows that overlap (45 products a pixel, packed), disjoint
+/// windows of 32 products a pixel (packed, with a bias to shift), and of 4 (few_products, as
+/// PP-OCRv4's head, the sigmoid folded in too).
+constexpr auto folded_transposed() {
+    auto x = Input<shape<5, 6, 3>, name<"x">>{}();
+    auto a = Conv2DTranspose<5, kernel_size<3>, strides<2>, same, no_bias, name<"overlap">>{}(x);
+    auto a_relu = Activation<relu, name<"relu1">>{}(BatchNormalization<name<"bn1">>{}(a));
+    auto b = BatchNormalization<name<"bn2">>{}(Conv2DTranspose<8, kernel_size<2>, strides<2>, name<"wide">>{}(a_relu));
+    auto c = BatchNormalization<epsilon<"1/64">, name<"bn3">>{}(Conv2DTranspose<1, kernel_size<2>, strides<2>, name<"few">>{}(b));
+    return Model{x, Activation<sigmoid, name<"sig">>{}(c)};
+}
+
 /// Conv2D → BatchNormalization → ReLU(6) (MobileNetV2's), DepthwiseConv2D → ReLU with no
 /// BatchNormalization between, Dense → softmax: three activations folded.
 constexpr auto activations_folded() {
@@ -388,6 +401,7 @@ static_assert(folding<PD>.count == 1 && folding<PD>.activation_count == 1);
 static_assert(folding<decltype(padding_not_folded())>.padding_count == 0);
 
 static_assert(folding<decltype(folded_separable_grouped())>.count == 2);
+static_assert(folding<decltype(folded_transposed())>.count == 3 && folding<decltype(folded_transposed())>.activation_count == 2);
 static_assert(folding<decltype(folded_at_output())>.count == 1);
 static_assert(folding<decltype(not_folded())>.count == 0);
 static_assert(folding<decltype(folded_inside())>.count == 2);
@@ -512,6 +526,21 @@ TEST_CASE("folding into SeparableConv2D's pointwise kernel and a grouped Conv2D'
     t = batch_norm(t, w["bn/gamma"], w["bn/beta"], w["bn/moving_mean"], w["bn/moving_variance"], 1e-3);
     t = grouped_conv(t, w["grouped/kernel"], w["grouped/bias"], 3, 3, 9, 3, 1, 1, 1, 1, false, 0);
     t = batch_norm(t, w["bn2/gamma"], w["bn2/beta"], w["bn2/moving_mean"], w["bn2/moving_variance"], 1.0 / 64);
+    for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
+}
+
+TEST_CASE("folding into Conv2DTranspose's kernel, whose output channels come before its input channels, equals the naive layers") {
+    network net{folded_transposed()};
+    auto w = randomize(net, 16);
+    const auto x = random_tensor<shape<5, 6, 3>>(2, 17);
+    array4 t = reference::conv2d_transpose(to_array(x), w["overlap/kernel"], {}, 3, 3, 5, 2, 2, 1, 1, true, -1, -1, 0);
+    t = batch_norm(t, w["bn1/gamma"], w["bn1/beta"], w["bn1/moving_mean"], w["bn1/moving_variance"], 1e-3);
+    for (auto& v : t.v) v = std::max(v, 0.0f);
+    t = reference::conv2d_transpose(t, w["wide/kernel"], w["wide/bias"], 2, 2, 8, 2, 2, 1, 1, false, -1, -1, 0);
+    t = batch_norm(t, w["bn2/gamma"], w["bn2/beta"], w["bn2/moving_mean"], w["bn2/moving_variance"], 1e-3);
+    t = reference::conv2d_transpose(t, w["few/kernel"], w["few/bias"], 2, 2, 1, 2, 2, 1, 1, false, -1, -1, 0);
+    t = batch_norm(t, w["bn3/gamma"], w["bn3/beta"], w["bn3/moving_mean"], w["bn3/moving_variance"], 1.0 / 64);
+    for (auto& v : t.v) v = 1.0f / (1.0f + std::exp(-v));
     for (int threads : {1, 3}) require_close(net(x, {.threads = threads}).data(), t);
 }
 

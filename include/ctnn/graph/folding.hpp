@@ -7,8 +7,9 @@
 // `static constexpr bool channel_affine = true` (BatchNormalization, Rescaling). A layer that can
 // absorb such a map declares `absorbs_channel_affine` (true only if its own activation is linear:
 // the map must act on what the layer's weights compute) and `output_kernel`, the position among
-// its weights of the array whose last axis is its output channels; its weight named "bias", if
-// any, is shifted.
+// its weights of the array whose last axis is its output channels, or whose output channels are
+// runs of `output_kernel_run<In>` values (Conv2DTranspose's kernel, (kh, kw, Cout, Cin)); its
+// weight named "bias", if any, is shifted.
 // A channel-affine node folds into its input exactly when that input absorbs and nothing else
 // reads the input's output (else the unscaled values are needed too): not another layer, not the
 // caller (a model output), and no other application of a shared layer.

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 
 #include <ctnn/layers/layer.hpp>
 #include <ctnn/layers/window.hpp>
@@ -61,9 +62,15 @@ struct Conv2DTranspose : layer_base<Conv2DTranspose<Filters, Options...>> {
     static constexpr padding_mode padding = detail::option_or<valid, valid, Options...>::value;
     static constexpr activation_kind activation = detail::option_or<linear, linear, Options...>::value;
     static constexpr bool bias = detail::option_or<use_bias<true>, use_bias<true>, Options...>::value;
-    /// An activation layer after it becomes its activation, when its own is linear
-    /// (graph/folding.hpp). (A BatchNormalization does not fold: the kernel's last axis is the
-    /// input channels.)
+    /// A BatchNormalization after it folds into `kernel` (weight 0), when the activation is
+    /// linear (graph/folding.hpp). Keras keeps the kernel as (kh, kw, Cout, Cin): each output
+    /// channel is a run of Cin values, not one value of the last axis (`output_kernel_run`).
+    static constexpr bool absorbs_channel_affine = activation == activation_kind::linear;
+    static constexpr std::size_t output_kernel = 0;
+    template <dims In>
+    static constexpr std::int64_t output_kernel_run = In.channels;
+    /// An activation layer after it (or after that BatchNormalization) becomes its activation,
+    /// when its own is linear.
     static constexpr bool absorbs_activation = activation == activation_kind::linear;
     /// {-1, -1} when unset; see output_padding_set.
     static constexpr hw out_padding =

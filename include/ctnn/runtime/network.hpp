@@ -161,6 +161,20 @@ template <class... Es>
 constexpr std::array<std::size_t, sizeof...(Es)> output_kernels_of(graph<Es...>) {
     return {output_kernel_of<typename Es::layer_type>()...};
 }
+/// Consecutive values of a node's output kernel that belong to one output channel: 1 where the
+/// channels are the kernel's last axis, else what the layer declares (`output_kernel_run`,
+/// Conv2DTranspose's input channels).
+template <class E>
+constexpr std::int64_t output_kernel_run_of() {
+    using L = typename E::layer_type;
+    if constexpr (fold_role_of<L>() != fold_role::absorbs || E::input_count == 0) return 1;
+    else if constexpr (requires { L::template output_kernel_run<E::input_shapes[0]>; }) return L::template output_kernel_run<E::input_shapes[0]>;
+    else return 1;
+}
+template <class... Es>
+constexpr std::array<std::int64_t, sizeof...(Es)> output_kernel_runs_of(graph<Es...>) {
+    return {output_kernel_run_of<Es>()...};
+}
 
 /// One fold of a channel-affine node into the layer before it, as positions: in `layers`
 /// (absorber, folded) and in the network's list of weights (the absorber's output kernel and its
@@ -170,6 +184,8 @@ constexpr std::array<std::size_t, sizeof...(Es)> output_kernels_of(graph<Es...>)
 struct fold_spec {
     std::size_t absorber = 0, folded = 0, kernel = 0, bias = 0, first = 0, count = 0;
     int channels = 0;
+    /// Consecutive kernel values of one output channel (output_kernel_run_of).
+    std::int64_t run = 1;
     scale_shift_fn scale_shift = nullptr;
 };
 /// Per node of `Nodes`, the position in `specs` of the fold it absorbs, or `none`.
@@ -579,6 +595,7 @@ private:
     static constexpr auto output_kernels = detail::output_kernels_of(typename model_type::graph_type{});
     static constexpr std::array<detail::fold_spec, fold_count> folds = [] {
         constexpr auto scale_shifts = detail::scale_shifts_of(typename model_type::graph_type{});
+        constexpr auto runs = detail::output_kernel_runs_of(typename model_type::graph_type{});
         std::array<detail::fold_spec, fold_count> out{};
         std::size_t f = 0;
         for (std::size_t i = 0; i != model_type::layer_count; ++i) {
@@ -593,6 +610,7 @@ private:
             spec.first = first_weight[i];
             spec.count = weight_counts[i];
             spec.channels = model_type::layers[i].output_shape.channels;
+            spec.run = runs[p];
             spec.scale_shift = scale_shifts[i];
         }
         return out;
@@ -640,7 +658,8 @@ private:
             const auto& kernel = w[spec.kernel];
             auto& scaled = out.arrays[2 * f];
             if (scaled.size != kernel.size) scaled = detail::aligned_floats(kernel.size);
-            for (std::size_t k = 0; k != kernel.size; ++k) scaled.data[k] = kernel.data[k] * scale[k % channels];
+            const auto run = static_cast<std::size_t>(spec.run);
+            for (std::size_t k = 0; k != kernel.size; ++k) scaled.data[k] = kernel.data[k] * scale[k / run % channels];
             auto& bias = out.arrays[2 * f + 1];
             if (bias.size != channels) bias = detail::aligned_floats(channels);
             for (std::size_t c = 0; c != channels; ++c)

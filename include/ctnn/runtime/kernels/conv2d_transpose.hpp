@@ -321,7 +321,7 @@ void forward(std::type_identity<Conv2DTranspose<F, O...>>, const node_io& io) {
                                  cut(in.height, L::kernel.height, L::stride.height, L::dilation.height, out.height),
                                  cut(in.width, L::kernel.width, L::stride.width, L::dilation.width, out.width),
                                  io.activation(L::activation)};
-    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], L::bias ? io.weights[1] : nullptr, io.ws, io.kernel_form == 1);
+    conv2d_transpose(op, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws, io.kernel_form == 1);
 }
 
 }  // namespace ctnn::detail
