@@ -86,6 +86,19 @@ bool for_each_jpeg_segment(std::string_view b, Visit visit) {
     }
     return at >= b.size() - 1;  // the data may end inside the last scan: stb decodes what is there
 }
+
+/// Calls visit(at, type, length) for each chunk of a PNG (length, type, data, CRC) from offset
+/// `at`, as long as it returns true, up to IEND or the end of the data. `length` is what the
+/// chunk claims and may run past the data (png_refusal checks it); the walk then ends there.
+template <class Visit>
+void for_each_png_chunk(std::string_view b, Visit visit) {
+    for (std::size_t at = 8; at + 8 <= b.size();) {
+        const std::uint64_t length = be16_at(b, at) << 16 | be16_at(b, at + 2);
+        const std::string_view type = b.substr(at + 4, 4);
+        if (!visit(at, type, length) || type == "IEND") return;
+        at += 12 + length;
+    }
+}
 }  // namespace detail
 
 /// The width and height a PNG or JPEG header claims, read here rather than by stb, which refuses
@@ -109,16 +122,14 @@ inline std::array<std::uint64_t, 2> claimed_size(std::string_view bytes) {
 /// claimed length before reading it, so a 30-byte file claiming a 1 GB chunk made it allocate
 /// 2 GB (found by fuzzing): each chunk must fit in the bytes there are.
 inline std::string png_refusal(std::string_view bytes) {
-    for (std::size_t at = 8; at + 8 <= bytes.size();) {  // chunks: length, type, data, CRC
-        const std::uint64_t length = detail::be16_at(bytes, at) << 16 | detail::be16_at(bytes, at + 2);
-        const std::string type(bytes.substr(at + 4, 4));
-        if (at + 12 + length > bytes.size())
-            return "chunk '" + type + "' claims " + std::to_string(length) + " bytes, but only " +
-                   std::to_string(bytes.size() - std::min(bytes.size(), at + 8)) + " follow";
-        if (type == "IEND") break;
-        at += 12 + length;
-    }
-    return "";
+    std::string why;
+    detail::for_each_png_chunk(bytes, [&](std::size_t at, std::string_view type, std::uint64_t length) {
+        if (at + 12 + length <= bytes.size()) return true;
+        why = "chunk '" + std::string(type) + "' claims " + std::to_string(length) + " bytes, but only " +
+              std::to_string(bytes.size() - std::min(bytes.size(), at + 8)) + " follow";
+        return false;
+    });
+    return why;
 }
 
 /// `bytes` without the empty IDAT chunks that come before the first IDAT with data, or nothing if
@@ -129,16 +140,13 @@ inline std::string png_refusal(std::string_view bytes) {
 inline std::optional<std::string> png_without_leading_empty_idat(std::string_view bytes) {
     std::string kept;
     std::size_t copied = 0;  // bytes before `copied` are in `kept`, but for the dropped chunks
-    for (std::size_t at = 8; at + 8 <= bytes.size();) {
-        const std::uint64_t length = detail::be16_at(bytes, at) << 16 | detail::be16_at(bytes, at + 2);
-        const std::string_view type = bytes.substr(at + 4, 4);
-        if (type == "IEND" || (type == "IDAT" && length != 0)) break;
-        if (type == "IDAT") {
-            kept.append(bytes.substr(copied, at - copied));
-            copied = at + 12;
-        }
-        at += 12 + length;
-    }
+    detail::for_each_png_chunk(bytes, [&](std::size_t at, std::string_view type, std::uint64_t length) {
+        if (type != "IDAT") return true;
+        if (length != 0) return false;
+        kept.append(bytes.substr(copied, at - copied));
+        copied = at + 12;
+        return true;
+    });
     if (copied == 0) return std::nullopt;
     kept.append(bytes.substr(copied));
     return kept;
