@@ -41,6 +41,37 @@ std::vector<float> plus_residual(const array4& linear, const std::vector<float>&
     for (std::size_t i = 0; i != v.size(); ++i) v[i] = reference::activate(linear.v[i] + r[i], act);
     return v;
 }
+/// Conv2D `c` with its kernel packed and a residual added, against the direct definition, on 1, 2
+/// and 3 threads, each worth every thread it is given; `path` is the one it must take.
+void check_packed_on_threads(const conv_config& c, std::uint32_t seed, detail::conv2d_path path) {
+    INFO(describe(c));
+    operands drawn = random_operands(c, seed, true);
+    const array4 linear = reference::conv2d(drawn.x, drawn.kernel, drawn.bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1, 0);
+    std::vector<float> residual(linear.v.size());
+    reference::fill_random(residual, seed + 1, 4.0f);
+    const std::vector<float> want = plus_residual(linear, residual, c.act);
+    const detail::conv2d_op op{{c.h, c.w, c.cin},
+                               {linear.h, linear.w, c.cout},
+                               {c.kh, c.kw},
+                               {c.sh, c.sw},
+                               {c.dh, c.dw},
+                               c.same ? reference::same_pad_before(c.h, c.kh, c.sh, c.dh) : 0,
+                               c.same ? reference::same_pad_before(c.w, c.kw, c.sw, c.dw) : 0,
+                               kind_of(c.act)};
+    REQUIRE(detail::path_of(op) == path);
+    REQUIRE(detail::threads_for(std::int64_t{linear.h} * linear.w * c.cout * c.kh * c.kw * c.cin, 3) == 3);
+    const detail::prepared_kernel form = detail::conv2d_packed_form(op);
+    const detail::aligned_floats packed(static_cast<std::size_t>(form.floats));
+    form.prepare(form, drawn.kernel.data(), packed.data.get(), 1);
+    for (const int threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        detail::workspace ws(threads);
+        std::vector<float> got(want.size(), -3.0f);
+        detail::conv2d(op, {drawn.x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, packed.data.get(), drawn.bias.data(), ws,
+                       true, residual.data());
+        CHECK(first_mismatch(got.data(), want) == got.size());
+    }
+}
 }  // namespace
 
 TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configurations, on every path each allows") {
@@ -170,31 +201,20 @@ TEST_CASE("products of few rows split over threads by tile_gemm::grid_part: C co
                     for (const std::int64_t w : work) CHECK(std::abs(w * p - m * np) <= 2 * (tg::rows / 2 + 1) * tg::width * p);
             }
     // And the products themselves, where the panels do not go evenly over the threads: a 1×1
-    // convolution of 160 output channels on a 7×7 map (MobileNetV2's last blocks), a 3×3 one of
-    // 100 (im2col rows, each thread filling those of its rectangles), a residual added.
-    for (const auto& shape : {std::pair{1, 160}, std::pair{3, 100}}) {
-        const int k = shape.first, cout = shape.second;  // named, not bound: Clang 14's CAPTURE
-        CAPTURE(k);
-        const conv_config c{7, 7, 128, cout, k, k, 1, 1, 1, 1, 1, 4, 1, 0, 0};
-        REQUIRE(detail::threads_for(std::int64_t{49} * cout * k * k * 128, 3) == 3);  // worth every thread
-        operands drawn = random_operands(c, 71, true);
-        const array4 linear = reference::conv2d(drawn.x, drawn.kernel, drawn.bias, k, k, cout, 1, 1, 1, 1, true, 0);
-        std::vector<float> residual(linear.v.size());
-        reference::fill_random(residual, 72, 4.0f);
-        const std::vector<float> want = plus_residual(linear, residual, c.act);
-        const int pad = reference::same_pad_before(7, k, 1, 1);
-        const detail::conv2d_op op{{7, 7, 128}, {7, 7, cout}, {k, k}, {1, 1}, {1, 1}, pad, pad, kind_of(c.act)};
-        const detail::prepared_kernel form = detail::conv2d_packed_form(op);
-        const detail::aligned_floats packed(static_cast<std::size_t>(form.floats));
-        form.prepare(form, drawn.kernel.data(), packed.data.get(), 1);
-        for (const int threads : {1, 2, 3}) {
-            CAPTURE(threads);
-            detail::workspace ws(threads);
-            std::vector<float> got(want.size(), -3.0f);
-            detail::conv2d(op, {drawn.x.v.data(), c.batch, op.in}, {got.data(), c.batch, op.out}, packed.data.get(), drawn.bias.data(), ws,
-                           true, residual.data());
-            CHECK(first_mismatch(got.data(), want) == got.size());
-        }
+    // convolution of 160 output channels on a 7×7 map (MobileNetV2's last blocks), a 3×3 `valid`
+    // one of 100 on 9×9 (49 im2col rows, each thread filling those of its rectangles), a residual
+    // added.
+    check_packed_on_threads({7, 7, 128, 160, 1, 1, 1, 1, 1, 1, 1, 4, 1, 0, 0}, 71, detail::conv2d_path::pointwise);
+    check_packed_on_threads({9, 9, 128, 100, 3, 3, 1, 1, 1, 1, 0, 4, 1, 0, 0}, 71, detail::conv2d_path::im2col);
+}
+
+TEST_CASE("Conv2D's per-tap products split over threads by output channels or by output rows") {
+    // 3×3 `same` on 7×7 maps (ResNet50's and DenseNet121's last stages): 82% of the taps read the
+    // input. 160 channels go by columns on 2 threads (3 panels and 2) and by rows on 3 (64 a
+    // thread is the least split by columns); 100 and 24 by rows on 2 and 3.
+    for (const int cout : {24, 100, 160}) {
+        CAPTURE(cout);
+        check_packed_on_threads({7, 7, 128, cout, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0, 0}, 73, detail::conv2d_path::by_taps);
     }
 }
 
