@@ -75,7 +75,7 @@ void check_packed_on_threads(const conv_config& c, std::uint32_t seed, detail::c
 }  // namespace
 
 TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configurations, on every path each allows") {
-    int packed_in_place = 0, few_inputs = 0, by_taps = 0, pointwise = 0;
+    int packed_in_place = 0, few_inputs = 0, by_taps = 0, pointwise = 0, narrow = 0;
     for (std::uint64_t i = 0; i != 160; ++i) {
         conv_config c = draw_conv(i * 6007 + 5, false);
         // Every third: deeper products and several panels of output channels.
@@ -107,6 +107,7 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
                                    kind_of(c.act)};
         by_taps += detail::path_of(op) == detail::conv2d_path::by_taps;
         pointwise += detail::path_of(op) == detail::conv2d_path::pointwise;
+        narrow += detail::path_of(op) == detail::conv2d_path::pointwise && c.cout <= detail::tile_gemm::most_narrow;
         detail::workspace ws(threads);
         const float* b = bias.empty() ? nullptr : bias.data();
         // A 1×1 convolution maps its input as it reads it where a BatchNormalization folded into it
@@ -168,6 +169,7 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
     CHECK(few_inputs > 0);
     CHECK(by_taps > 0);
     CHECK(pointwise > 0);
+    CHECK(narrow > 0);
 }
 
 TEST_CASE("products of few rows split over threads by tile_gemm::grid_part: C covered once, equal shares") {
@@ -206,6 +208,16 @@ TEST_CASE("products of few rows split over threads by tile_gemm::grid_part: C co
     // added.
     check_packed_on_threads({7, 7, 128, 160, 1, 1, 1, 1, 1, 1, 1, 4, 1, 0, 0}, 71, detail::conv2d_path::pointwise);
     check_packed_on_threads({9, 9, 128, 100, 3, 3, 1, 1, 1, 1, 0, 4, 1, 0, 0}, 71, detail::conv2d_path::im2col);
+}
+
+TEST_CASE("Conv2D 1×1 to a few channels: narrow products over runs of pixels on 1-3 threads") {
+    // As the U-Net's last layer (64 → 2), deeper and with 1 to most_narrow channels (products of 2
+    // and of 8 columns): each thread's run ends inside a tile of pixels somewhere, and a batch of 2
+    // runs on from one sample into the next.
+    for (const int cout : {1, 2, 3, 5, detail::tile_gemm::most_narrow}) {
+        CAPTURE(cout);
+        check_packed_on_threads({60, 60, 224, cout, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0, 0}, 79, detail::conv2d_path::pointwise);
+    }
 }
 
 TEST_CASE("Conv2D's per-tap products split over threads by output channels or by output rows") {

@@ -82,7 +82,7 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
                                              kind_of(c.act)};
         disjoint += detail::disjoint_windows(op);
         // Disjoint windows of so few products a pixel that they are taken in packets of pixels.
-        few += detail::disjoint_windows(op) && c.kh * c.kw * c.cout <= detail::most_few_products;
+        few += detail::disjoint_windows(op) && c.kh * c.kw * c.cout <= detail::tile_gemm::most_narrow;
         detail::workspace ws(threads);
         const auto run = [&](const std::string& path, const float* k, bool packed) {
             CAPTURE(path);

@@ -415,6 +415,64 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 }
 
 
+/// A 1×1 Conv2D to at most tile_gemm::most_narrow output channels (the U-Net's last layer: 64 → 2
+/// on a 388×388 map) as narrow products (tile_gemm::narrow_tile): tile_gemm::multiply's panels
+/// would compute 2·lanes columns a pixel, 16 times the 2 wanted. N columns, 2 for one or two
+/// classes, else 8 (each N is compile time in every file that runs a Conv2D: with 2, 4 and 8,
+/// tests/runtime/fcn8.cpp took 53 → 56 s sanitized), the kernel's columns past Cout zeros:
+/// packed (`packed`), it has a panel's columns; in Keras' layout it is copied with most_narrow. Split over threads in equal runs of
+/// pixels, each tile's values scattered to its pixels, then biased, summed with the residual and
+/// activated in one pass (bias_activate) while in cache. Such a layer reads much and computes
+/// little, so each tile also fetches the input of the tile two ahead of it, which the hardware
+/// did not in time. The U-Net's, input from memory, on a 2-core Xeon (medians of 31 calls, three
+/// runs): 6.45-6.70 ms on 1 thread and 3.27-3.37 on 2 by panels; 5.46-5.72 and 2.73-2.90 so
+/// without fetching ahead, 4.40-4.88 and 2.31-2.55 with it (4 and 16 tiles ahead were slower).
+template <int N>
+void conv2d_narrow_products(const conv2d_op& op, tensor_view x, tensor_view y, const float* weights, std::int64_t ldw, const float* bias,
+                            workspace& ws, float* buffer0, const float* residual) {
+    using tile_gemm::lanes, tile_gemm::rows;
+    const int cin = op.in.channels, cout = op.out.channels;
+    const std::int64_t total = std::int64_t{op.out.height} * op.out.width * x.batch, ahead = 2 * rows;
+    const auto parts = static_cast<std::size_t>(threads_for(total * cin * cout, ws.threads()));
+    parallel_for(parts, static_cast<int>(parts), [&](std::size_t part, int worker) {
+        const auto [first, last] = split(static_cast<std::size_t>(total), parts, part);
+        const auto begin = static_cast<std::int64_t>(first), end = static_cast<std::int64_t>(last);
+        float* buffer = worker == 0 ? buffer0 : ws.scratch(worker, static_cast<std::size_t>(cin * lanes));
+        alignas(64) float values[N][lanes];
+        for (std::int64_t p = begin; p < end; p += rows) {
+            const int m = static_cast<int>(std::min<std::int64_t>(rows, end - p));
+            const float* next = x.data + (p + ahead) * cin;
+            for (std::int64_t f = 0; f < std::min<std::int64_t>(rows, end - p - ahead) * cin; f += tile_gemm::line_floats)
+                __builtin_prefetch(next + f, 0, 3);
+            tile_gemm::packet acc[N];
+            tile_gemm::narrow_tile<N>(x.data + p * cin, cin, m, cin, weights, ldw, 1, nullptr, buffer, acc);
+#pragma GCC unroll 8
+            for (int t = 0; t < N; ++t) Eigen::internal::pstore(values[t], acc[t]);
+            float* out = y.data + p * cout;
+            for (int r = 0; r != m; ++r)
+                for (int t = 0; t != cout; ++t) out[r * cout + t] = values[t][r];
+            bias_activate(out, cout, 0, m, 0, cout, bias, op.activation, residual == nullptr ? nullptr : residual + p * cout);
+        }
+    });
+}
+inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, bool packed, const float* bias,
+                          workspace& ws, const float* residual) {
+    using tile_gemm::most_narrow;
+    const int cin = op.in.channels, cout = op.out.channels;
+    // The copy rounded to whole cache lines: worker 0's buffer after it is read and written aligned.
+    const std::int64_t copy_floats = packed ? 0 : (std::int64_t{cin} * most_narrow + 15) / 16 * 16;
+    float* scratch = ws.scratch(0, static_cast<std::size_t>(copy_floats + std::int64_t{cin} * tile_gemm::lanes));
+    const float* weights = kernel;
+    std::int64_t ldw = tile_gemm::padded(cout);
+    if (!packed) {
+        for (std::int64_t c = 0; c != cin; ++c)
+            std::fill(std::copy_n(kernel + c * cout, cout, scratch + c * most_narrow), scratch + (c + 1) * most_narrow, 0.0f);
+        weights = scratch, ldw = most_narrow;
+    }
+    if (cout <= 2) conv2d_narrow_products<2>(op, x, y, weights, ldw, bias, ws, scratch + copy_floats, residual);
+    else conv2d_narrow_products<most_narrow>(op, x, y, weights, ldw, bias, ws, scratch + copy_floats, residual);
+}
+
 /// y = conv(x) + bias (+ residual), activated. `kernel` is in Keras' layout (kh, kw, Cin, Cout),
 /// which is exactly the (kh·kw·Cin) × Cout matrix that im2col rows multiply; or, if `packed`,
 /// packed by conv2d_pack_kernel for the same `op`. `residual` (may be null) is a tensor laid out
@@ -439,7 +497,9 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 
     if (path == conv2d_path::pointwise && !mapped) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
-        if (packed)
+        if (cout <= tile_gemm::most_narrow && tile_gemm::interleaves)
+            conv2d_narrow(op, x, y, kernel, packed, bias, ws, residual);
+        else if (packed)
             tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads(),
                                          residual);
         else

@@ -86,17 +86,12 @@ struct pixel_position {
     }
 };
 
-/// Products a pixel up to which conv2d_transpose_disjoint takes them in packets of pixels
-/// (few_products): each needs a register.
-inline constexpr int most_few_products = 8;
-
 /// conv2d_transpose_disjoint's products for `count` input pixels from pixel `p0` (over the
-/// batch), where each pixel has N < tile_gemm::width of them (PP-OCRv4's one-filter head: 2×2
-/// taps of one channel), each written straight to its output cell. The micro-kernel would pad
+/// batch), where each pixel has N ≤ tile_gemm::most_narrow of them (PP-OCRv4's one-filter head:
+/// 2×2 taps of one channel), each written straight to its output cell. The micro-kernel would pad
 /// them to a panel's 2·lanes columns, and Eigen's product copied the whole input into its packed
-/// form first; here a tile of pixels is turned into packets of one channel each
-/// (tile_gemm::pack_rows, into `buffer`: Cin·lanes floats), and each product is a packet of the
-/// tile's pixels, all N in registers, summed over the channels. On a 2-core Xeon, the head
+/// form first; here each product is a packet of a tile's pixels (tile_gemm::narrow_tile, its
+/// `buffer` Cin·lanes floats). On a 2-core Xeon, the head
 /// (320×320×24 → 640×640×1, sigmoid) took 2.40 ms on 1 thread and 1.15-1.2 on 2 by Eigen's
 /// product and a copy a pixel; 1.54 and 0.73-0.77 so. What is left is mostly the scattered
 /// stores and pack_rows' scalar tail (24 channels: a square of 16 and 8 one at a time).
@@ -110,15 +105,8 @@ void few_products(const conv2d_transpose_op& op, const float* x, std::int64_t p0
     alignas(64) float values[N][lanes];
     for (std::int64_t i = 0; i < count; i += tile_gemm::rows) {
         const int m = static_cast<int>(std::min<std::int64_t>(tile_gemm::rows, count - i));
-        tile_gemm::pack_rows(x + (p0 + i) * cin, cin, m, cin, buffer);
         packet acc[N];
-#pragma GCC unroll 8
-        for (int t = 0; t < N; ++t) acc[t] = ei::pset1<packet>(tap_bias != nullptr ? tap_bias[t] : 0.0f);
-        for (int c = 0; c != cin; ++c) {
-            const packet v = ei::pload<packet>(buffer + std::int64_t{c} * lanes);
-#pragma GCC unroll 8
-            for (int t = 0; t < N; ++t) acc[t] = ei::pmadd(v, ei::pset1<packet>(kernel[std::int64_t{t} * cin + c]), acc[t]);
-        }
+        tile_gemm::narrow_tile<N>(x + (p0 + i) * cin, cin, m, cin, kernel, 1, cin, tap_bias, buffer, acc);
         with_packet_activation(op.activation, [&](auto f) {
 #pragma GCC unroll 8
             for (int t = 0; t < N; ++t) ei::pstore(values[t], f(acc[t]));
@@ -169,7 +157,7 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
     const int threads = static_cast<int>(std::min(wanted, chunks));
     const bool pack_here = !packed && n >= tile_gemm::width;
     // few_products where it can: products in registers, tiles of pixels in packets.
-    const bool few = !packed && n < tile_gemm::width && n <= most_few_products && tile_gemm::interleaves &&
+    const bool few = !packed && n < tile_gemm::width && n <= tile_gemm::most_narrow && tile_gemm::interleaves &&
                      op.activation != activation_kind::softmax;
     const std::int64_t packed_floats = pack_here ? (tile_gemm::size(cin, n) + 15) / 16 * 16 : 0;
     const std::int64_t bias_floats = (tile_gemm::padded(n) + 15) / 16 * 16;
@@ -194,7 +182,7 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
             // they belong, in packets of pixels.
             [&]<int... N>(std::integer_sequence<int, N...>) {
                 ((n == N + 1 ? few_products<N + 1>(op, x.data, p0, rows, kernel, tap_bias, y, cols) : void()), ...);
-            }(std::make_integer_sequence<int, most_few_products>{});
+            }(std::make_integer_sequence<int, tile_gemm::most_narrow>{});
             return;
         } else {
             // Fewer products than a panel's columns, too many for registers (or a softmax over

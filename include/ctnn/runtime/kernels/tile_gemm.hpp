@@ -261,6 +261,30 @@ inline float* interleaved_rows() {
     return buffer.data.get();
 }
 
+/// Columns up to which a product is worth taking by narrow_tile rather than by panels: each
+/// column needs a register.
+inline constexpr int most_narrow = 8;
+
+/// N < `width` columns of C for a tile of m ≤ `rows` rows of A, each column a packet over the
+/// tile's rows: acc[t] lane r = bias[t] + Σ_p A(r, p)·B(p, t), B's value (p, t) at b[p·ldp + t·ldt]
+/// (bias may be null). For products that panels of 2·lanes columns would pad many times over: a
+/// Conv2DTranspose with one filter (PP-OCRv4's head: 4 products a pixel), a 1×1 Conv2D to a few
+/// classes (the U-Net's last layer: 2). A's rows are turned into packets of one column each
+/// (pack_rows, into `buffer`: depth·lanes floats, aligned), and the N sums stay in registers.
+template <int N>
+[[gnu::always_inline]] inline void narrow_tile(const float* a, std::int64_t lda, int m, std::int64_t depth, const float* b,
+                                               std::int64_t ldp, std::int64_t ldt, const float* bias, float* buffer, packet (&acc)[N]) {
+    using namespace Eigen::internal;
+    pack_rows(a, lda, m, depth, buffer);
+#pragma GCC unroll 8
+    for (int t = 0; t < N; ++t) acc[t] = pset1<packet>(bias != nullptr ? bias[t] : 0.0f);
+    for (std::int64_t p = 0; p != depth; ++p) {
+        const packet v = pload<packet>(buffer + p * lanes);
+#pragma GCC unroll 8
+        for (int t = 0; t < N; ++t) acc[t] = pmadd(v, pset1<packet>(b[p * ldp + t * ldt]), acc[t]);
+    }
+}
+
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
 /// A (m×k, leading dimension lda) · B[:, c0, c1) + bias[c0, c1) + residual, activated; or, if
 /// `accumulate`, C plus that (a product summed over slices of depth made one at a time: the
