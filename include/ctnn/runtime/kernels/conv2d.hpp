@@ -420,13 +420,14 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
 /// would compute 2·lanes columns a pixel, 16 times the 2 wanted. N columns, 2 for one or two
 /// classes, else 8 (each N is compile time in every file that runs a Conv2D: with 2, 4 and 8,
 /// tests/runtime/fcn8.cpp took 53 → 56 s sanitized), the kernel's columns past Cout zeros:
-/// packed (`packed`), it has a panel's columns; in Keras' layout it is copied with most_narrow. Split over threads in equal runs of
-/// pixels, each tile's values scattered to its pixels, then biased, summed with the residual and
-/// activated in one pass (bias_activate) while in cache. Such a layer reads much and computes
-/// little, so each tile also fetches the input of the tile two ahead of it, which the hardware
-/// did not in time. The U-Net's, input from memory, on a 2-core Xeon (medians of 31 calls, three
-/// runs): 6.45-6.70 ms on 1 thread and 3.27-3.37 on 2 by panels; 5.46-5.72 and 2.73-2.90 so
-/// without fetching ahead, 4.40-4.88 and 2.31-2.55 with it (4 and 16 tiles ahead were slower).
+/// packed (`packed`), it has a panel's columns; in Keras' layout it is copied with most_narrow.
+/// Split over threads in equal runs of pixels, each tile's values scattered to its pixels, then
+/// biased, summed with the residual and activated in one pass (bias_activate) while in cache.
+/// Such a layer reads much and computes little, so each tile also fetches the input of the tile
+/// two ahead of it, which the hardware did not in time. The U-Net's, input from memory, on a
+/// 2-core Xeon (medians of 31 calls, three runs): 6.45-6.70 ms on 1 thread and 3.27-3.37 on 2 by
+/// panels; 5.46-5.72 and 2.73-2.90 so without fetching ahead, 4.40-4.88 and 2.31-2.55 with it (4
+/// and 16 tiles ahead were slower).
 template <int N>
 void conv2d_narrow_products(const conv2d_op& op, tensor_view x, tensor_view y, const float* weights, std::int64_t ldw, const float* bias,
                             workspace& ws, float* buffer0, const float* residual) {
@@ -441,9 +442,9 @@ void conv2d_narrow_products(const conv2d_op& op, tensor_view x, tensor_view y, c
         alignas(64) float values[N][lanes];
         for (std::int64_t p = begin; p < end; p += rows) {
             const int m = static_cast<int>(std::min<std::int64_t>(rows, end - p));
-            const float* next = x.data + (p + ahead) * cin;
-            for (std::int64_t f = 0; f < std::min<std::int64_t>(rows, end - p - ahead) * cin; f += tile_gemm::line_floats)
-                __builtin_prefetch(next + f, 0, 3);
+            if (const std::int64_t fetch = std::min<std::int64_t>(rows, end - p - ahead); fetch > 0)
+                for (std::int64_t f = 0; f < fetch * cin; f += tile_gemm::line_floats)
+                    __builtin_prefetch(x.data + (p + ahead) * cin + f, 0, 3);
             tile_gemm::packet acc[N];
             tile_gemm::narrow_tile<N>(x.data + p * cin, cin, m, cin, weights, ldw, 1, nullptr, buffer, acc);
 #pragma GCC unroll 8

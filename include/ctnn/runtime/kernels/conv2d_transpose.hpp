@@ -91,10 +91,10 @@ struct pixel_position {
 /// 2×2 taps of one channel), each written straight to its output cell. The micro-kernel would pad
 /// them to a panel's 2·lanes columns, and Eigen's product copied the whole input into its packed
 /// form first; here each product is a packet of a tile's pixels (tile_gemm::narrow_tile, its
-/// `buffer` Cin·lanes floats). On a 2-core Xeon, the head
-/// (320×320×24 → 640×640×1, sigmoid) took 2.40 ms on 1 thread and 1.15-1.2 on 2 by Eigen's
-/// product and a copy a pixel; 1.54 and 0.73-0.77 so. What is left is mostly the scattered
-/// stores and pack_rows' scalar tail (24 channels: a square of 16 and 8 one at a time).
+/// `buffer` Cin·lanes floats). On a 2-core Xeon, the head (320×320×24 → 640×640×1, sigmoid) took
+/// 2.40 ms on 1 thread and 1.15-1.2 on 2 by Eigen's product and a copy a pixel; 1.54 and
+/// 0.73-0.77 so. What is left is mostly the scattered stores and pack_rows' scalar tail (24
+/// channels: a square of 16 and 8 one at a time).
 template <int N>
 void few_products(const conv2d_transpose_op& op, const float* x, std::int64_t p0, std::int64_t count, const float* kernel,
                   const float* tap_bias, tensor_view y, float* buffer) {
