@@ -41,6 +41,18 @@ std::vector<float> plus_residual(const array4& linear, const std::vector<float>&
     for (std::size_t i = 0; i != v.size(); ++i) v[i] = reference::activate(linear.v[i] + r[i], act);
     return v;
 }
+/// The kernel's description of Conv2D `c`, whose output the reference computed as `out`, `same`
+/// padding placed as TensorFlow places it.
+detail::conv2d_op op_of(const conv_config& c, const array4& out) {
+    return {{c.h, c.w, c.cin},
+            {out.h, out.w, c.cout},
+            {c.kh, c.kw},
+            {c.sh, c.sw},
+            {c.dh, c.dw},
+            c.same ? reference::same_pad_before(c.h, c.kh, c.sh, c.dh) : 0,
+            c.same ? reference::same_pad_before(c.w, c.kw, c.sw, c.dw) : 0,
+            kind_of(c.act)};
+}
 /// Conv2D `c` with its kernel packed and a residual added, against the direct definition, on 1, 2
 /// and 3 threads, each worth every thread it is given; `path` is the one it must take.
 void check_packed_on_threads(const conv_config& c, std::uint32_t seed, detail::conv2d_path path) {
@@ -50,14 +62,7 @@ void check_packed_on_threads(const conv_config& c, std::uint32_t seed, detail::c
     std::vector<float> residual(linear.v.size());
     reference::fill_random(residual, seed + 1, 4.0f);
     const std::vector<float> want = plus_residual(linear, residual, c.act);
-    const detail::conv2d_op op{{c.h, c.w, c.cin},
-                               {linear.h, linear.w, c.cout},
-                               {c.kh, c.kw},
-                               {c.sh, c.sw},
-                               {c.dh, c.dw},
-                               c.same ? reference::same_pad_before(c.h, c.kh, c.sh, c.dh) : 0,
-                               c.same ? reference::same_pad_before(c.w, c.kw, c.sw, c.dw) : 0,
-                               kind_of(c.act)};
+    const detail::conv2d_op op = op_of(c, linear);
     REQUIRE(detail::path_of(op) == path);
     REQUIRE(detail::threads_for(std::int64_t{linear.h} * linear.w * c.cout * c.kh * c.kw * c.cin, 3) == 3);
     const detail::prepared_kernel form = detail::conv2d_packed_form(op);
@@ -97,14 +102,7 @@ TEST_CASE("Conv2D's kernels match the direct definition over 160 drawn configura
         reference::fill_random(residual, seed + 4);
         const std::vector<float> want_with_residual = plus_residual(linear, residual, c.act);
 
-        const detail::conv2d_op op{{c.h, c.w, c.cin},
-                                   {want.h, want.w, c.cout},
-                                   {c.kh, c.kw},
-                                   {c.sh, c.sw},
-                                   {c.dh, c.dw},
-                                   c.same ? reference::same_pad_before(c.h, c.kh, c.sh, c.dh) : 0,
-                                   c.same ? reference::same_pad_before(c.w, c.kw, c.sw, c.dw) : 0,
-                                   kind_of(c.act)};
+        const detail::conv2d_op op = op_of(c, want);
         by_taps += detail::path_of(op) == detail::conv2d_path::by_taps;
         pointwise += detail::path_of(op) == detail::conv2d_path::pointwise;
         narrow += detail::path_of(op) == detail::conv2d_path::pointwise && c.cout <= detail::tile_gemm::most_narrow;

@@ -168,7 +168,8 @@ template <class E>
 constexpr std::int64_t output_kernel_run_of() {
     using L = typename E::layer_type;
     if constexpr (fold_role_of<L>() != fold_role::absorbs || E::input_count == 0) return 1;
-    else if constexpr (requires { L::template output_kernel_run<E::input_shapes[0]>; }) return L::template output_kernel_run<E::input_shapes[0]>;
+    else if constexpr (requires { L::template output_kernel_run<E::input_shapes[0]>; })
+        return L::template output_kernel_run<E::input_shapes[0]>;
     else return 1;
 }
 template <class... Es>
