@@ -53,7 +53,7 @@ static_assert(form_of<Conv2DTranspose<1024, kernel_size<2>, strides<2>>>(dims{8,
 }  // namespace
 
 TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 drawn configurations, packed and not") {
-    int disjoint = 0, packed_count = 0, few = 0;
+    int disjoint = 0, packed_count = 0, few = 0, per_tap = 0, per_tap_cut = 0;
     for (std::uint64_t i = 0; i != 160; ++i) {
         conv_config c = draw_conv(i * 7573 + 11, true);
         // Every third: deeper products and more output channels (products of several panels).
@@ -61,6 +61,15 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
         // Every fifth: strides equal to the kernel, undilated, no output_padding (the path of disjoint
         // windows).
         if (i % 5 == 2) c.sh = c.kh, c.sw = c.kw, c.dh = c.dw = 1, c.op_h = c.op_w = -1;
+        // Every seventh: a softmax over 9-16 channels, strides equal to the kernel (with AVX-512's 16
+        // lanes, the path of a tap at a time); every other one of those `same` with an output_padding
+        // of 0, which cuts the windows at the edges.
+        const bool soft = i % 7 == 3;
+        if (soft) {
+            c.act = 0, c.cout = 9 + static_cast<int>(i % 8), c.sh = c.kh, c.sw = c.kw, c.dh = c.dw = 1;
+            c.op_h = c.op_w = i % 2 == 0 ? 0 : -1, c.same = i % 2 == 0 ? 1 : c.same;
+        }
+        CAPTURE(soft);
         INFO(describe(c, true));
         const int threads = 1 + static_cast<int>(i % 3);
         CAPTURE(threads);
@@ -70,8 +79,9 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
         array4& x = drawn.x;  // a tensor_view's data is not const
         const std::vector<float>& kernel = drawn.kernel;
         const std::vector<float>& bias = drawn.bias;
-        const array4 want = reference::conv2d_transpose(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw, c.same == 1,
-                                                        c.op_h, c.op_w, c.act);
+        const array4 products = reference::conv2d_transpose(x, kernel, bias, c.kh, c.kw, c.cout, c.sh, c.sw, c.dh, c.dw,
+                                                            c.same == 1, c.op_h, c.op_w, c.act);
+        const array4 want = soft ? reference::softmax_channels(products) : products;
         const detail::conv2d_transpose_op op{{c.h, c.w, c.cin},
                                              {want.h, want.w, c.cout},
                                              {c.kh, c.kw},
@@ -79,10 +89,13 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
                                              {c.dh, c.dw},
                                              reference::deconv_cut_before(c.h, c.kh, c.sh, c.dh, c.same == 1, c.op_h),
                                              reference::deconv_cut_before(c.w, c.kw, c.sw, c.dw, c.same == 1, c.op_w),
-                                             kind_of(c.act)};
+                                             soft ? activation_kind::softmax : kind_of(c.act)};
         disjoint += detail::disjoint_windows(op);
         // Disjoint windows of so few products a pixel that they are taken in packets of pixels.
         few += detail::disjoint_windows(op) && c.kh * c.kw * c.cout <= detail::tile_gemm::most_narrow;
+        // A softmax over disjoint windows whose taps' channels fill most of a packet: a tap at a time.
+        per_tap += detail::by_tap_packets(op);
+        per_tap_cut += detail::by_tap_packets(op) && (op.cut_top > 0 || op.cut_left > 0);
         detail::workspace ws(threads);
         const auto run = [&](const std::string& path, const float* k, bool packed) {
             CAPTURE(path);
@@ -108,6 +121,10 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
     // The draw reaches each path (its counts change only with the draw).
     CHECK(disjoint > 0);
     CHECK(few > 0);
+    if (detail::tile_gemm::lanes == 16) {
+        CHECK(per_tap > per_tap_cut);
+        CHECK(per_tap_cut > 0);
+    }
     CHECK(packed_count > 0);
     CHECK(packed_count < 160);
 }
@@ -170,6 +187,24 @@ TEST_CASE("Conv2DTranspose with strides equal to its kernel copies each product 
             return reference::softmax_channels(reference::conv2d_transpose(x, k, {}, 8, 8, 12, 8, 8, 1, 1, false, -1, -1, 0));
         },
         19);
+    // Softmax a tap at a time, a packet of pixels per channel (by_tap_packets, with AVX-512's 16
+    // lanes): a whole packet of channels with a bias; 10 channels (three quarters of a packet's
+    // registers) on a batch of 3; 9 with `same`, which cuts nothing here.
+    check_layer<Conv2DTranspose<16, kernel_size<3, 2>, strides<3, 2>, softmax, name<"u">>, shape<5, 7, 6>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::softmax_channels(reference::conv2d_transpose(x, k, b, 3, 2, 16, 3, 2, 1, 1, false, -1, -1, 0));
+        },
+        21);
+    check_layer<Conv2DTranspose<10, kernel_size<4>, strides<4>, softmax, name<"u">>, shape<6, 5, 7>, 3>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::softmax_channels(reference::conv2d_transpose(x, k, b, 4, 4, 10, 4, 4, 1, 1, false, -1, -1, 0));
+        },
+        22);
+    check_layer<Conv2DTranspose<9, kernel_size<2>, strides<2>, same, softmax, name<"u">>, shape<8, 3, 20>, 2>(
+        [](const array4& x, const auto& k, const auto& b) {
+            return reference::softmax_channels(reference::conv2d_transpose(x, k, b, 2, 2, 9, 2, 2, 1, 1, true, -1, -1, 0));
+        },
+        23);
     // output_padding past the last block leaves cells no window covers: the general path.
     check_layer<Conv2DTranspose<5, kernel_size<2>, strides<2>, output_padding<1, 1>, name<"u">>, shape<6, 5, 3>, 2>(
         [](const array4& x, const auto& k, const auto& b) {

@@ -105,6 +105,26 @@ template <class Packet>
         }
     }
 }
+/// Softmax across the first `channels` of `v` (each a packet, its lanes independent rows: pixels
+/// whose channels were computed a packet per channel), in place: everything element-wise, where
+/// softmax_block's rows need a reduction across each row's packets. Eigen's pexp, as
+/// softmax_block's exp().
+template <class Packet, int N>
+[[gnu::always_inline]] inline void softmax_packets(Packet (&v)[N], int channels) {
+    namespace ei = Eigen::internal;
+    Packet top = v[0];
+#pragma GCC unroll 16
+    for (int c = 1; c < N; ++c)
+        if (c < channels) top = ei::pmax(top, v[c]);
+    Packet sum = ei::pset1<Packet>(0.0f);
+#pragma GCC unroll 16
+    for (int c = 0; c < N; ++c)
+        if (c < channels) v[c] = ei::pexp(ei::psub(v[c], top)), sum = ei::padd(sum, v[c]);
+    const Packet scale = ei::pdiv(ei::pset1<Packet>(1.0f), sum);
+#pragma GCC unroll 16
+    for (int c = 0; c < N; ++c) v[c] = ei::pmul(v[c], scale);
+}
+
 /// softmax_block over `rows` rows split over `threads`.
 inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels, int threads = 1) {
     parallel_runs(rows, channels, threads,

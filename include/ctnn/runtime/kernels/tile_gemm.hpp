@@ -114,6 +114,12 @@ inline void pack_transposed(const float* bt, std::int64_t k, std::int64_t n, std
             for (std::int64_t p = 0; p != depth; ++p) panel[p * width + c] = j + c < n ? bt[(j + c) * ld + k0 + p] : 0.0f;
     });
 }
+/// B's value (p, j) in its packed form (k×n): for a caller that lays a few of B's columns out its
+/// own way (Conv2DTranspose's tap_products), from the kernel as a network keeps it.
+inline float packed_at(const float* packed, std::int64_t k, std::int64_t n, std::int64_t p, std::int64_t j) {
+    const std::int64_t k0 = p / depth_block * depth_block, depth = std::min(depth_block, k - k0), j0 = j / width * width;
+    return packed[k0 * padded(n) + j0 * depth + (p - k0) * width + (j - j0)];
+}
 /// B back from its packed form (row-major k×n, leading dimension n).
 inline void unpack(const float* packed, std::int64_t k, std::int64_t n, float* out) {
     for_each_panel(k, n, packed, [&](const float* panel, std::int64_t k0, std::int64_t depth, std::int64_t j) {
@@ -226,7 +232,8 @@ inline constexpr bool interleaves = rows <= lanes;
 /// 256, 98 × 1024 × 256), at 2 and 4 slower (3136 × 256 × 64 144 → 131, 49 × 1024 × 128 159 → 149).
 inline constexpr std::int64_t interleave_min_panels = 16;
 
-/// Rows [0, m) × depth [0, depth) of A, tile by tile (`rows` rows each, the last fewer), into
+/// Rows [0, m) × depth [0, depth) of A, tile by tile (`group` ≤ lanes rows each, the last fewer:
+/// `rows` for the micro-kernel, a whole packet for narrow products stored by transposing), into
 /// `out`: tile t at out + t·depth·lanes, its value (r, p) at p·lanes + r, so that a tile's
 /// broadcasts read one stream at fixed offsets. Read from 14 rows far apart (im2col rows are
 /// kh·kw·Cin long), A's values cost the micro-kernel a row pointer each, more than the
@@ -236,10 +243,10 @@ inline constexpr std::int64_t interleave_min_panels = 16;
 // A packet type as a template argument drops its vector attributes (GCC warns); Eigen's own
 // PacketBlock is made for exactly that use.
 #pragma GCC diagnostic ignored "-Wignored-attributes"
-inline void pack_rows(const float* a, std::int64_t lda, std::int64_t m, std::int64_t depth, float* out) {
+inline void pack_rows(const float* a, std::int64_t lda, std::int64_t m, std::int64_t depth, float* out, int group = rows) {
     using namespace Eigen::internal;
-    for (std::int64_t i = 0; i < m; i += rows, out += depth * lanes) {
-        const int count = static_cast<int>(std::min<std::int64_t>(rows, m - i));
+    for (std::int64_t i = 0; i < m; i += group, out += depth * lanes) {
+        const int count = static_cast<int>(std::min<std::int64_t>(group, m - i));
         std::int64_t p = 0;
         for (; p + lanes <= depth; p += lanes) {
             PacketBlock<packet, lanes> square;
@@ -265,6 +272,20 @@ inline float* interleaved_rows() {
 /// column needs a register.
 inline constexpr int most_narrow = 8;
 
+/// narrow_tile's products from a tile already interleaved by pack_rows (`tile`), for callers
+/// that multiply one tile by several narrow slices of B (Conv2DTranspose's taps, one at a time).
+template <int N>
+[[gnu::always_inline]] inline void narrow_products(const float* tile, std::int64_t depth, const float* b, std::int64_t ldp,
+                                                   std::int64_t ldt, const float* bias, packet (&acc)[N]) {
+    using namespace Eigen::internal;
+#pragma GCC unroll 16
+    for (int t = 0; t < N; ++t) acc[t] = pset1<packet>(bias != nullptr ? bias[t] : 0.0f);
+    for (std::int64_t p = 0; p != depth; ++p) {
+        const packet v = pload<packet>(tile + p * lanes);
+#pragma GCC unroll 16
+        for (int t = 0; t < N; ++t) acc[t] = pmadd(v, pset1<packet>(b[p * ldp + t * ldt]), acc[t]);
+    }
+}
 /// N < `width` columns of C for a tile of m ≤ `rows` rows of A, each column a packet over the
 /// tile's rows: acc[t] lane r = bias[t] + Σ_p A(r, p)·B(p, t), B's value (p, t) at b[p·ldp + t·ldt]
 /// (bias may be null). For products that panels of 2·lanes columns would pad many times over: a
@@ -274,15 +295,8 @@ inline constexpr int most_narrow = 8;
 template <int N>
 [[gnu::always_inline]] inline void narrow_tile(const float* a, std::int64_t lda, int m, std::int64_t depth, const float* b,
                                                std::int64_t ldp, std::int64_t ldt, const float* bias, float* buffer, packet (&acc)[N]) {
-    using namespace Eigen::internal;
     pack_rows(a, lda, m, depth, buffer);
-#pragma GCC unroll 8
-    for (int t = 0; t < N; ++t) acc[t] = pset1<packet>(bias != nullptr ? bias[t] : 0.0f);
-    for (std::int64_t p = 0; p != depth; ++p) {
-        const packet v = pload<packet>(buffer + p * lanes);
-#pragma GCC unroll 8
-        for (int t = 0; t < N; ++t) acc[t] = pmadd(v, pset1<packet>(b[p * ldp + t * ldt]), acc[t]);
-    }
+    narrow_products<N>(buffer, depth, b, ldp, ldt, bias, acc);
 }
 
 /// C (m rows of columns [c0, c1), row-major, leading dimension ldc; `c` points at column c0) =
