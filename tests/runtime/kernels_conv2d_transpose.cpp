@@ -53,7 +53,7 @@ static_assert(form_of<Conv2DTranspose<1024, kernel_size<2>, strides<2>>>(dims{8,
 }  // namespace
 
 TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 drawn configurations, packed and not") {
-    int disjoint = 0, packed_count = 0, few = 0, per_tap = 0, per_tap_cut = 0;
+    int disjoint = 0, packed_count = 0, few = 0, per_tap = 0, per_tap_cut = 0, into_rows = 0;
     for (std::uint64_t i = 0; i != 160; ++i) {
         conv_config c = draw_conv(i * 7573 + 11, true);
         // Every third: deeper products and more output channels (products of several panels).
@@ -96,6 +96,8 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
         // A softmax over disjoint windows whose taps' channels fill most of a packet: a tap at a time.
         per_tap += detail::by_tap_packets(op);
         per_tap_cut += detail::by_tap_packets(op) && (op.cut_top > 0 || op.cut_left > 0);
+        // Windows that tile the output exactly, a row of them at a time straight into it.
+        into_rows += detail::into_output_rows(op);
         detail::workspace ws(threads);
         const auto run = [&](const std::string& path, const float* k, bool packed) {
             CAPTURE(path);
@@ -121,6 +123,7 @@ TEST_CASE("Conv2DTranspose's kernel matches the scatter-add definition over 160 
     // The draw reaches each path (its counts change only with the draw).
     CHECK(disjoint > 0);
     CHECK(few > 0);
+    CHECK(into_rows > 0);
     if (detail::tile_gemm::lanes == 16) {
         CHECK(per_tap > per_tap_cut);
         CHECK(per_tap_cut > 0);
