@@ -168,23 +168,6 @@ constexpr bool into_output_rows(const conv2d_transpose_op& op) {
            std::int64_t{op.in.width} * op.kernel.width == op.out.width && (op.kernel.height == 1 || row_run % tile_gemm::width == 0);
 }
 
-/// The first `count` ≤ lanes floats of `v` to `to`: a masked store where the target has one (AVX,
-/// AVX-512), else through the stack.
-template <class Packet>
-[[gnu::always_inline]] inline void store_first(float* to, const Packet& v, int count) {
-    namespace ei = Eigen::internal;
-    using traits = ei::unpacket_traits<Packet>;
-    if (count == traits::size) {
-        ei::pstoreu(to, v);
-    } else if constexpr (traits::masked_store_available) {
-        ei::pstoreu(to, v, static_cast<typename traits::mask_t>((std::uint64_t{1} << count) - 1));
-    } else {
-        alignas(64) float values[traits::size];
-        ei::pstore(values, v);
-        std::copy_n(values, count, to);
-    }
-}
-
 /// conv2d_transpose_disjoint's products for `count` input pixels from pixel `p0` (over the
 /// batch) where by_tap_packets: for each tile of a packet of pixels, tap by tap, a packet of the
 /// tile's pixels per output channel (tile_gemm::narrow_products, in N registers; `kernel` is laid

@@ -79,4 +79,22 @@ template <class F>
     for (std::int64_t c = layout.quarter_end; c != layout.n; ++c) to[c] = f(from[c], c);
 }
 
+/// The first `count` ≤ lanes floats of packet `v` to `to`: a masked store where the target has one
+/// (AVX, AVX-512), else through the stack. For a packet per pixel of its few channels, as
+/// products computed a packet of pixels per channel give after a transpose.
+template <class Packet>
+[[gnu::always_inline]] inline void store_first(float* to, const Packet& v, int count) {
+    namespace ei = Eigen::internal;
+    using traits = ei::unpacket_traits<Packet>;
+    if (count == traits::size) {
+        ei::pstoreu(to, v);
+    } else if constexpr (traits::masked_store_available) {
+        ei::pstoreu(to, v, static_cast<typename traits::mask_t>((std::uint64_t{1} << count) - 1));
+    } else {
+        alignas(64) float values[traits::size];
+        ei::pstore(values, v);
+        std::copy_n(values, count, to);
+    }
+}
+
 }  // namespace ctnn::detail
