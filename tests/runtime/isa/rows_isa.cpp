@@ -20,7 +20,9 @@ using reference::array4;
 
 TEST_CASE("softmax over rows of any length: in wide packets, packets of 4 and single values, each row its own") {
     // Lengths that take each kind of packet alone and together, logits up to ±40, and 97 rows,
-    // so that a row's values read as its neighbour's would show.
+    // so that a row's values read as its neighbour's would show; rows of at most a packet's
+    // channels go a packet of rows at a time (softmax_short_rows, with masked loads: AVX, AVX-512),
+    // the last row alone.
     for (const int channels : {1, 2, 3, 4, 5, 8, 12, 16, 17, 21, 33, 64, 1000}) {
         CAPTURE(channels);
         array4 x(1, 1, 97, channels);

@@ -73,17 +73,76 @@ template <class Packet>
     return v;
 }
 
+/// Softmax across the first `channels` of `v` (each a packet, its lanes independent rows: pixels
+/// whose channels were computed a packet per channel), in place: everything element-wise, where
+/// softmax_block's rows need a reduction across each row's packets. Eigen's pexp, as
+/// softmax_block's exp().
+template <class Packet, int N>
+[[gnu::always_inline]] inline void softmax_packets(Packet (&v)[N], int channels) {
+    namespace ei = Eigen::internal;
+    Packet top = v[0];
+#pragma GCC unroll 16
+    for (int c = 1; c < N; ++c)
+        if (c < channels) top = ei::pmax(top, v[c]);
+    Packet sum = ei::pset1<Packet>(0.0f);
+#pragma GCC unroll 16
+    for (int c = 0; c < N; ++c)
+        if (c < channels) v[c] = ei::pexp(ei::psub(v[c], top)), sum = ei::padd(sum, v[c]);
+    const Packet scale = ei::pdiv(ei::pset1<Packet>(1.0f), sum);
+#pragma GCC unroll 16
+    for (int c = 0; c < N; ++c) v[c] = ei::pmul(v[c], scale);
+}
+
+/// softmax_block's rows of at most a packet's channels (a segmentation head's few classes), a
+/// packet of rows at a time where the target loads and stores under a mask: the rows loaded,
+/// turned into a packet per channel (a transpose of the square), softmax_packets, turned back and
+/// stored. Returns how many rows it took (whole packets of them; none on other targets).
+#pragma GCC diagnostic push
+// A packet type as a template argument drops its vector attributes (GCC warns); Eigen's own
+// PacketBlock is made for exactly that use.
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+template <class Packet = Eigen::internal::packet_traits<float>::type>
+std::int64_t softmax_short_rows(float* p, std::int64_t rows, std::int64_t channels) {
+    namespace ei = Eigen::internal;
+    using traits = ei::unpacket_traits<Packet>;
+    constexpr int lanes = traits::size;
+    if constexpr (!traits::masked_load_available || !traits::masked_store_available) {
+        return 0;
+    } else {
+        if (channels > lanes) return 0;
+        const int count = static_cast<int>(channels);
+        const auto mask = static_cast<typename traits::mask_t>((std::uint64_t{1} << count) - 1);
+        std::int64_t r0 = 0;
+        for (; r0 + lanes <= rows; r0 += lanes) {
+            float* q = p + r0 * channels;
+            ei::PacketBlock<Packet, lanes> square;
+#pragma GCC unroll 16
+            for (int r = 0; r < lanes; ++r) square.packet[r] = ei::ploadu<Packet>(q + r * channels, mask);
+            ei::ptranspose(square);
+            softmax_packets(square.packet, count);
+            ei::ptranspose(square);
+#pragma GCC unroll 16
+            for (int r = 0; r < lanes; ++r) store_first(q + r * channels, square.packet[r], count);
+        }
+        return r0;
+    }
+}
+#pragma GCC diagnostic pop
+
 /// Softmax over the last axis of `rows` rows of `channels` values, in place, on this thread.
 /// Subtracting each row's maximum first keeps exp() finite whatever the logits. The
 /// exponentials of a block of rows are taken at once, as one array (Eigen's vectorised exp,
 /// within 3e-7 of std::exp): rows are short (FCN-8's 12 classes), and std::exp one value at a
 /// time took 1.5 of the 2.1 ms of its last layer. Each row's maximum, sum and scaling run in
 /// packets (fold_row, map_row): one value at a time, softmax over FCN-8's 224×224×12 took
-/// 0.52-0.64 ms (1 thread, in cache; its exponentials 0.12), 0.38-0.40 so. Not inlined: a dozen
-/// kernels call it, for their last pass or a block of their output.
+/// 0.52-0.64 ms (1 thread, in cache; its exponentials 0.12), 0.38-0.40 so. Rows of at most a
+/// packet's channels go first by softmax_short_rows. Not inlined: a dozen kernels call it, for
+/// their last pass or a block of their output.
 [[gnu::noinline]] inline void softmax_block(float* p, std::int64_t rows, std::int64_t channels) {
     namespace ei = Eigen::internal;
     if (channels == 0) return;
+    const std::int64_t squared = softmax_short_rows(p, rows, channels);
+    p += squared * channels, rows -= squared;
     constexpr std::int64_t block = 256;
     const auto max = [](auto a, auto b) { return ei::pmax(a, b); };
     const auto sum = [](auto a, auto b) { return ei::padd(a, b); };
@@ -105,26 +164,6 @@ template <class Packet>
         }
     }
 }
-/// Softmax across the first `channels` of `v` (each a packet, its lanes independent rows: pixels
-/// whose channels were computed a packet per channel), in place: everything element-wise, where
-/// softmax_block's rows need a reduction across each row's packets. Eigen's pexp, as
-/// softmax_block's exp().
-template <class Packet, int N>
-[[gnu::always_inline]] inline void softmax_packets(Packet (&v)[N], int channels) {
-    namespace ei = Eigen::internal;
-    Packet top = v[0];
-#pragma GCC unroll 16
-    for (int c = 1; c < N; ++c)
-        if (c < channels) top = ei::pmax(top, v[c]);
-    Packet sum = ei::pset1<Packet>(0.0f);
-#pragma GCC unroll 16
-    for (int c = 0; c < N; ++c)
-        if (c < channels) v[c] = ei::pexp(ei::psub(v[c], top)), sum = ei::padd(sum, v[c]);
-    const Packet scale = ei::pdiv(ei::pset1<Packet>(1.0f), sum);
-#pragma GCC unroll 16
-    for (int c = 0; c < N; ++c) v[c] = ei::pmul(v[c], scale);
-}
-
 /// softmax_block over `rows` rows split over `threads`.
 inline void softmax_rows(float* p, std::int64_t rows, std::int64_t channels, int threads = 1) {
     parallel_runs(rows, channels, threads,
