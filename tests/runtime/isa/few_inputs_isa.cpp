@@ -1,15 +1,17 @@
-// conv2d_few_inputs (kernels/conv2d.hpp: an image's first layer) built for an instruction set
-// other than this machine's best, as tile_gemm_isa.cpp is: with 16 registers (AVX2, the x86-64
-// baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1 with AVX2) and
-// spill differently. Each build against tests/runtime/reference.hpp's direct loops: 1 to 4
-// input channels, strides 1 to 3, every block of output channels, `same` borders, and the
-// activations applied in registers (ReLU, ReLU6, hard sigmoid, hard SiLU) and after the store
-// (sigmoid).
+// conv2d_few_inputs (kernels/conv2d.hpp: an image's first layer) natively and built for an
+// instruction set other than this machine's best, as tile_gemm_isa.cpp is: with 16 registers
+// (AVX2, the x86-64 baseline) its register blocks hold fewer pixels (2 × 4 packets, 6 × 2, 12 × 1
+// with AVX2) and spill differently, and its streamed stores are other instructions. Each build
+// against tests/runtime/reference.hpp's direct loops: 1 to 4 input channels, strides 1 to 3,
+// every block of output channels, `same` borders, and the activations applied in registers (ReLU,
+// ReLU6, hard sigmoid, hard SiLU) and after the store (sigmoid); and an output large enough to be
+// written around the caches, aligned and not.
 // SPDX-License-Identifier: BSL-1.0
 #include <ctnn/runtime/kernels/conv2d.hpp>
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
@@ -56,4 +58,33 @@ TEST_CASE("conv2d_few_inputs on this build's instruction set equals the definiti
                 wrong += !(std::abs(got[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])));
             CHECK(wrong == 0);
         }
+}
+
+TEST_CASE("conv2d_few_inputs writes a large output around the caches, and a misaligned one as before") {
+    // 128×128×128 (8 MiB: packets.hpp's stream_min_floats) from one input channel, ReLU in
+    // registers: stream_store where the output is aligned to a packet, ordinary stores one float
+    // off; both against the definition, on 2 threads.
+    namespace detail = ctnn::detail;
+    using reference::array4;
+    const int h = 130, w = 130, cout = 128;
+    array4 x(1, h, w, 1);
+    std::vector<float> kernel(static_cast<std::size_t>(9 * cout)), bias(static_cast<std::size_t>(cout));
+    reference::fill_random(x.v, 31);
+    reference::fill_random(kernel, 32);
+    reference::fill_random(bias, 33);
+    const array4 want = reference::conv2d(x, kernel, bias, 3, 3, cout, 1, 1, 1, 1, false, 1);
+    const detail::conv2d_op op{{h, w, 1}, {want.h, want.w, cout}, {3, 3}, {1, 1}, {1, 1}, 0, 0, reference::kind_of(1)};
+    REQUIRE(detail::conv2d_few_inputs_path(op));
+    const std::size_t size = want.v.size();
+    const detail::aligned_floats out(size + detail::packet_lanes);
+    for (const int offset : {0, 1}) {
+        CAPTURE(offset);
+        float* y = out.data.get() + offset;
+        CHECK(detail::streams_output(static_cast<std::int64_t>(size), y, cout) == (detail::streams && offset == 0));
+        std::fill(y, y + size, -1.0f);
+        detail::conv2d_few_inputs(op, {x.v.data(), 1, op.in}, {y, 1, op.out}, kernel.data(), bias.data(), 2);
+        int wrong = 0;
+        for (std::size_t i = 0; i != size; ++i) wrong += !(std::abs(y[i] - want.v[i]) <= 1e-4f * (1.0f + std::abs(want.v[i])));
+        CHECK(wrong == 0);
+    }
 }

@@ -306,6 +306,9 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
     const inside_columns inside = inside_columns_of(op, span_w);
     const int first_inside = inside.first, inside_end = inside.end;
     const bool in_registers = in_packets(op.activation);
+    // A large output goes around the caches (packets.hpp's stream_min_floats): the U-Net's first
+    // layer. Its activation applied in registers, whole packets aligned to their size.
+    const bool stream = in_registers && streams_output(std::int64_t{y.batch} * out_h * out_w * cout, y.data, cout);
 
     auto run_row = [&](int n, int oh) {
         const float* xs = x.sample(n);
@@ -327,6 +330,13 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             auto store = [&](const V* acc, int ow) {
                 float* dst = yrow + std::int64_t{ow} * cout + c0;
                 if (in_registers) {
+                    if constexpr (lanes == packet_lanes) {
+                        if (stream) {
+#pragma GCC unroll 16
+                            for (int v = 0; v != NV; ++v) stream_store(dst + v * lanes, activate_packet(acc[v], op.activation));
+                            return;
+                        }
+                    }
 #pragma GCC unroll 16
                     for (int v = 0; v != NV; ++v) ei::pstoreu(dst + v * lanes, activate_packet(acc[v], op.activation));
                     return;
@@ -407,6 +417,7 @@ constexpr bool conv2d_few_inputs_path(const conv2d_op& op) {
             for (; c + half_packet_lanes <= cout; c += half_packet_lanes)
                 block(std::integral_constant<int, half_packet_lanes>{}, std::integral_constant<int, 1>{}, c);
         for (; c != cout; ++c) block(std::integral_constant<int, 1>{}, std::integral_constant<int, 1>{}, c);
+        if (stream) stream_fence();
     };
 
     const std::int64_t pixels = std::int64_t{y.batch} * out_h * out_w;
