@@ -34,6 +34,11 @@ TEST_CASE("cropping, zero padding and upsampling move values where the definitio
         [](const array4& x, const auto&, const auto&) { return reference::crop(x, 2, 2, 1, 1); }, 22);
     check_layer<Cropping2D<cropping<0, 3, 2, 1>, name<"c">>, shape<6, 7, 3>, 2>(
         [](const array4& x, const auto&, const auto&) { return reference::crop(x, 0, 3, 2, 1); }, 23);
+    // Large enough to be written around the caches (packets.hpp's stream_min_floats; a network's
+    // tensors are aligned), its rows split over the threads.
+    static_assert(2 * 192 * 194 * 64 >= detail::stream_min_floats);
+    check_layer<Cropping2D<cropping<3, 5, 2, 4>, name<"c">>, shape<200, 200, 64>, 2>(
+        [](const array4& x, const auto&, const auto&) { return reference::crop(x, 3, 5, 2, 4); }, 27);
     check_layer<ZeroPadding2D<name<"z">>, shape<3, 4, 2>, 2>(
         [](const array4& x, const auto&, const auto&) { return reference::zero_pad(x, 1, 1, 1, 1); }, 24);
     check_layer<ZeroPadding2D<padding<2, 0, 1, 3>, name<"z">>, shape<3, 4, 2>, 1>(

@@ -138,6 +138,11 @@ inline bool streams_output(std::int64_t floats, const float* data, std::int64_t 
     return streams && floats >= stream_min_floats && run % packet_lanes == 0 &&
            reinterpret_cast<std::uintptr_t>(data) % (packet_lanes * sizeof(float)) == 0;
 }
+/// Copies `n` floats (a multiple of packet_lanes; `to` aligned to a packet) by stream_store.
+inline void stream_copy(float* to, const float* from, std::int64_t n) {
+    using wide = decltype(packet_of_lanes<packet_lanes>());
+    for (std::int64_t i = 0; i < n; i += packet_lanes) stream_store(to + i, Eigen::internal::ploadu<wide>(from + i));
+}
 /// Orders this thread's stream_store calls before its later stores (the release that ends its
 /// share of a parallel section).
 inline void stream_fence() {

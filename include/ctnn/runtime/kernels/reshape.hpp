@@ -16,19 +16,30 @@
 #include <ctnn/options.hpp>
 #include <ctnn/runtime/kernels/activation.hpp>
 #include <ctnn/runtime/kernels/bilinear.hpp>
+#include <ctnn/runtime/kernels/packets.hpp>
 #include <ctnn/runtime/node_io.hpp>
 #include <ctnn/runtime/parallel.hpp>
 #include <ctnn/runtime/tensor.hpp>
 
 namespace ctnn::detail {
 
-/// Copies the window of x starting at (top, left) of y's height and width (a crop).
-[[gnu::noinline]] inline void crop2d(tensor_view x, tensor_view y, int top, int left) {
-    const auto row_bytes = sizeof(float) * static_cast<std::size_t>(y.shape.width) * static_cast<std::size_t>(y.shape.channels);
-    for (int n = 0; n != x.batch; ++n)
-        for (int h = 0; h != y.shape.height; ++h)
-            std::memcpy(y.sample(n) + std::int64_t{h} * y.shape.width * y.shape.channels,
-                        x.sample(n) + (std::int64_t{h + top} * x.shape.width + left) * x.shape.channels, row_bytes);
+/// Copies the window of x starting at (top, left) of y's height and width (a crop): a row at a
+/// time, the rows split over the threads, and written around the caches where the output is large
+/// (streams_output): the U-Net's crops are read only when the decoder's last blocks concatenate
+/// them. Its crop1 (568×568×64 → 392×392×64) took 5.45 ms on 1 thread and 5.43 on 2 by
+/// memcpy a row.
+[[gnu::noinline]] inline void crop2d(tensor_view x, tensor_view y, int top, int left, int threads) {
+    const std::int64_t row = std::int64_t{y.shape.width} * y.shape.channels, rows = std::int64_t{y.batch} * y.shape.height;
+    const bool stream = streams_output(rows * row, y.data, row);
+    parallel_runs(rows, 2 * row, threads, [&](std::int64_t r0, std::int64_t r1) {
+        for (std::int64_t r = r0; r != r1; ++r) {
+            const int n = static_cast<int>(r / y.shape.height), h = static_cast<int>(r % y.shape.height);
+            const float* from = x.sample(n) + (std::int64_t{h + top} * x.shape.width + left) * x.shape.channels;
+            if (stream) stream_copy(y.data + r * row, from, row);
+            else std::copy_n(from, row, y.data + r * row);
+        }
+        if (stream) stream_fence();
+    });
 }
 
 /// Places x inside zeros, at (top, left) of y: each output row zeros where it is padding and a
@@ -103,7 +114,7 @@ namespace ctnn::detail {
 /// arrive at run time.
 template <class... O>
 void forward(std::type_identity<Cropping2D<O...>>, const node_io& io) {
-    crop2d(io.inputs[0], io.output, Cropping2D<O...>::crop.top, Cropping2D<O...>::crop.left);
+    crop2d(io.inputs[0], io.output, Cropping2D<O...>::crop.top, Cropping2D<O...>::crop.left, io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<ZeroPadding2D<O...>>, const node_io& io) {
