@@ -35,9 +35,10 @@ TEST_CASE("cropping, zero padding and upsampling move values where the definitio
     check_layer<Cropping2D<cropping<0, 3, 2, 1>, name<"c">>, shape<6, 7, 3>, 2>(
         [](const array4& x, const auto&, const auto&) { return reference::crop(x, 0, 3, 2, 1); }, 23);
     // Large enough to be written around the caches (packets.hpp's stream_min_floats; a network's
-    // tensors are aligned), its rows split over the threads.
-    static_assert(2 * 192 * 194 * 64 >= detail::stream_min_floats);
-    check_layer<Cropping2D<cropping<3, 5, 2, 4>, name<"c">>, shape<200, 200, 64>, 2>(
+    // tensors are aligned), its rows split over the threads (one sample: a batch would be split
+    // by samples first).
+    static_assert(192 * 194 * 64 >= detail::stream_min_floats);
+    check_layer<Cropping2D<cropping<3, 5, 2, 4>, name<"c">>, shape<200, 200, 64>, 1>(
         [](const array4& x, const auto&, const auto&) { return reference::crop(x, 3, 5, 2, 4); }, 27);
     check_layer<ZeroPadding2D<name<"z">>, shape<3, 4, 2>, 2>(
         [](const array4& x, const auto&, const auto&) { return reference::zero_pad(x, 1, 1, 1, 1); }, 24);
@@ -45,6 +46,11 @@ TEST_CASE("cropping, zero padding and upsampling move values where the definitio
         [](const array4& x, const auto&, const auto&) { return reference::zero_pad(x, 2, 0, 1, 3); }, 25);
     check_layer<UpSampling2D<size<2, 3>, name<"u">>, shape<3, 4, 2>, 2>(
         [](const array4& x, const auto&, const auto&) { return reference::upsample(x, 2, 3); }, 26);
+    // Rows enough for three threads (parallel_runs: 3 × 2^14 floats), one sample (a batch would
+    // be split by samples first).
+    static_assert(66 * 40 * 24 >= 3 * detail::min_floats_per_thread);
+    check_layer<UpSampling2D<size<3, 2>, name<"u">>, shape<22, 20, 24>, 1>(
+        [](const array4& x, const auto&, const auto&) { return reference::upsample(x, 3, 2); }, 28);
 }
 
 TEST_CASE("activations: softmax over channels is a stable probability distribution") {

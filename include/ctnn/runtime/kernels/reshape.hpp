@@ -62,15 +62,21 @@ namespace ctnn::detail {
     });
 }
 
-/// Nearest-neighbour upsampling: output (h, w) takes input (h / fh, w / fw).
-[[gnu::noinline]] inline void upsample2d(tensor_view x, tensor_view y, hw factor) {
+/// Nearest-neighbour upsampling: output (h, w) takes input (h / fh, w / fw); the output rows split
+/// over the threads (PP-OCRv4's neck upsamples 2.5-12 MB maps: on one thread, its largest took
+/// 0.47 ms on 1 thread and 0.45 on 2).
+[[gnu::noinline]] inline void upsample2d(tensor_view x, tensor_view y, hw factor, int threads) {
     const int c_count = x.shape.channels;
-    for (int n = 0; n != x.batch; ++n)
-        for (int h = 0; h != y.shape.height; ++h)
+    const std::int64_t row = std::int64_t{y.shape.width} * c_count, rows = std::int64_t{y.batch} * y.shape.height;
+    parallel_runs(rows, row, threads, [&](std::int64_t r0, std::int64_t r1) {
+        for (std::int64_t r = r0; r != r1; ++r) {
+            const int n = static_cast<int>(r / y.shape.height), h = static_cast<int>(r % y.shape.height);
+            const float* from = x.sample(n) + std::int64_t{h / factor.height} * x.shape.width * c_count;
+            float* to = y.data + r * row;
             for (int w = 0; w != y.shape.width; ++w)
-                std::memcpy(y.sample(n) + (std::int64_t{h} * y.shape.width + w) * c_count,
-                            x.sample(n) + (std::int64_t{h / factor.height} * x.shape.width + w / factor.width) * c_count,
-                            sizeof(float) * static_cast<std::size_t>(c_count));
+                std::copy_n(from + std::int64_t{w / factor.width} * c_count, c_count, to + std::int64_t{w} * c_count);
+        }
+    });
 }
 
 /// The sum of `xs`, activated (a folded activation: softmax over channels, any other value by
@@ -125,7 +131,7 @@ void forward(std::type_identity<UpSampling2D<O...>>, const node_io& io) {
     if constexpr (UpSampling2D<O...>::interpolation == interpolation_mode::bilinear)
         upsample2d_bilinear(io.inputs[0], io.output);
     else
-        upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor);
+        upsample2d(io.inputs[0], io.output, UpSampling2D<O...>::factor, io.ws.threads());
 }
 template <class... O>
 void forward(std::type_identity<Add<O...>>, const node_io& io) {
