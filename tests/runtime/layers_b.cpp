@@ -973,10 +973,11 @@ TEST_CASE("DepthwiseConv2D, grouped Conv2D and SeparableConv2D equal naive loops
     }
 }
 
-TEST_CASE("depthwise convolution kernel: drawn shapes, both window sizes and strides, borders, channel tails, equal the naive loop") {
+TEST_CASE("depthwise convolution kernel: drawn shapes, both window sizes, strides 1 to 3, borders, channel tails, equal the naive loop") {
     // Sizes from 1 to 14 (windows that overhang both sides, or no interior at all), channels
-    // that leave tails of 8 and of 1 to 7, strides 1 and 2 on either axis, `same` and `valid`;
-    // and one map large enough to be split over 2 threads.
+    // that leave tails of 8 and of 1 to 7, strides 1 to 3 on either axis (1 and 2 have their own
+    // register blocking), `same` and `valid`; one map large enough to be split over 2 threads, and
+    // two at stride 3 wide enough for pixels taken by fours.
     std::mt19937 gen(71);
     auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
     struct config {
@@ -985,9 +986,10 @@ TEST_CASE("depthwise convolution kernel: drawn shapes, both window sizes and str
         int act;  // reference::activate's: 0 linear, 1 relu, 2 sigmoid, 4 relu6, 5 hard sigmoid, 6 hard SiLU
         bool bias;
     };
-    std::vector<config> configs{{1, 64, 40, 144, 3, 1, 1, true, 4, true}};
+    std::vector<config> configs{{1, 64, 40, 144, 3, 1, 1, true, 4, true}, {1, 20, 30, 24, 5, 3, 3, true, 1, true},
+                                {2, 11, 40, 17, 3, 2, 3, false, 6, false}};
     while (configs.size() != 40) {
-        config c{draw(1, 2), draw(1, 14), draw(1, 14), draw(1, 41), draw(0, 1) != 0 ? 5 : 3, draw(1, 2), draw(1, 2), draw(0, 1) != 0,
+        config c{draw(1, 2), draw(1, 14), draw(1, 14), draw(1, 41), draw(0, 1) != 0 ? 5 : 3, draw(1, 3), draw(1, 3), draw(0, 1) != 0,
                  std::array{0, 1, 2, 4, 5, 6}[static_cast<std::size_t>(draw(0, 5))], draw(0, 2) != 0};
         if (!c.same && (c.h < c.k || c.w < c.k)) continue;
         configs.push_back(c);
