@@ -101,6 +101,20 @@ struct pixel_position {
     }
 };
 
+/// Where an input pixel's window lies in the output, windows disjoint (dilation 1): its first
+/// output row and column before the cut (tap (kh, kw) at (oh0 + kh, ow0 + kw); either may be
+/// negative), and whether its columns, and the whole window, lie inside the output (all but the
+/// edge pixels: written in whole runs, unchecked).
+struct window_corner {
+    int oh0, ow0;
+    bool columns_inside, inside;
+    window_corner(const conv2d_transpose_op& op, const pixel_position& at)
+        : oh0(static_cast<int>(rules::transpose_tap_position(at.ih, 0, op.stride.height, 1, op.cut_top))),
+          ow0(static_cast<int>(rules::transpose_tap_position(at.iw, 0, op.stride.width, 1, op.cut_left))),
+          columns_inside(ow0 >= 0 && ow0 + op.kernel.width <= op.out.width),
+          inside(columns_inside && oh0 >= 0 && oh0 + op.kernel.height <= op.out.height) {}
+};
+
 /// conv2d_transpose_disjoint's products for `count` input pixels from pixel `p0` (over the
 /// batch), where each pixel has N ≤ tile_gemm::most_narrow of them (PP-OCRv4's one-filter head:
 /// 2×2 taps of one channel), each written straight to its output cell. The micro-kernel would pad
@@ -129,21 +143,19 @@ void few_products(const conv2d_transpose_op& op, const float* x, std::int64_t p0
         if (!in_packets(op.activation)) activate_run(values[0], N * lanes, op.activation);
         for (int r = 0; r != m; ++r, at.next(op.in)) {
             float* out = y.sample(at.b);
-            const auto oh0 = rules::transpose_tap_position(at.ih, 0, op.stride.height, 1, op.cut_top);
-            const auto ow0 = rules::transpose_tap_position(at.iw, 0, op.stride.width, 1, op.cut_left);
-            if (oh0 >= 0 && oh0 + kh_n <= op.out.height && ow0 >= 0 && ow0 + kw_n <= op.out.width) {
-                // The window whole in the output (all but its edges): each kernel row's products
-                // are one run of an output row.
-                float* o = out + (std::int64_t{oh0} * op.out.width + ow0) * cout;
+            const window_corner w(op, at);
+            if (w.inside) {
+                // Each kernel row's products are one run of an output row.
+                float* o = out + (std::int64_t{w.oh0} * op.out.width + w.ow0) * cout;
                 for (int kh = 0, t = 0; kh != kh_n; ++kh, o += std::int64_t{op.out.width} * cout)
                     for (int j = 0; j != kw_n * cout; ++j, ++t) o[j] = values[t][r];
                 continue;
             }
             for (int kh = 0; kh != kh_n; ++kh) {
-                const auto oh = rules::transpose_tap_position(at.ih, kh, op.stride.height, 1, op.cut_top);
+                const int oh = w.oh0 + kh;
                 if (oh < 0 || oh >= op.out.height) continue;
                 for (int kw = 0; kw != kw_n; ++kw) {
-                    const auto ow = rules::transpose_tap_position(at.iw, kw, op.stride.width, 1, op.cut_left);
+                    const int ow = w.ow0 + kw;
                     if (ow < 0 || ow >= op.out.width) continue;
                     const int t = (kh * kw_n + kw) * cout;
                     for (int co = 0; co != cout; ++co) out[(std::int64_t{oh} * op.out.width + ow) * cout + co] = values[t + co][r];
@@ -193,16 +205,15 @@ void tap_products(const conv2d_transpose_op& op, const float* x, std::int64_t p0
     for (std::int64_t i = 0; i < count; i += lanes) {
         const int m = static_cast<int>(std::min<std::int64_t>(lanes, count - i));
         tile_gemm::pack_rows(x + (p0 + i) * cin, cin, m, cin, buffer, lanes);
-        // Each pixel's window: its sample, its first output row and column (before the cut), and
-        // where it starts in the output if the whole tile's windows lie inside (all but the edges).
+        // Each pixel's sample and window, and where the window starts in the output if the whole
+        // tile's windows lie inside it (all but the edges).
         float* sample[lanes];
         int oh0[lanes], ow0[lanes];
         bool inside = true;
         for (int r = 0; r != m; ++r, at.next(op.in)) {
-            sample[r] = y.sample(at.b);
-            oh0[r] = static_cast<int>(rules::transpose_tap_position(at.ih, 0, op.stride.height, 1, op.cut_top));
-            ow0[r] = static_cast<int>(rules::transpose_tap_position(at.iw, 0, op.stride.width, 1, op.cut_left));
-            inside = inside && oh0[r] >= 0 && oh0[r] + kh_n <= out_h && ow0[r] >= 0 && ow0[r] + kw_n <= out_w;
+            const window_corner w(op, at);
+            sample[r] = y.sample(at.b), oh0[r] = w.oh0, ow0[r] = w.ow0;
+            inside = inside && w.inside;
         }
         float* corner[lanes];
         for (int r = 0; r != m && inside; ++r) corner[r] = sample[r] + (std::int64_t{oh0[r]} * out_w + ow0[r]) * cout;
@@ -328,19 +339,18 @@ inline void conv2d_transpose_disjoint(const conv2d_transpose_op& op, tensor_view
         if (op.activation == activation_kind::softmax) softmax_block(cols, rows * kh_n * kw_n, cout);
         pixel_position at(p0, op.in);
         for (std::int64_t r = 0; r != rows; ++r, at.next(op.in)) {
-            const auto ow0 = rules::transpose_tap_position(at.iw, 0, op.stride.width, 1, op.cut_left);
-            const bool whole_row = ow0 >= 0 && ow0 + kw_n <= op.out.width;
+            const window_corner w(op, at);
             for (int kh = 0; kh != kh_n; ++kh) {
-                const auto oh = rules::transpose_tap_position(at.ih, kh, op.stride.height, 1, op.cut_top);
+                const int oh = w.oh0 + kh;
                 if (oh < 0 || oh >= op.out.height) continue;
                 const float* src = cols + r * n + std::int64_t{kh} * kw_n * cout;
                 float* out_row = y.sample(at.b) + std::int64_t{oh} * op.out.width * cout;
-                if (whole_row) {
-                    std::copy_n(src, kw_n * cout, out_row + ow0 * cout);
+                if (w.columns_inside) {
+                    std::copy_n(src, kw_n * cout, out_row + std::int64_t{w.ow0} * cout);
                     continue;
                 }
                 for (int kw = 0; kw != kw_n; ++kw)
-                    if (const auto ow = ow0 + kw; ow >= 0 && ow < op.out.width)
+                    if (const int ow = w.ow0 + kw; ow >= 0 && ow < op.out.width)
                         std::copy_n(src + std::int64_t{kw} * cout, cout, out_row + ow * cout);
             }
         }
