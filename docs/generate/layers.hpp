@@ -495,9 +495,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
     o << "## Rescaling\n\nx·scale + offset, as Keras' `Rescaling`: `scale<N>` required, `offset<N>` default "
       << Rescaling<scale<1>, name<"doc">>::shift.as_double()
       << "; numbers are exact fractions or decimals (`scale<\"1/255\">`; `scale<\"2/255\">, offset<-1>` maps [0, 255] to "
-         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters. After a convolution it folds as a "
-         "BatchNormalization does (see there), being the same affine map on every channel (PP-OCRv4's learnable affine "
-         "blocks, imported from ONNX as Rescaling).\n\n"
+         "[-1, 1] as MobileNetV2 expects). Takes any rank. No parameters. After a convolution, or after its activation, "
+         "it folds as a BatchNormalization does (see there), being the same affine map on every channel (PP-OCRv4's "
+         "learnable affine blocks, imported from ONNX as Rescaling).\n\n"
       << errors_of({"option_required"}) << example_header << DOCS_EXAMPLE((Rescaling<scale<"1/255">>), (shape<224, 224, 3>), "") << "\n";
 
     // ---- Issue 9, part B: BatchNormalization, depthwise and separable convolutions, groups,
@@ -524,7 +524,9 @@ inline void write_sections(std::ostream& o, error_lists& errors_of) {
          "BatchNormalization that reads anything else (DenseNet's, after each Concatenate) folds, with its activation, "
          "into the 1×1 `Conv2D` of stride 1 that alone reads it: the convolution reads the BatchNormalization's input "
          "and applies the scale, shift and activation to each value as it reads it, so that the normalized map is "
-         "never written.\n\n"
+         "never written. One after an activation (Keras' `Conv2D` → `ReLU` → BatchNormalization, or a `Conv2D` or "
+         "`DepthwiseConv2D` with an activation of its own), under the same rule, folds into that layer as a map of its "
+         "output: the layer's kernels scale and shift each value after the activation.\n\n"
       << errors_of({"epsilon_must_be_positive"}) << example_header
       << DOCS_EXAMPLE((BatchNormalization<epsilon<"1.001e-5">>), (shape<112, 112, 64>), "ResNet50's conv1_bn")
       << DOCS_EXAMPLE((BatchNormalization<scale<false>>), (shape<7, 7, 32>), "no gamma") << "\n";

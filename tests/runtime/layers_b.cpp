@@ -281,8 +281,8 @@ constexpr auto input_maps() {
 }
 
 /// PP-OCRv4's learnable affine block: Conv2D → Rescaling → hard_swish → Rescaling; the first
-/// Rescaling and the activation fold, the second Rescaling (after an activation) does not; and
-/// Conv2DTranspose → sigmoid, its head.
+/// Rescaling folds into the kernel, the activation into the layer, and the second Rescaling
+/// (after the activation) into it as a map of its output; and Conv2DTranspose → sigmoid, its head.
 constexpr auto affine_blocks() {
     auto x = Input<shape<5, 6, 3>, name<"x">>{}();
     auto c = Conv2D<6, kernel_size<3>, same, name<"conv">>{}(x);
@@ -291,6 +291,49 @@ constexpr auto affine_blocks() {
     auto b = Rescaling<scale<"0.5">, offset<"-0.25">, name<"lab2">>{}(h);
     auto u = Conv2DTranspose<4, kernel_size<2>, strides<2>, name<"up">>{}(b);
     return Model{x, Activation<sigmoid, name<"sig">>{}(u)};
+}
+
+/// BatchNormalizations and Rescalings after activations (Keras' Conv2D → ReLU →
+/// BatchNormalization; PP-OCRv4's hard SiLU → Rescaling), each folded into the layer before as a
+/// map of its output, over the kernels' paths: a 1×1 product (hard SiLU folded in, the map in its
+/// epilogue), a 3×3 by im2col (its own ReLU), a 1×1 to 5 channels (narrow products: a pass
+/// after), a 1×1 with a softmax (a pass after it), a depthwise window (ReLU6: in its stores), one
+/// with a sigmoid (a pass), a depthwise layer of multiplier 2 (grouped: a pass), and a residual
+/// sum, a ReLU, then the map. And maps that must not fold, or stop a fold after them: a map of a
+/// map read twice, an activation after a map, a second map, a sum after a map after a linear
+/// layer (each would come before the first map).
+constexpr auto output_maps() {
+    auto x = Input<shape<9, 7, 24>, name<"x">>{}();
+    auto pw = Activation<hard_swish, name<"pw_act">>{}(Conv2D<40, kernel_size<1>, name<"pw">>{}(x));
+    auto pw_m = Rescaling<scale<"0.5">, offset<"-0.25">, name<"pw_map">>{}(pw);
+    auto k3 = BatchNormalization<name<"k3_bn">>{}(Conv2D<36, kernel_size<3>, same, relu, name<"k3">>{}(pw_m));
+    auto nar = BatchNormalization<name<"nar_bn">>{}(Conv2D<5, kernel_size<1>, relu, name<"nar">>{}(k3));
+    auto sm = Rescaling<scale<"2">, offset<"1">, name<"sm_map">>{}(Conv2D<12, kernel_size<1>, softmax, name<"sm">>{}(k3));
+    auto dw = BatchNormalization<name<"dw_bn">>{}(DepthwiseConv2D<kernel_size<3>, same, relu6, name<"dw">>{}(k3));
+    auto dws = Rescaling<scale<"3">, offset<"-1">, name<"dws_map">>{}(DepthwiseConv2D<kernel_size<5>, same, sigmoid, name<"dws">>{}(dw));
+    auto m2 = BatchNormalization<name<"m2_bn">>{}(DepthwiseConv2D<kernel_size<3>, same, depth_multiplier<2>, relu, name<"m2">>{}(nar));
+    auto res = Add<name<"res_add">>{}(Conv2D<36, kernel_size<3>, same, name<"res">>{}(k3), dw);
+    auto res_m = BatchNormalization<name<"res_bn">>{}(ReLU<name<"res_relu">>{}(res));
+    auto twice = Conv2D<8, kernel_size<1>, relu, name<"twice">>{}(x);
+    auto twice_m = Rescaling<scale<"0.5">, name<"twice_map">>{}(twice);
+    auto after_m = BatchNormalization<name<"after_bn">>{}(Conv2D<8, kernel_size<1>, relu, name<"after">>{}(x));
+    auto after = ReLU<name<"after_relu">>{}(after_m);
+    auto first = Rescaling<scale<"0.25">, offset<"1">, name<"first_map">>{}(Conv2D<8, kernel_size<1>, relu, name<"two">>{}(x));
+    auto second = Rescaling<scale<"4">, name<"second_map">>{}(first);
+    auto lin = BatchNormalization<name<"lin_bn2">>{}(BatchNormalization<name<"lin_bn">>{}(Conv2D<8, kernel_size<1>, name<"lin">>{}(x)));
+    auto lin_add = Add<name<"lin_add">>{}(lin, twice);
+    return Model{x, Concatenate<name<"cat">>{}(sm, dws, m2, res_m, twice_m, twice, after, second, lin_add)};
+}
+/// 1×1 convolutions with an activation and a map folded in, computed by the depthwise layers
+/// after them a band of rows at a time (graph/folding.hpp's producer; maps of 64×64×64, the
+/// smallest that fold): ReLU then a Rescaling in the products' epilogue; a sigmoid, a pass over
+/// each band, then a BatchNormalization.
+constexpr auto mapped_producers() {
+    auto x = Input<shape<64, 64, 8>, name<"x">>{}();
+    auto a = Rescaling<scale<"0.5">, offset<"0.125">, name<"a_map">>{}(Conv2D<64, kernel_size<1>, relu, name<"a">>{}(x));
+    auto b = BatchNormalization<name<"b_bn">>{}(Conv2D<64, kernel_size<1>, sigmoid, name<"b">>{}(x));
+    return Model{x, outputs(DepthwiseConv2D<kernel_size<3>, same, name<"da">>{}(a),
+                            DepthwiseConv2D<kernel_size<5>, strides<2>, same, name<"db">>{}(b))};
 }
 
 /// MobileNetV2's strided block: ZeroPadding2D ((0,1),(0,1)) → DepthwiseConv2D 3×3, stride 2,
@@ -422,7 +465,29 @@ using AB = decltype(affine_blocks());
 static_assert(folding<AB>.count == 1 && folding<AB>.activation_count == 2);
 static_assert(folding<AB>.folded_into[AB::index_of_name("lab")] == AB::index_of_name("conv"));
 static_assert(folding<AB>.folded_into[AB::index_of_name("hs")] == AB::index_of_name("conv"));
-static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == folding<AB>.none);
+static_assert(folding<AB>.folded_into[AB::index_of_name("lab2")] == AB::index_of_name("conv"));
+static_assert(folding<AB>.output_affine_count == 1 && folding<AB>.output_affine[AB::index_of_name("conv")] == AB::index_of_name("lab2"));
+using OM = decltype(output_maps());
+static_assert(folding<OM>.output_affine_count == 11);
+static_assert(folding<OM>.output_affine[OM::index_of_name("pw")] == OM::index_of_name("pw_map"));
+static_assert(folding<OM>.activation[OM::index_of_name("pw")] == activation_kind::hard_silu);
+static_assert(folding<OM>.folded_into[OM::index_of_name("k3_bn")] == OM::index_of_name("k3"));
+static_assert(folding<OM>.output_affine[OM::index_of_name("dws")] == OM::index_of_name("dws_map"));
+static_assert(folding<OM>.output_affine[OM::index_of_name("m2")] == OM::index_of_name("m2_bn"));
+static_assert(folding<OM>.residual[OM::index_of_name("res")] == OM::index_of_name("dw_bn"));
+static_assert(folding<OM>.output_affine[OM::index_of_name("res")] == OM::index_of_name("res_bn"));
+static_assert(folding<OM>.folded_into[OM::index_of_name("twice_map")] == folding<OM>.none);
+static_assert(folding<OM>.output_affine[OM::index_of_name("after")] == OM::index_of_name("after_bn"));
+static_assert(folding<OM>.folded_into[OM::index_of_name("after_relu")] == folding<OM>.none);
+static_assert(folding<OM>.output_affine[OM::index_of_name("two")] == OM::index_of_name("first_map"));
+static_assert(folding<OM>.folded_into[OM::index_of_name("second_map")] == folding<OM>.none);
+static_assert(folding<OM>.folded_into[OM::index_of_name("lin_bn")] == OM::index_of_name("lin"));
+static_assert(folding<OM>.output_affine[OM::index_of_name("lin")] == OM::index_of_name("lin_bn2"));
+static_assert(folding<OM>.folded_into[OM::index_of_name("lin_add")] == folding<OM>.none);
+using MP = decltype(mapped_producers());
+static_assert(folding<MP>.output_affine_count == 2 && folding<MP>.producer_count == 2);
+static_assert(folding<MP>.producer[MP::index_of_name("db")] == MP::index_of_name("b"));
+static_assert(folding<MP>.output_affine[MP::index_of_name("b")] == MP::index_of_name("b_bn"));
 static_assert(folding<AB>.activation[AB::index_of_name("up")] == activation_kind::sigmoid);
 static_assert(folding<decltype(relu6_not_folded())>.count == 1 && folding<decltype(relu6_not_folded())>.activation_count == 0);
 using RE = decltype(residual_ends());
@@ -893,6 +958,73 @@ TEST_CASE("folding row producers: the depthwise layers that compute their input'
             require_close(got_wide.data(), wide);
             require_close(got_flat.data(), flat);
         }
+}
+
+TEST_CASE("folding maps after activations: each layer's output mapped after its activation equals the naive layers") {
+    const auto mapped = [](array4 t, float scale, float offset) {
+        for (auto& v : t.v) v = v * scale + offset;
+        return t;
+    };
+    const auto relu = [](array4 t) {
+        for (auto& v : t.v) v = std::max(v, 0.0f);
+        return t;
+    };
+    {
+        network net{output_maps()};
+        auto w = randomize(net, 81);
+        auto x = random_tensor<shape<9, 7, 24>>(2, 82);
+        for (auto& v : x) v *= 4.0f;
+        const array4 in = to_array(x);
+        const auto conv = [&](const array4& t, const std::string& layer, int k, int filters, int act) {
+            return reference::conv2d(t, w[layer + "/kernel"], w[layer + "/bias"], k, k, filters, 1, 1, 1, 1, true, act);
+        };
+        const auto depthwise = [&](const array4& t, const std::string& layer, int k, int filters, int act) {
+            return grouped_conv(t, w[layer + "/depthwise_kernel"], w[layer + "/bias"], k, k, filters, t.c, 1, 1, 1, 1, true, act);
+        };
+        const auto bn = [&](const array4& t, const std::string& layer) {
+            return batch_norm(t, w[layer + "/gamma"], w[layer + "/beta"], w[layer + "/moving_mean"], w[layer + "/moving_variance"], 1e-3);
+        };
+        const array4 k3 = bn(conv(mapped(conv(in, "pw", 1, 40, 6), 0.5f, -0.25f), "k3", 3, 36, 1), "k3_bn");
+        const array4 nar = bn(conv(k3, "nar", 1, 5, 1), "nar_bn");
+        const array4 dw = bn(depthwise(k3, "dw", 3, 36, 4), "dw_bn");
+        array4 res = conv(k3, "res", 3, 36, 0);
+        for (std::size_t i = 0; i != res.v.size(); ++i) res.v[i] += dw.v[i];
+        const array4 twice = conv(in, "twice", 1, 8, 1);
+        array4 lin = bn(bn(conv(in, "lin", 1, 8, 0), "lin_bn"), "lin_bn2");
+        for (std::size_t i = 0; i != lin.v.size(); ++i) lin.v[i] += twice.v[i];
+        const std::vector<array4> parts{mapped(reference::softmax_channels(conv(k3, "sm", 1, 12, 0)), 2.0f, 1.0f),
+                                        mapped(depthwise(dw, "dws", 5, 36, 2), 3.0f, -1.0f),
+                                        bn(depthwise(nar, "m2", 3, 10, 1), "m2_bn"),
+                                        bn(relu(res), "res_bn"),
+                                        mapped(twice, 0.5f, 0.0f),
+                                        twice,
+                                        relu(bn(conv(in, "after", 1, 8, 1), "after_bn")),
+                                        mapped(mapped(conv(in, "two", 1, 8, 1), 0.25f, 1.0f), 4.0f, 0.0f),
+                                        lin};
+        int channels = 0;
+        for (const array4& p : parts) channels += p.c;
+        array4 want(in.n, in.h, in.w, channels);
+        for (std::size_t pixel = 0, at = 0; pixel != static_cast<std::size_t>(in.n * in.h * in.w); ++pixel)
+            for (const array4& p : parts)
+                for (int c = 0; c != p.c; ++c) want.v[at++] = p.v[pixel * static_cast<std::size_t>(p.c) + static_cast<std::size_t>(c)];
+        for (int threads : {1, 2, 3}) require_close(net(x, {.threads = threads}).data(), want);
+    }
+    {
+        network net{mapped_producers()};
+        auto w = randomize(net, 83);
+        auto x = random_tensor<shape<64, 64, 8>>(1, 84);
+        const array4 in = to_array(x);
+        const array4 a = mapped(reference::conv2d(in, w["a/kernel"], w["a/bias"], 1, 1, 64, 1, 1, 1, 1, false, 1), 0.5f, 0.125f);
+        array4 b = reference::conv2d(in, w["b/kernel"], w["b/bias"], 1, 1, 64, 1, 1, 1, 1, false, 2);
+        b = batch_norm(b, w["b_bn/gamma"], w["b_bn/beta"], w["b_bn/moving_mean"], w["b_bn/moving_variance"], 1e-3);
+        const array4 da = grouped_conv(a, w["da/depthwise_kernel"], w["da/bias"], 3, 3, 64, 64, 1, 1, 1, 1, true, 0);
+        const array4 db = grouped_conv(b, w["db/depthwise_kernel"], w["db/bias"], 5, 5, 64, 64, 2, 2, 1, 1, true, 0);
+        for (int threads : {1, 2}) {
+            const auto [got_a, got_b] = net.predict(std::tie(x), {.threads = threads});
+            require_close(got_a.data(), da);
+            require_close(got_b.data(), db);
+        }
+    }
 }
 
 TEST_CASE("folding: save_weights writes the weights as set, and a write after a prediction is seen by the next") {

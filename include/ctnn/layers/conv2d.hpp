@@ -59,6 +59,9 @@ struct Conv2D : layer_base<Conv2D<Filters, Options...>> {
     /// An Add of its output (or its folded BatchNormalization's) and an earlier tensor folds in,
     /// when its activation is linear: its kernel adds that tensor before the activation.
     static constexpr bool absorbs_residual = activation == activation_kind::linear;
+    /// A BatchNormalization or Rescaling after its activation (its own or one folded in) folds in
+    /// too: its kernels map each value after the activation.
+    static constexpr bool absorbs_output_affine = true;
     /// A BatchNormalization before it that stays a node of its own (after a Concatenate, say), and
     /// the activation after that, fold in when it is 1×1, of stride 1 and one group: it reads each
     /// input value once, into one product, and maps it as it reads it.

@@ -73,6 +73,9 @@ struct DepthwiseConv2D : layer_base<DepthwiseConv2D<Options...>> {
     /// An activation layer after it (or after that BatchNormalization) becomes its activation,
     /// when its own is linear.
     static constexpr bool absorbs_activation = activation == activation_kind::linear;
+    /// A BatchNormalization or Rescaling after its activation (its own or one folded in) folds in
+    /// too: its kernels map each value after the activation.
+    static constexpr bool absorbs_output_affine = true;
     /// A ZeroPadding2D before it folds into it: its kernel skips taps outside its input, so it
     /// reads the unpadded map with the padding added to its own.
     static constexpr bool absorbs_zero_padding = true;

@@ -189,6 +189,26 @@ struct fold_spec {
     std::int64_t run = 1;
     scale_shift_fn scale_shift = nullptr;
 };
+/// The folds of channel-affine nodes into layers that map their input or their output by them
+/// (graph/folding.hpp's input_affine, output_affine), in node order: `folded_by[p]` is the node
+/// folded into node p of model `M`, or `none`.
+template <class M, std::size_t Count, std::size_t N>
+constexpr std::array<fold_spec, Count> map_folds(const std::array<std::size_t, N>& folded_by, std::size_t none,
+                                                 const std::array<std::size_t, N>& first_weight,
+                                                 const std::array<std::size_t, N>& weight_counts) {
+    constexpr auto scale_shifts = scale_shifts_of(typename M::graph_type{});
+    std::array<fold_spec, Count> out{};
+    std::size_t f = 0;
+    for (std::size_t p = 0; p != N; ++p) {
+        const std::size_t j = folded_by[p];
+        if (j == none) continue;
+        auto& spec = out[f++];
+        spec.absorber = p, spec.folded = j, spec.first = first_weight[j], spec.count = weight_counts[j];
+        spec.channels = M::layers[j].output_shape.channels;
+        spec.scale_shift = scale_shifts[j];
+    }
+    return out;
+}
 /// Per node of `Nodes`, the position in `specs` of the fold it absorbs, or `none`.
 template <std::size_t Nodes, std::size_t N>
 constexpr std::array<std::size_t, Nodes> fold_positions(const std::array<fold_spec, N>& specs, std::size_t none) {
@@ -620,32 +640,34 @@ private:
     static constexpr auto fold_of = detail::fold_positions<model_type::layer_count>(folds, folding.none);
     /// Channel-affine nodes folded into the layer after them, which maps its input by them.
     static constexpr std::size_t input_fold_count = folding.input_affine_count;
-    static constexpr std::array<detail::fold_spec, input_fold_count> input_folds = [] {
-        constexpr auto scale_shifts = detail::scale_shifts_of(typename model_type::graph_type{});
-        std::array<detail::fold_spec, input_fold_count> out{};
-        std::size_t f = 0;
-        for (std::size_t j = 0; j != model_type::layer_count; ++j) {
-            const std::size_t p = folding.input_affine[j];
-            if (p == folding.none) continue;
-            auto& spec = out[f++];
-            spec.absorber = j, spec.folded = p, spec.first = first_weight[p], spec.count = weight_counts[p];
-            spec.channels = model_type::layers[p].output_shape.channels;
-            spec.scale_shift = scale_shifts[p];
-        }
-        return out;
-    }();
+    static constexpr auto input_folds =
+        detail::map_folds<model_type, input_fold_count>(folding.input_affine, folding.none, first_weight, weight_counts);
     /// Position in `input_folds` of the fold each node maps its input by, or none.
     static constexpr auto input_fold_of = detail::fold_positions<model_type::layer_count>(input_folds, folding.none);
-    static constexpr bool has_folds = fold_count + input_fold_count != 0;
+    /// Channel-affine nodes folded into the layer before them after its activation, which maps
+    /// its output by them.
+    static constexpr std::size_t output_fold_count = folding.output_affine_count;
+    static constexpr auto output_folds =
+        detail::map_folds<model_type, output_fold_count>(folding.output_affine, folding.none, first_weight, weight_counts);
+    static constexpr auto output_fold_of = detail::fold_positions<model_type::layer_count>(output_folds, folding.none);
+    /// The maps layers apply to their input (input_folds), then to their output (output_folds).
+    static constexpr std::size_t map_fold_count = input_fold_count + output_fold_count;
+    static constexpr bool has_folds = fold_count + map_fold_count != 0;
 
     /// Per fold: the absorber's scaled output kernel, then its shifted bias; then per fold into
-    /// the layer after: the scale, then the shift.
-    using folded_set = detail::derived_arrays<2 * (fold_count + input_fold_count)>;
+    /// the layer after, and per fold after an activation: the scale, then the shift.
+    using folded_set = detail::derived_arrays<2 * (fold_count + map_fold_count)>;
     static detail::channel_map input_map_of(std::size_t node, const folded_set& folded) {
         const std::size_t f = input_fold_of[node];
         if (f == folding.none) return {};
         return {folded.arrays[2 * (fold_count + f)].data.get(), folded.arrays[2 * (fold_count + f) + 1].data.get(),
                 folding.activation[input_folds[f].folded]};
+    }
+    static detail::channel_map output_map_of(std::size_t node, const folded_set& folded) {
+        const std::size_t f = output_fold_of[node];
+        if (f == folding.none) return {};
+        const std::size_t at = 2 * (fold_count + input_fold_count + f);
+        return {folded.arrays[at].data.get(), folded.arrays[at + 1].data.get(), activation_kind::linear};
     }
 
     static void fold(const weight_storage& w, folded_set& out) {
@@ -666,8 +688,8 @@ private:
             for (std::size_t c = 0; c != channels; ++c)
                 bias.data[c] = (spec.bias == folding.none ? 0.0f : w[spec.bias].data[c]) * scale[c] + shift[c];
         }
-        for (std::size_t f = 0; f != input_fold_count; ++f) {
-            const auto& spec = input_folds[f];
+        for (std::size_t f = 0; f != map_fold_count; ++f) {
+            const auto& spec = f < input_fold_count ? input_folds[f] : output_folds[f - input_fold_count];
             const auto channels = static_cast<std::size_t>(spec.channels);
             std::array<const float*, 8> arrays{};
             for (std::size_t k = 0; k != spec.count; ++k) arrays[k] = w[spec.first + k].data.get();
@@ -875,7 +897,8 @@ private:
                                    std::span<float>(scratch.floats.data.get() + plan.spare_offset[i] * scratch.batch,
                                                     static_cast<std::size_t>(plan.spare_size[i] * scratch.batch)),
                                    folding.residual[i] == folding.none ? tensor_view{} : buffer(folding.reads[folding.residual[i]], m),
-                                   input_map_of(i, folded)};
+                                   input_map_of(i, folded),
+                                   output_map_of(i, folded)};
         };
         for (std::size_t i = first; i != last; ++i) {
             // An Input (the caller's tensor), or a node folded into the layer before it.

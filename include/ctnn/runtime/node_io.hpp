@@ -52,6 +52,10 @@ struct node_io {
     /// input_affine), its scale and shift and the activation folded into it: the kernel applies
     /// them to `inputs[0]`, the BatchNormalization's input, as it reads it (`scale` null if none).
     channel_map input_map{};
+    /// Where a BatchNormalization or Rescaling after this node's activation folded into it
+    /// (graph/folding.hpp's output_affine), its scale and shift: the kernel maps its output by
+    /// them after the activation (`scale` null if none).
+    channel_map output_map{};
     /// Where a row producer before this node folded into it (graph/folding.hpp's producer): what
     /// that layer would run with, and its function computing a band of its rows; `inputs[0]` is then
     /// that layer's input (`producer` null if none).

@@ -235,7 +235,8 @@ inline void activate_pixels(float* p, std::int64_t pixels, std::int64_t channels
 
 /// A per-channel affine map, then an activation: what a BatchNormalization node computes, and
 /// what a kernel applies to its input as it reads it where one folded into its layer
-/// (graph/folding.hpp's input_affine; none where `scale` is null).
+/// (graph/folding.hpp's input_affine), or to its output after its own activation where one
+/// folded in after that (output_affine; activation linear); none where `scale` is null.
 struct channel_map {
     const float* scale = nullptr;
     const float* shift = nullptr;
@@ -256,6 +257,23 @@ inline void map_pixels(const float* src, std::int64_t pixels, int channels, cons
             });
     });
     if (!in_packets(map.activation)) activate_pixels(dst, pixels, channels, map.activation);
+}
+
+/// y's values mapped in place by `map` (its activation linear): an output map (graph/folding.hpp's
+/// output_affine) applied as a pass, by a kernel that cannot apply it to its sums in registers
+/// (an activation that is not in_packets, or a path without such an epilogue); over `threads`, in
+/// the equal runs of pixels the element-wise layers take.
+inline void map_output(float* y, std::int64_t pixels, int channels, const channel_map& map, int threads) {
+    parallel_runs(pixels, channels, threads, [&](std::int64_t p0, std::int64_t p1) {
+        map_pixels(y + p0 * channels, p1 - p0, channels, map, y + p0 * channels);
+    });
+}
+/// Columns [c0, c1) of `rows` rows `ld` floats apart (`c` at column c0) mapped in place by `map`
+/// (its activation linear), a value at a time: a band of a row producer's output whose products
+/// could not apply it (few bands take this way: a producer's kernel is kept packed).
+inline void map_columns(float* c, std::int64_t ld, std::int64_t rows, std::int64_t c0, std::int64_t c1, const channel_map& map) {
+    for (std::int64_t r = 0; r != rows; ++r)
+        for (std::int64_t j = c0; j != c1; ++j) c[r * ld + j - c0] = c[r * ld + j - c0] * map.scale[j] + map.shift[j];
 }
 
 }  // namespace ctnn::detail

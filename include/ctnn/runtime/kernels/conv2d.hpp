@@ -490,9 +490,12 @@ inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, con
 /// packed by conv2d_pack_kernel for the same `op`. `residual` (may be null) is a tensor laid out
 /// as y, added before the activation in each path's epilogue (a residual Add folded into the
 /// layer, graph/folding.hpp). `input` (1×1 convolutions only) maps x's values as they are read: a
-/// BatchNormalization and activation folded into the layer from before it.
+/// BatchNormalization and activation folded into the layer from before it. `output` maps y's
+/// values after the activation (a BatchNormalization or Rescaling folded in after it): in the
+/// packed products' epilogues where the activation is in_packets, else as a pass at the end.
 [[gnu::noinline]] inline void conv2d(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel, const float* bias,
-                   workspace& ws, bool packed = false, const float* residual = nullptr, const channel_map& input = {}) {
+                   workspace& ws, bool packed = false, const float* residual = nullptr, const channel_map& input = {},
+                   const channel_map& output = {}) {
     const int cin = op.in.channels, cout = op.out.channels;
     const std::int64_t pixels = std::int64_t{op.out.height} * op.out.width;
     const conv2d_path path = path_of(op);
@@ -506,20 +509,27 @@ inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, con
             bias_activate(out, cout, r0, r1, c0, c1, bias, op.activation, residual_at(out));
         };
     };
+    // The output map for tile_gemm's epilogues (none if they cannot apply it), and whether the
+    // path taken applied it.
+    const channel_map in_epilogue = in_packets(op.activation) && packed ? output : channel_map{};
+    bool output_mapped = false;
 
     if (path == conv2d_path::pointwise && !mapped) {
         // A 1×1 convolution is one matrix product: (N·H·W) × Cin times Cin × Cout.
-        if (cout <= tile_gemm::most_narrow && tile_gemm::interleaves)
+        if (cout <= tile_gemm::most_narrow && tile_gemm::interleaves) {
             conv2d_narrow(op, x, y, kernel, packed, bias, ws, residual);
-        else if (packed)
+        } else if (packed) {
             tile_gemm::parallel_multiply(x.data, cin, kernel, cout, y.data, cout, pixels * x.batch, cin, bias, op.activation, ws.threads(),
-                                         residual);
-        else
+                                         residual, in_epilogue);
+            output_mapped = in_epilogue.scale != nullptr;
+        } else {
             parallel_gemm({x.data, cin}, {kernel, cout}, {y.data, cout}, pixels * x.batch, cout, cin, ws.threads(),
                           epilogue(y.data));
+        }
     } else if (path == conv2d_path::by_taps) {
         conv2d_by_taps(op, x, y, kernel, bias, ws, packed, residual);
     } else {
+        output_mapped = in_epilogue.scale != nullptr;  // packed: each product's epilogue
         const std::int64_t row_len = std::int64_t{op.kernel.height} * op.kernel.width * cin;
         const std::int64_t budget_rows = std::max<std::int64_t>(1, static_cast<std::int64_t>(workspace::budget) / row_len - 1);
         const auto tile_floats = [&](std::int64_t rows) { return (rows * row_len + 15) / 16 * 16; };
@@ -547,7 +557,7 @@ inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, con
                 float* out = y.sample(n) + row0 * cout;
                 if (packed) {
                     tile_gemm::multiply(cols, row_len, kernel, cout, 0, cout, out, cout, rows, row_len, bias, op.activation, false,
-                                        residual_at(out));
+                                        residual_at(out), nullptr, 0, in_epilogue);
                 } else {
                     gemm({cols, row_len}, {kernel, cout}, {out, cout}, rows, cout, row_len, false);
                     bias_activate(out, cout, 0, rows, 0, cout, bias, op.activation, residual_at(out));
@@ -586,7 +596,7 @@ inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, con
                             float* out = y.sample(n) + (row0 + c.r0) * cout + c.c0;
                             const float* res = residual_at(out);
                             tile_gemm::multiply(cols + (c.r0 - r0) * row_len, row_len, kernel, cout, c.c0, c.c1, out, cout, c.r1 - c.r0,
-                                                row_len, bias, op.activation, false, res);
+                                                row_len, bias, op.activation, false, res, nullptr, 0, in_epilogue);
                         }
                     });
                 }
@@ -603,6 +613,7 @@ inline void conv2d_narrow(const conv2d_op& op, tensor_view x, tensor_view y, con
         }
     }
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels * y.batch, cout, ws.threads());
+    if (output.scale != nullptr && !output_mapped) map_output(y.data, pixels * y.batch, cout, output, ws.threads());
 }
 
 }  // namespace ctnn::detail

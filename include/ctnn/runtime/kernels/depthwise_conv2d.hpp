@@ -97,9 +97,13 @@ struct depthwise_row_layout {
 /// time where the windows' columns lie inside the input (no bounds checks; a window row outside
 /// the input skipped whole), one at a time with checks at the left and right borders. The bias
 /// starts the sums; the activation is applied to each finished row, while it is in cache.
+/// `map` (scale null if none; given only with an activation that is in_packets), indexed as the
+/// bias: applied to each sum after the activation, before it is stored (folding.hpp's
+/// output_affine: PP-OCRv4's Rescaling after each hard SiLU).
 template <int K>
 [[gnu::noinline]] inline void depthwise_window_row(const conv2d_op& op, const inside_columns& inside, const float* const* rows, float* yrow,
-                                                   const float* kernel, const float* bias, const depthwise_row_layout& at) {
+                                                   const float* kernel, const float* bias, const depthwise_row_layout& at,
+                                                   const channel_map& map = {}) {
     // Eigen's packets (kernels/packets.hpp's packet_of_lanes): GCC's vector extension, used
     // here before, is split by Clang 14 into halves on Intel CPUs it tunes for 256-bit vectors.
     namespace ei = Eigen::internal;
@@ -115,8 +119,14 @@ template <int K>
         for (int t = 0; t != K * K; ++t) w[t] = ei::ploadu<V>(kernel + t * ks + c0);
         const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
         // Activations that are in_packets on the sums, before they are stored (the others after
-        // the row).
-        auto store = [&](float* to, V v) { ei::pstoreu(to, activate_packet(v, act)); };
+        // the row), then the output map.
+        const bool mapped = map.scale != nullptr;
+        const V ms = mapped ? ei::ploadu<V>(map.scale + c0) : ei::pset1<V>(1.0f);
+        const V mh = mapped ? ei::ploadu<V>(map.shift + c0) : ei::pset1<V>(0.0f);
+        auto store = [&](float* to, V v) {
+            v = activate_packet(v, act);
+            ei::pstoreu(to, mapped ? ei::pmadd(v, ms, mh) : v);
+        };
         // One output pixel, taps outside the input skipped; a sum per kernel column, so that its
         // K·K multiply-adds are K chains rather than one that waits on each one's latency
         // (PP-OCRv4's 20×20 maps with 5×5 windows have a third of their pixels on a border, and
@@ -195,10 +205,11 @@ template <int K>
 /// product's, MobileNetV2's depthwise layers all stayed on one thread.
 constexpr std::int64_t depthwise_work(std::int64_t pixels, std::int64_t channels, int k) { return 8 * pixels * channels * k * k; }
 
-/// y = depthwise conv(x) + bias, activated, by depthwise_window_row, the rows read from x.
+/// y = depthwise conv(x) + bias, activated, by depthwise_window_row, the rows read from x; then
+/// mapped by `map` (scale null if none), with the sums where the activation is in_packets.
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window(const conv2d_op& op, tensor_view x, tensor_view y, const float* kernel,
-                                                      const float* bias, int threads) {
+                                                      const float* bias, int threads, const channel_map& map = {}) {
     const inside_columns inside = inside_columns_of(op, K);
     const std::int64_t row_floats = std::int64_t{op.in.width} * op.in.channels, cs = op.in.channels;
     const std::int64_t pixels = std::int64_t{y.batch} * op.out.height * op.out.width;
@@ -206,19 +217,26 @@ template <int K>
         const float* rows[K];
         for (int kh = 0, ih = oh * op.stride.height - op.pad_top; kh != K; ++kh, ++ih)
             rows[kh] = ih >= 0 && ih < op.in.height ? x.sample(n) + ih * row_floats : nullptr;
-        depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * op.out.width * cs, kernel, bias, {cs, cs, cs, cs});
+        depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * op.out.width * cs, kernel, bias, {cs, cs, cs, cs},
+                                in_packets(op.activation) ? map : channel_map{});
     });
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, op.in.channels, threads);
+    if (map.scale != nullptr && !in_packets(op.activation)) map_output(y.data, pixels, op.in.channels, map, threads);
 }
 
 /// A depthwise convolution (multiplier `multiplier`): by depthwise_conv2d_window where it applies, else
-/// grouped_conv2d.
+/// grouped_conv2d; its output then mapped by `map` (scale null if none).
 inline void depthwise_conv2d(const conv2d_op& op, int multiplier, tensor_view x, tensor_view y, const float* kernel,
-                             const float* bias, int threads) {
+                             const float* bias, int threads, const channel_map& map = {}) {
     const bool window = multiplier == 1 && op.kernel.height == op.kernel.width && op.dilation.height == 1 && op.dilation.width == 1;
-    if (window && op.kernel.height == 3) depthwise_conv2d_window<3>(op, x, y, kernel, bias, threads);
-    else if (window && op.kernel.height == 5) depthwise_conv2d_window<5>(op, x, y, kernel, bias, threads);
-    else grouped_conv2d(op, op.in.channels, x, y, kernel, bias, threads);
+    if (window && op.kernel.height == 3) {
+        depthwise_conv2d_window<3>(op, x, y, kernel, bias, threads, map);
+    } else if (window && op.kernel.height == 5) {
+        depthwise_conv2d_window<5>(op, x, y, kernel, bias, threads, map);
+    } else {
+        grouped_conv2d(op, op.in.channels, x, y, kernel, bias, threads);
+        if (map.scale != nullptr) map_output(y.data, y.sample_size() * y.batch / op.out.channels, op.out.channels, map, threads);
+    }
 }
 
 /// Writes im2col rows [row0, row0 + rows) of sample `x` for the input channels
@@ -315,7 +333,8 @@ conv2d_op window_op_of(const node_io& io, activation_kind activation) {
 inline constexpr std::int64_t band_floats = std::int64_t{1} << 16;  // 256 KiB
 template <int K>
 [[gnu::noinline]] inline void depthwise_conv2d_window_produced(const conv2d_op& op, const node_io& producer, row_kernel produce,
-                                                               tensor_view y, const float* kernel, const float* bias, workspace& ws) {
+                                                               tensor_view y, const float* kernel, const float* bias, workspace& ws,
+                                                               const channel_map& map = {}) {
     const inside_columns inside = inside_columns_of(op, K);
     const int in_h = op.in.height, in_w = op.in.width, out_h = op.out.height, out_w = op.out.width, sh = op.stride.height;
     const std::int64_t channels = op.in.channels;
@@ -324,6 +343,7 @@ template <int K>
     const std::int64_t work = depthwise_work(pixels, channels, K) + products;
     const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(work, ws.threads()), rows_total));
     const std::int64_t panels = (channels + tile_gemm::width - 1) / tile_gemm::width;
+    const channel_map row_map = in_packets(op.activation) ? map : channel_map{};  // applied to the sums
     const bool by_channels = threads > 1 && rows_total < 8 * threads && panels % threads == 0;
     parallel_for(static_cast<std::size_t>(threads), threads, [&](std::size_t part, int worker) {
         std::int64_t c0 = 0, c1 = channels, r = 0, r1 = rows_total;
@@ -339,6 +359,7 @@ template <int K>
         const std::int64_t band = std::max<std::int64_t>(1, (band_floats / row_floats - K) / sh + 1);
         float* buffer = ws.scratch(worker, static_cast<std::size_t>(((band - 1) * sh + K) * row_floats));
         const depthwise_row_layout at{width, width, channels, channels};
+        const channel_map part_map = row_map.scale == nullptr ? channel_map{} : channel_map{row_map.scale + c0, row_map.shift + c0};
         int held = -1, h0 = 0, h1 = 0;  // the buffer holds rows [h0, h1) of sample `held`
         while (r < r1) {
             const int n = static_cast<int>(r / out_h), oh0 = static_cast<int>(r % out_h);
@@ -359,12 +380,13 @@ template <int K>
                 for (int kh = 0, ih = oh * sh - op.pad_top; kh != K; ++kh, ++ih)
                     rows[kh] = ih >= 0 && ih < in_h ? buffer + (ih - h0) * row_floats : nullptr;
                 depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * out_w * channels + c0, kernel + c0,
-                                        bias == nullptr ? nullptr : bias + c0, at);
+                                        bias == nullptr ? nullptr : bias + c0, at, part_map);
             }
             r += oh1 - oh0;
         }
     });
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, op.in.channels, ws.threads());
+    if (map.scale != nullptr && !in_packets(op.activation)) map_output(y.data, pixels, op.in.channels, map, ws.threads());
 }
 
 template <class... O>
@@ -379,12 +401,12 @@ void forward(std::type_identity<DepthwiseConv2D<O...>>, const node_io& io) {
             const conv2d_op op = window_op_of<L>(as_read, io.activation(L::activation));
             const float* bias = io.bias(L::bias, 1);
             constexpr int k = L::kernel.height;
-            depthwise_conv2d_window_produced<k>(op, *io.producer, io.produce_rows, io.output, io.weights[0], bias, io.ws);
+            depthwise_conv2d_window_produced<k>(op, *io.producer, io.produce_rows, io.output, io.weights[0], bias, io.ws, io.output_map);
             return;
         }
     }
     const conv2d_op op = window_op_of<L>(io, io.activation(L::activation));
-    depthwise_conv2d(op, L::multiplier, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads());
+    depthwise_conv2d(op, L::multiplier, io.inputs[0], io.output, io.weights[0], io.bias(L::bias, 1), io.ws.threads(), io.output_map);
 }
 
 /// The depthwise step into scratch memory, then the pointwise step as one matrix product.
@@ -426,7 +448,7 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
         // (a 1×1 convolution with a BatchNormalization folded in from before it).
         const int tile = winograd_tile_of<L>(in, out);
         if (io.kernel_form == 1 || (io.kernel_form == 0 && tile == 0 && !conv2d_few_inputs_path(op)) || io.input_map.scale != nullptr) {
-            conv2d(op, x, y, io.weights[0], bias, io.ws, io.kernel_form == 1, io.residual.data, io.input_map);
+            conv2d(op, x, y, io.weights[0], bias, io.ws, io.kernel_form == 1, io.residual.data, io.input_map, io.output_map);
             return;
         }
     }
@@ -448,6 +470,8 @@ void forward(std::type_identity<Conv2D<F, O...>>, const node_io& io) {
     else grouped_conv2d(op, L::group_count, x, y, io.weights[0], bias, io.ws.threads());
     if (io.residual.data != nullptr)
         add_residual(y.data, io.residual.data, y.sample_size() * y.batch / out.channels, out.channels, activation, io.ws.threads());
+    if (io.output_map.scale != nullptr)
+        map_output(y.data, y.sample_size() * y.batch / out.channels, out.channels, io.output_map, io.ws.threads());
 }
 
 /// Rows [row, row + rows) of sample `sample` of a 1×1 Conv2D's output (its layer's
@@ -464,12 +488,17 @@ void forward_rows(std::type_identity<Conv2D<F, O...>>, const node_io& io, int sa
     const float* a = x.sample(sample) + row * width * cin;
     const float* bias = io.bias(L::bias, 1);
     const activation_kind activation = io.activation(L::activation);
+    // The output map (an affine folded in after the activation) in the products' epilogue where
+    // it can be, else after.
+    const bool in_epilogue = io.kernel_form == 1 && in_packets(activation);
     if (io.kernel_form == 1) {
-        tile_gemm::multiply(a, cin, io.weights[0], cout, c0, c1, out, ld, m, cin, bias, activation);
+        tile_gemm::multiply(a, cin, io.weights[0], cout, c0, c1, out, ld, m, cin, bias, activation, false, nullptr, nullptr, 0,
+                            in_epilogue ? io.output_map : channel_map{});
     } else {
         gemm({a, cin}, {io.weights[0] + c0, cout}, {out, ld}, m, c1 - c0, cin, false);
         bias_activate(out - c0, ld, 0, m, c0, c1, bias, activation);
     }
+    if (io.output_map.scale != nullptr && !in_epilogue) map_columns(out, ld, m, c0, c1, io.output_map);
 }
 
 /// The Winograd transform of a Conv2D's kernel for tiles of m × m outputs, as a network keeps it:
