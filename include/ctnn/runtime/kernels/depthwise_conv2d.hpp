@@ -97,9 +97,9 @@ struct depthwise_row_layout {
 /// time where the windows' columns lie inside the input (no bounds checks; a window row outside
 /// the input skipped whole), one at a time with checks at the left and right borders. The bias
 /// starts the sums; the activation is applied to each finished row, while it is in cache.
-/// `map` (scale null if none; given only with an activation that is in_packets), indexed as the
-/// bias: applied to each sum after the activation, before it is stored (folding.hpp's
-/// output_affine: PP-OCRv4's Rescaling after each hard SiLU).
+/// `map` (scale null if none), indexed as the bias: applied to each sum after the activation,
+/// before it is stored, where the activation is in_packets (folding.hpp's output_affine:
+/// PP-OCRv4's Rescaling after each hard SiLU); else left to the caller, after its last pass.
 template <int K>
 [[gnu::noinline]] inline void depthwise_window_row(const conv2d_op& op, const inside_columns& inside, const float* const* rows, float* yrow,
                                                    const float* kernel, const float* bias, const depthwise_row_layout& at,
@@ -120,7 +120,7 @@ template <int K>
         const V b = bias != nullptr ? ei::ploadu<V>(bias + c0) : ei::pset1<V>(0.0f);
         // Activations that are in_packets on the sums, before they are stored (the others after
         // the row), then the output map.
-        const bool mapped = map.scale != nullptr;
+        const bool mapped = map.scale != nullptr && in_packets(act);
         const V ms = mapped ? ei::ploadu<V>(map.scale + c0) : ei::pset1<V>(1.0f);
         const V mh = mapped ? ei::ploadu<V>(map.shift + c0) : ei::pset1<V>(0.0f);
         auto store = [&](float* to, V v) {
@@ -217,8 +217,7 @@ template <int K>
         const float* rows[K];
         for (int kh = 0, ih = oh * op.stride.height - op.pad_top; kh != K; ++kh, ++ih)
             rows[kh] = ih >= 0 && ih < op.in.height ? x.sample(n) + ih * row_floats : nullptr;
-        depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * op.out.width * cs, kernel, bias, {cs, cs, cs, cs},
-                                in_packets(op.activation) ? map : channel_map{});
+        depthwise_window_row<K>(op, inside, rows, y.sample(n) + std::int64_t{oh} * op.out.width * cs, kernel, bias, {cs, cs, cs, cs}, map);
     });
     if (op.activation == activation_kind::softmax) softmax_rows(y.data, pixels, op.in.channels, threads);
     if (map.scale != nullptr && !in_packets(op.activation)) map_output(y.data, pixels, op.in.channels, map, threads);
@@ -343,7 +342,6 @@ template <int K>
     const std::int64_t work = depthwise_work(pixels, channels, K) + products;
     const int threads = static_cast<int>(std::min<std::int64_t>(threads_for(work, ws.threads()), rows_total));
     const std::int64_t panels = (channels + tile_gemm::width - 1) / tile_gemm::width;
-    const channel_map row_map = in_packets(op.activation) ? map : channel_map{};  // applied to the sums
     const bool by_channels = threads > 1 && rows_total < 8 * threads && panels % threads == 0;
     parallel_for(static_cast<std::size_t>(threads), threads, [&](std::size_t part, int worker) {
         std::int64_t c0 = 0, c1 = channels, r = 0, r1 = rows_total;
@@ -359,7 +357,7 @@ template <int K>
         const std::int64_t band = std::max<std::int64_t>(1, (band_floats / row_floats - K) / sh + 1);
         float* buffer = ws.scratch(worker, static_cast<std::size_t>(((band - 1) * sh + K) * row_floats));
         const depthwise_row_layout at{width, width, channels, channels};
-        const channel_map part_map = row_map.scale == nullptr ? channel_map{} : channel_map{row_map.scale + c0, row_map.shift + c0};
+        const channel_map part_map = map.scale == nullptr ? channel_map{} : channel_map{map.scale + c0, map.shift + c0};
         int held = -1, h0 = 0, h1 = 0;  // the buffer holds rows [h0, h1) of sample `held`
         while (r < r1) {
             const int n = static_cast<int>(r / out_h), oh0 = static_cast<int>(r % out_h);

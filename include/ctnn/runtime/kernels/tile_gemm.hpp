@@ -351,21 +351,15 @@ inline void multiply(const float* a, std::int64_t lda, const float* packed_b, st
                 const float* panel = packed_b + k0 * np + j * depth;
                 const std::int64_t cols = std::min<std::int64_t>(width, c1 - j);
                 epilogue e{nullptr, last ? fused : activation_kind::linear};
-                if (last && bias != nullptr) {
-                    if (cols == width) e.bias = bias + j;
-                    else {
-                        std::fill(std::copy_n(bias + j, cols, edge_bias), edge_bias + width, 0.0f);
-                        e.bias = edge_bias;
-                    }
-                }
-                if (last && map.scale != nullptr) {
-                    if (cols == width) e.scale = map.scale + j, e.shift = map.shift + j;
-                    else {
-                        std::fill(std::copy_n(map.scale + j, cols, edge_scale), edge_scale + width, 0.0f);
-                        std::fill(std::copy_n(map.shift + j, cols, edge_shift), edge_shift + width, 0.0f);
-                        e.scale = edge_scale, e.shift = edge_shift;
-                    }
-                }
+                // A per-column array at this panel: in place, or for a partial panel copied into
+                // `edge_values`, zeros after (the epilogue reads `width` values).
+                const auto at_panel = [&](const float* values, float* edge_values) -> const float* {
+                    if (cols == width) return values + j;
+                    std::fill(std::copy_n(values + j, cols, edge_values), edge_values + width, 0.0f);
+                    return edge_values;
+                };
+                if (last && bias != nullptr) e.bias = at_panel(bias, edge_bias);
+                if (last && map.scale != nullptr) e.scale = at_panel(map.scale, edge_scale), e.shift = at_panel(map.shift, edge_shift);
                 // The tiles over a panel fetch the panel read after it, each its share of the
                 // lines: a kernel read from memory once per call (ResNet's last blocks and FCN-8's
                 // conv6/conv7: 49 rows, 4 tiles a panel) arrives while they compute. Fetched all
